@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace ParamikoJump;
+
+/// <summary>
+/// Asks a person on the console: shows the server's instruction, reads echoed prompts visibly and the others
+/// hidden when the input is a terminal. With redirected input it reads one line per prompt.
+/// </summary>
+public sealed class SimpleAuthHandler : IKeyboardInteractiveHandler
+{
+    // Hops connecting at once must not interleave their questions on one console.
+    private static readonly object ConsoleGate = new();
+
+    private readonly TextReader? _input;
+    private readonly TextWriter? _output;
+
+    /// <summary>Asks on <see cref="Console"/>, hiding input where the server says so.</summary>
+    public SimpleAuthHandler()
+    {
+    }
+
+    /// <summary>Asks on the given reader and writer (for tests and custom front ends); input is read a line per prompt.</summary>
+    /// <param name="input">Where answers are read from.</param>
+    /// <param name="output">Where the instruction and prompts are written.</param>
+    public SimpleAuthHandler(TextReader input, TextWriter output)
+    {
+        _input = input ?? throw new ArgumentNullException(nameof(input));
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Respond(KeyboardInteractiveRound round)
+    {
+        if (round is null)
+        {
+            throw new ArgumentNullException(nameof(round));
+        }
+
+        lock (ConsoleGate)
+        {
+            var output = _output ?? Console.Out;
+            if (!string.IsNullOrWhiteSpace(round.Instruction))
+            {
+                output.WriteLine(round.Instruction.TrimEnd());
+            }
+
+            var answers = new string[round.Prompts.Count];
+            foreach (var prompt in round.Prompts)
+            {
+                output.Write(prompt.Text);
+                output.Flush();
+                answers[prompt.Index] = ReadAnswer(prompt, output)
+                    ?? throw new EndOfStreamException($"The input ended before prompt '{prompt.Text.Trim()}' of {round.Hop} was answered.");
+            }
+
+            return answers;
+        }
+    }
+
+    private string? ReadAnswer(KeyboardInteractivePrompt prompt, TextWriter output)
+    {
+        if (_input is not null)
+        {
+            return _input.ReadLine();
+        }
+
+        if (prompt.IsEchoed || Console.IsInputRedirected)
+        {
+            return Console.ReadLine();
+        }
+
+        var hidden = ReadHiddenLine();
+        output.WriteLine();
+        return hidden;
+    }
+
+    private static string ReadHiddenLine()
+    {
+        var text = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            switch (key.Key)
+            {
+                case ConsoleKey.Enter:
+                    return text.ToString();
+                case ConsoleKey.Backspace:
+                    if (text.Length > 0)
+                    {
+                        text.Length--;
+                    }
+
+                    break;
+                default:
+                    if (key.KeyChar != '\0')
+                    {
+                        text.Append(key.KeyChar);
+                    }
+
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using ParamikoJump.Logging;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace ParamikoJump.Authentication;
+
+/// <summary>
+/// Keyboard-interactive authentication that hands every round, including rounds with no prompts, to an
+/// <see cref="IKeyboardInteractiveHandler"/> and checks its answers before anything is sent.
+/// </summary>
+internal sealed class TrackedKeyboardInteractiveMethod : KeyboardInteractiveAuthenticationMethod
+{
+    private readonly IKeyboardInteractiveHandler _handler;
+    private readonly AuthenticationTracker _tracker;
+    private int _round;
+
+    public TrackedKeyboardInteractiveMethod(string username, IKeyboardInteractiveHandler handler, AuthenticationTracker tracker)
+        : base(username)
+    {
+        _handler = handler;
+        _tracker = tracker;
+        AuthenticationPrompt += OnPrompt;
+    }
+
+    public override AuthenticationResult Authenticate(Session session)
+    {
+        Interlocked.Exchange(ref _round, 0);
+        return _tracker.Run(this, () => base.Authenticate(session));
+    }
+
+    private void OnPrompt(object? sender, AuthenticationPromptEventArgs e)
+    {
+        var hop = _tracker.Hop;
+        var roundNumber = Interlocked.Increment(ref _round);
+        var prompts = e.Prompts.OrderBy(p => p.Id).ToList();
+        var round = new KeyboardInteractiveRound(
+            hop,
+            roundNumber,
+            e.Instruction,
+            e.Language,
+            prompts.Select((p, i) => new KeyboardInteractivePrompt(i, p.Request, p.IsEchoed)).ToList());
+        Log.AuthRound(_tracker.Logger, hop.ToString(), roundNumber, prompts.Count, string.Join(" | ", prompts.Select(p => p.Request.Trim())));
+
+        IReadOnlyList<string>? answers;
+        try
+        {
+            answers = _handler.Respond(round);
+        }
+        catch (KeyboardInteractiveException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw new KeyboardInteractiveException(
+                $"The keyboard-interactive handler {_handler.GetType().Name} failed in round {roundNumber}{DescribePrompt(prompts)}: {ex.Message}",
+                hop,
+                roundNumber,
+                prompts.FirstOrDefault()?.Request,
+                ex);
+        }
+
+        if (answers is null || answers.Count != prompts.Count)
+        {
+            throw new KeyboardInteractiveException(
+                $"The keyboard-interactive handler {_handler.GetType().Name} gave {answers?.Count ?? 0} answer(s) to the {prompts.Count} prompt(s) of round {roundNumber}{DescribePrompt(prompts)}.",
+                hop,
+                roundNumber,
+                prompts.FirstOrDefault()?.Request);
+        }
+
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            prompts[i].Response = answers[i] ?? throw new KeyboardInteractiveException(
+                $"The keyboard-interactive handler {_handler.GetType().Name} answered prompt '{prompts[i].Request.Trim()}' of round {roundNumber} with null.",
+                hop,
+                roundNumber,
+                prompts[i].Request);
+        }
+    }
+
+    private static string DescribePrompt(List<AuthenticationPrompt> prompts) =>
+        prompts.Count == 0 ? " (no prompts)" : $" (prompt '{prompts[0].Request.Trim()}')";
+}

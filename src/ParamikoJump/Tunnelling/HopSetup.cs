@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
+using ParamikoJump.Logging;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace ParamikoJump.Tunnelling;
+
+/// <summary>
+/// Everything a hop needs before SSH.NET's constructor runs. SSH.NET fixes the endpoint a client dials at
+/// construction, so the forward through the jump is opened here and the client dials its loopback port.
+/// </summary>
+internal sealed class HopSetup
+{
+    private HopSetup(HopIdentity hop, SshClient? jump, JumpTunnel? tunnel, ConnectionInfo dialInfo, AuthenticationTracker tracker, HopTimeouts timeouts, ILogger logger)
+    {
+        Hop = hop;
+        Jump = jump;
+        Tunnel = tunnel;
+        DialInfo = dialInfo;
+        Tracker = tracker;
+        Timeouts = timeouts;
+        Logger = logger;
+    }
+
+    public HopIdentity Hop { get; }
+
+    public SshClient? Jump { get; }
+
+    public JumpTunnel? Tunnel { get; }
+
+    public ConnectionInfo DialInfo { get; }
+
+    public AuthenticationTracker Tracker { get; }
+
+    public HopTimeouts Timeouts { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Builds a hop from paramiko-style arguments.</summary>
+    public static HopSetup FromArguments(HopArguments args)
+    {
+        var username = string.IsNullOrEmpty(args.Username) ? Environment.UserName : args.Username!;
+        var hop = NewIdentity(args.Hostname, args.Port, username, args.Jump);
+        var timeouts = new HopTimeouts(args.ConnectTimeout, args.BannerTimeout, args.AuthTimeout, args.ChannelTimeout);
+        var logger = SshNetLogging.CreateLogger(args.LoggerFactory);
+        var tracker = new AuthenticationTracker(hop, timeouts.Auth, logger);
+        var methods = BuildMethods(args, username, hop, tracker);
+
+        return Create(hop, args.Jump, timeouts, logger, tracker, (host, port) =>
+        {
+            var info = new ConnectionInfo(host, port, username, methods.ToArray());
+            info.LoggerFactory = args.LoggerFactory;
+            return info;
+        });
+    }
+
+    /// <summary>Builds a hop from an SSH.NET <see cref="ConnectionInfo"/>, keeping its methods and algorithm choices.</summary>
+    public static HopSetup FromConnectionInfo(ConnectionInfo given, SshClient? jump, IKeyboardInteractiveHandler? authHandler)
+    {
+        if (given is null)
+        {
+            throw new ArgumentNullException(nameof(given));
+        }
+
+        var hop = NewIdentity(given.Host, given.Port, given.Username, jump);
+        if (jump is not null && given.ProxyType != ProxyTypes.None)
+        {
+            throw new ArgumentException($"{hop}: a ConnectionInfo with a proxy cannot also go through a jump; use one or the other.", nameof(given));
+        }
+
+        var timeouts = new HopTimeouts(given.Timeout, null, null, given.Timeout);
+        var logger = SshNetLogging.CreateLogger(given.LoggerFactory);
+        var tracker = new AuthenticationTracker(hop, timeouts.Auth, logger);
+        var methods = given.AuthenticationMethods.ToList();
+        if (authHandler is not null)
+        {
+            methods.Add(new TrackedKeyboardInteractiveMethod(given.Username, authHandler, tracker));
+        }
+
+        if (jump is null && authHandler is null)
+        {
+            return Create(hop, null, timeouts, logger, tracker, (_, _) => given);
+        }
+
+        return Create(hop, jump, timeouts, logger, tracker, (host, port) =>
+        {
+            var info = jump is null
+                ? new ConnectionInfo(host, port, given.Username, given.ProxyType, given.ProxyHost, given.ProxyPort, given.ProxyUsername, given.ProxyPassword, methods.ToArray())
+                : new ConnectionInfo(host, port, given.Username, methods.ToArray());
+            CopySettings(given, info);
+            return info;
+        });
+    }
+
+    private static HopSetup Create(HopIdentity hop, SshClient? jump, HopTimeouts timeouts, ILogger logger, AuthenticationTracker tracker, Func<string, int, ConnectionInfo> dialInfoFor)
+    {
+        if (jump is null)
+        {
+            var direct = dialInfoFor(hop.Host, hop.Port);
+            tracker.ConnectionInfo = direct;
+            return new HopSetup(hop, null, null, direct, tracker, timeouts, logger);
+        }
+
+        var tunnel = JumpTunnel.Open(jump, hop, logger);
+        try
+        {
+            var dialInfo = dialInfoFor("127.0.0.1", tunnel.LocalPort);
+            tracker.ConnectionInfo = dialInfo;
+            return new HopSetup(hop, jump, tunnel, dialInfo, tracker, timeouts, logger);
+        }
+        catch
+        {
+            tunnel.Dispose();
+            throw;
+        }
+    }
+
+    private static HopIdentity NewIdentity(string? host, int port, string? username, SshClient? jump)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            throw new ArgumentException("A hop needs a host name or address.", nameof(host));
+        }
+
+        if (string.IsNullOrEmpty(username))
+        {
+            throw new ArgumentException($"The hop to {host} needs a user name.", nameof(username));
+        }
+
+        return new HopIdentity(host!, port, username!, jump is null ? null : IdentityOf(jump));
+    }
+
+    /// <summary>The logical identity of any client used as a jump: ours know it, a plain SshClient is dialled directly.</summary>
+    private static HopIdentity IdentityOf(SshClient jump) => jump switch
+    {
+        SshJumpClient ours => ours.Hop,
+        _ => new HopIdentity(jump.ConnectionInfo.Host, jump.ConnectionInfo.Port, jump.ConnectionInfo.Username),
+    };
+
+    private static List<AuthenticationMethod> BuildMethods(HopArguments args, string username, HopIdentity hop, AuthenticationTracker tracker)
+    {
+        // OpenSSH's order: public keys, then keyboard-interactive, then password. A handler is added, never a
+        // replacement, so servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
+        var methods = new List<AuthenticationMethod>();
+        var keys = LoadKeys(args, hop);
+        if (keys.Count > 0)
+        {
+            methods.Add(new TrackedPrivateKeyMethod(username, keys.ToArray(), tracker));
+        }
+
+        if (args.Password is not null)
+        {
+            methods.Add(new TrackedPasswordMethod(username, args.Password, tracker));
+        }
+
+        var handler = args.AuthHandler ?? (args.Password is null ? null : new PasswordPromptHandler(args.Password));
+        if (handler is not null)
+        {
+            methods.Add(new TrackedKeyboardInteractiveMethod(username, handler, tracker));
+        }
+
+        if (methods.Count == 0)
+        {
+            throw new ArgumentException($"{hop}: no way to log in was given: pass a password, key files, keys, or an authHandler.");
+        }
+
+        return methods;
+    }
+
+    private static List<IPrivateKeySource> LoadKeys(HopArguments args, HopIdentity hop)
+    {
+        var keys = new List<IPrivateKeySource>(args.Keys);
+        var passphrase = args.Passphrase ?? args.Password;
+        foreach (var path in args.KeyFilenames)
+        {
+            try
+            {
+                keys.Add(new PrivateKeyFile(path, passphrase));
+            }
+            catch (Exception ex) when (ex is SshPassPhraseNullOrEmptyException or SshException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new ParamikoJumpException($"The key file '{path}' could not be loaded: {ex.Message}", hop, HopStage.Setup, ex);
+            }
+        }
+
+        return keys;
+    }
+
+    private static void CopySettings(ConnectionInfo from, ConnectionInfo to)
+    {
+        to.Timeout = from.Timeout;
+        to.ChannelCloseTimeout = from.ChannelCloseTimeout;
+        to.Encoding = from.Encoding;
+        to.RetryAttempts = from.RetryAttempts;
+        to.MaxSessions = from.MaxSessions;
+        to.LoggerFactory = from.LoggerFactory;
+        CopyInOrder(from.KeyExchangeAlgorithms, to.KeyExchangeAlgorithms);
+        CopyInOrder(from.Encryptions, to.Encryptions);
+        CopyInOrder(from.HmacAlgorithms, to.HmacAlgorithms);
+        CopyInOrder(from.HostKeyAlgorithms, to.HostKeyAlgorithms);
+        CopyInOrder(from.CompressionAlgorithms, to.CompressionAlgorithms);
+    }
+
+    private static void CopyInOrder<TValue>(IOrderedDictionary<string, TValue> from, IOrderedDictionary<string, TValue> to)
+    {
+        to.Clear();
+        foreach (var pair in from)
+        {
+            to.Add(pair.Key, pair.Value);
+        }
+    }
+}
