@@ -189,7 +189,7 @@ public partial class SshJumpClient : SshClient
         {
             base.Connect();
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not ObjectDisposedException)
         {
             throw Fail(ex);
         }
@@ -228,7 +228,7 @@ public partial class SshJumpClient : SshClient
         {
             throw;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not ObjectDisposedException)
         {
             throw Fail(ex);
         }

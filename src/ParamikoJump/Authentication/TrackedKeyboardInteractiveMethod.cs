@@ -23,7 +23,7 @@ internal sealed class TrackedKeyboardInteractiveMethod : KeyboardInteractiveAuth
     {
         _handler = handler;
         _tracker = tracker;
-        AuthenticationPrompt += OnPrompt;
+        AuthenticationPrompt += (_, e) => AnswerRound(e);
     }
 
     public override AuthenticationResult Authenticate(Session session)
@@ -32,7 +32,8 @@ internal sealed class TrackedKeyboardInteractiveMethod : KeyboardInteractiveAuth
         return _tracker.Run(this, () => base.Authenticate(session));
     }
 
-    private void OnPrompt(object? sender, AuthenticationPromptEventArgs e)
+    /// <summary>Asks the handler for one round's answers and puts them on the prompts.</summary>
+    internal void AnswerRound(AuthenticationPromptEventArgs e)
     {
         var hop = _tracker.Hop;
         var roundNumber = Interlocked.Increment(ref _round);
