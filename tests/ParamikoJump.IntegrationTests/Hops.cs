@@ -1,0 +1,47 @@
+using ParamikoJump.Lab;
+
+namespace ParamikoJump.IntegrationTests;
+
+/// <summary>Connected clients to the lab's servers, built the way a user would.</summary>
+internal static class Hops
+{
+    public static async Task<SshJumpClient> ConnectAsync(SshJumpClient client)
+    {
+        try
+        {
+            await client.ConnectAsync(TestContext.Current.CancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The password-only bastion: the plain jump most tests go through.</summary>
+    public static SshJumpClient PasswordBastion(LabDescription lab, string id = "bastion-password", SshClient? via = null)
+    {
+        var server = lab[id];
+        return new SshJumpClient(hostname: server.Host, port: server.Port, username: server.User, password: server.Credentials().Password,
+            lookForKeys: false, allowAgent: false, jumpSession: via);
+    }
+
+    /// <summary>The password + TOTP bastion, answered from a queue.</summary>
+    public static SshJumpClient MfaBastion(LabDescription lab, string user = "pjmfa")
+    {
+        var server = lab["bastion"];
+        var secrets = server.Credentials(user);
+        return new SshJumpClient(hostname: server.Host, port: server.Port, username: user,
+            authHandler: new MagicAuthHandler([secrets.Password!], [secrets.Totp()]), lookForKeys: false, allowAgent: false);
+    }
+
+    public static SshJumpClient PasswordTarget(LabDescription lab, SshClient jump, string? password = null)
+    {
+        var target = lab["target-password"];
+        return new SshJumpClient(hostname: target.Host, port: target.Port, username: target.User, password: password ?? target.Credentials().Password,
+            lookForKeys: false, allowAgent: false, jumpSession: jump);
+    }
+
+    public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
+}
