@@ -62,12 +62,15 @@ public sealed class SimpleAuthHandler : IKeyboardInteractiveHandler
 
     private string? ReadAnswer(KeyboardInteractivePrompt prompt, TextWriter output)
     {
-        if (_input is not null)
+        if (_input is not null || Console.IsInputRedirected)
         {
-            return _input.ReadLine();
+            // Piped answers are never shown: end the prompt's line so the transcript stays readable.
+            var piped = (_input ?? Console.In).ReadLine();
+            output.WriteLine();
+            return piped;
         }
 
-        if (prompt.IsEchoed || Console.IsInputRedirected)
+        if (prompt.IsEchoed)
         {
             return Console.ReadLine();
         }

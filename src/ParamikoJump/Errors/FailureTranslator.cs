@@ -41,7 +41,7 @@ internal static class FailureTranslator
             SocketException socket when stage == HopStage.TcpConnect => new HopConnectionException(
                 $"Could not open a TCP connection to {hop.Endpoint}: {socket.Message} ({socket.SocketErrorCode}).", hop, HopStage.TcpConnect, error),
             _ when context.Tunnel is { JumpLost: true } => new JumpNotConnectedException(
-                $"The jump {hop.Jump} was disconnected during {Describe(stage)}: {error.Message}", hop, error),
+                $"The jump {hop.Jump} was disconnected during {Describe(stage)}: {error.Message}", hop, stage, error),
             _ => new HopConnectionException($"Failed during {Describe(stage)}: {error.Message}", hop, stage, error),
         };
     }
@@ -51,7 +51,7 @@ internal static class FailureTranslator
         var hop = context.Hop;
         if (tunnel.JumpLost)
         {
-            return new JumpNotConnectedException($"The jump {hop.Jump} was disconnected while opening a channel to {hop.Endpoint}.", hop, error);
+            return new JumpNotConnectedException($"The jump {hop.Jump} was disconnected while opening a channel to {hop.Endpoint}.", hop, HopStage.ChannelOpen, error);
         }
 
         if (error is SshOperationTimeoutException or TimeoutException or HopTimeoutException)

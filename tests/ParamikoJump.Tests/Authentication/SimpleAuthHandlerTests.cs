@@ -13,7 +13,7 @@ public class SimpleAuthHandlerTests
         var answers = handler.Respond(round);
 
         Assert.Equal(["pw", "123456"], answers);
-        Assert.Equal("Two factors please" + Environment.NewLine + "Password: Verification code: ", output.ToString());
+        Assert.Equal(string.Join(Environment.NewLine, "Two factors please", "Password: ", "Verification code: ", ""), output.ToString());
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using ParamikoJump;
+using ParamikoJump.Lab;
+using ParamikoJump.Samples.Examples;
+
+// Runs paramiko-jump's README examples, in C#, against the lab that tests/lab/lab.sh started.
+//   dotnet run --project samples/ParamikoJump.Samples -- [all | NAME ...]
+//   dotnet run --project samples/ParamikoJump.Samples -- answers   (the console MFA answers, for piping into 1a)
+var examples = new (string Name, string Title, Action<LabDescription> Run)[]
+{
+    ("1a", "Example 1a: one jump with console MFA, then a target, in using blocks", Example1a.Run),
+    ("1b", "Example 1b: the same without using blocks", Example1b.Run),
+    ("2", "Example 2: one jump, several targets", Example2.Run),
+    ("3", "Example 3: a five-hop circuit", Example3.Run),
+    ("magic", "MagicAuthHandler: queued MFA answers, a Duo push", MagicHandler.Run),
+    ("key", "Key-based login", KeyLogin.Run),
+    ("password", "Password login", PasswordLogin.Run),
+};
+
+var lab = LabDescription.Load();
+if (args is ["answers"])
+{
+    // What a person would type at example 1a's prompts: the bastion password, then the current TOTP code.
+    var secrets = lab["bastion"].Credentials("pjmfa");
+    Console.WriteLine(secrets.Password);
+    Console.WriteLine(secrets.Totp());
+    return 0;
+}
+
+var chosen = args is [] or ["all"] ? examples : examples.Where(e => args.Contains(e.Name)).ToArray();
+if (chosen.Length == 0)
+{
+    Console.Error.WriteLine($"Unknown example. Choose from: all, answers, {string.Join(", ", examples.Select(e => e.Name))}");
+    return 2;
+}
+
+var failed = 0;
+foreach (var (name, title, run) in chosen)
+{
+    Console.WriteLine($"=== {title}");
+    try
+    {
+        run(lab);
+        Console.WriteLine($"=== {name}: ok");
+    }
+    catch (ParamikoJumpException ex)
+    {
+        Console.WriteLine($"=== {name}: FAILED: {ex.Message}");
+        failed++;
+    }
+
+    Console.WriteLine();
+}
+
+Console.WriteLine($"{chosen.Length - failed} of {chosen.Length} examples ran");
+return failed == 0 ? 0 : 1;
