@@ -35,6 +35,19 @@ public sealed class LifetimeTests(LabFixture fixture)
         Assert.Empty(jumper.ForwardedPorts);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Once_connected_the_channel_timeout_and_keep_alive_given_are_the_ones_in_force()
+    {
+        var bastion = Lab["bastion-password"];
+        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
+            password: bastion.Credentials().Password, lookForKeys: false, allowAgent: false,
+            timeout: TimeSpan.FromSeconds(5), channelTimeout: TimeSpan.FromSeconds(7), keepAliveInterval: TimeSpan.FromSeconds(11)));
+
+        Assert.Equal(TimeSpan.FromSeconds(7), client.ConnectionInfo.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(11), client.KeepAliveInterval);
+        Assert.Equal(HopStage.Session, client.Stage);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task One_jump_serves_twenty_targets_connected_from_many_threads_at_once()
     {

@@ -107,7 +107,7 @@ internal static class FailureTranslator
     private static string Describe(HopStage stage) => stage switch
     {
         HopStage.Setup => "setup",
-        HopStage.TcpConnect => "the TCP connection",
+        HopStage.TcpConnect => "the TCP connection and SSH banner",
         HopStage.ChannelOpen => "the channel open on the jump",
         HopStage.KeyExchange => "the key exchange",
         HopStage.HostKeyVerification => "host key verification",

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ParamikoJump.Tests.Tunnelling;
+
+/// <summary>
+/// A loopback listener that accepts and never speaks: the connect and banner budgets given to a client must be
+/// the ones that end the wait, not SSH.NET's 30 s default.
+/// </summary>
+public sealed class SilentServerTests : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<Socket> _accepted = [];
+
+    public SilentServerTests()
+    {
+        _listener.Start();
+        _ = AcceptForeverAsync();
+    }
+
+    private int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    [Fact]
+    public void A_silent_server_times_out_after_the_given_budget_on_the_synchronous_path()
+    {
+        using var client = SilentClient();
+        var watch = Stopwatch.StartNew();
+
+        var error = Assert.Throws<HopTimeoutException>(client.Connect);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), error.Budget);
+        Assert.Equal(HopStage.TcpConnect, error.Stage);
+        Assert.Contains("SSH banner", error.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"waited {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_silent_server_times_out_after_the_given_budget_on_the_asynchronous_path()
+    {
+        using var client = SilentClient();
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<HopTimeoutException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), error.Budget);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"waited {watch.Elapsed}");
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        lock (_accepted)
+        {
+            _accepted.ForEach(s => s.Dispose());
+        }
+    }
+
+    private SshJumpClient SilentClient() => new(hostname: "127.0.0.1", port: Port, username: "nobody", password: "unused",
+        lookForKeys: false, allowAgent: false, timeout: TimeSpan.FromSeconds(1), bannerTimeout: TimeSpan.FromSeconds(1));
+
+    private async Task AcceptForeverAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptSocketAsync();
+                lock (_accepted)
+                {
+                    _accepted.Add(socket);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The listener was stopped at the end of the test.
+        }
+    }
+}
