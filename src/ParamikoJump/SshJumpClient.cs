@@ -158,6 +158,12 @@ public partial class SshJumpClient : SshClient
     {
     }
 
+    /// <summary>Creates a client from gathered arguments; tests use it to give a hop its own key environment.</summary>
+    internal SshJumpClient(HopArguments arguments)
+        : this(HopSetup.FromArguments(arguments))
+    {
+    }
+
     private SshJumpClient(HopSetup setup)
         : base(setup.DialInfo)
     {
@@ -171,6 +177,20 @@ public partial class SshJumpClient : SshClient
 
     /// <summary>The client this one goes through, or <see langword="null"/> for a direct connection.</summary>
     public SshClient? JumpSession => _setup.Jump;
+
+    /// <summary>
+    /// The server's <c>MaxAuthTries</c>: 6, OpenSSH's default, unless set. Each public key the server refuses
+    /// counts against it, so this client offers at most that many keys, less one for each of password and
+    /// keyboard-interactive, preferring keys given explicitly, then the agent's, then the default key files.
+    /// Applies to the keys this client gathers itself (not to methods of a <see cref="ConnectionInfo"/>);
+    /// read at every login.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxAuthTries
+    {
+        get => _setup.Keys.MaxAuthTries;
+        set => _setup.Keys.MaxAuthTries = value;
+    }
 
     /// <summary>The stage the current or last connection attempt reached.</summary>
     public HopStage Stage

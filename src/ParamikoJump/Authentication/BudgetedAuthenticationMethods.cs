@@ -1,3 +1,4 @@
+using ParamikoJump.Keys;
 using Renci.SshNet;
 
 namespace ParamikoJump.Authentication;
@@ -18,16 +19,31 @@ internal sealed class TrackedPasswordMethod : PasswordAuthenticationMethod
     public override AuthenticationResult Authenticate(Session session) => _tracker.Run(this, () => base.Authenticate(session));
 }
 
-/// <summary>Public-key authentication (files, in-memory keys, agent identities) under the hop's tracker.</summary>
+/// <summary>
+/// Public-key authentication (files, in-memory keys, agent identities) under the hop's tracker. The keys are
+/// chosen at each login by a <see cref="PublicKeyPlan"/>, so the agent is asked then and not at construction.
+/// </summary>
 internal sealed class TrackedPrivateKeyMethod : PrivateKeyAuthenticationMethod
 {
+    private readonly PublicKeyPlan _plan;
     private readonly AuthenticationTracker _tracker;
 
-    public TrackedPrivateKeyMethod(string username, IPrivateKeySource[] keys, AuthenticationTracker tracker)
-        : base(username, keys)
+    public TrackedPrivateKeyMethod(string username, PublicKeyPlan plan, AuthenticationTracker tracker)
+        : base(username)
     {
+        _plan = plan;
         _tracker = tracker;
     }
 
-    public override AuthenticationResult Authenticate(Session session) => _tracker.Run(this, () => base.Authenticate(session));
+    public override AuthenticationResult Authenticate(Session session) => _tracker.Run(this, () =>
+    {
+        KeyFiles.Clear();
+        foreach (var offer in _plan.Resolve())
+        {
+            KeyFiles.Add(offer);
+        }
+
+        // With nothing to offer, SSH.NET would report the previous attempt's result without asking the server.
+        return KeyFiles.Count == 0 ? AuthenticationResult.Failure : base.Authenticate(session);
+    });
 }
