@@ -123,11 +123,12 @@ public sealed class TestAgent : IDisposable
         start.Environment.Remove("DISPLAY");
         _process = Process.Start(start)!;
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.Exists(Socket))
+        // The socket file appears at bind(), a moment before the agent listens: wait until it accepts.
+        while (!Accepts(Socket))
         {
             if (DateTime.UtcNow > deadline || _process.HasExited)
             {
-                throw new InvalidOperationException("ssh-agent did not create its socket");
+                throw new InvalidOperationException("ssh-agent did not start listening");
             }
 
             Thread.Sleep(10);
@@ -135,6 +136,20 @@ public sealed class TestAgent : IDisposable
     }
 
     public string Socket { get; }
+
+    private static bool Accepts(string path)
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>ssh-add: loads the key, and its -cert.pub when present; <paramref name="confirm"/> makes each use need a confirmation.</summary>
     public void Add(string keyPath, bool confirm = false) =>
