@@ -1,3 +1,4 @@
+using System.Linq;
 using ParamikoJump.Keys;
 using Renci.SshNet;
 
@@ -21,9 +22,10 @@ internal sealed class TrackedPasswordMethod : PasswordAuthenticationMethod
 
 /// <summary>
 /// Public-key authentication (files, in-memory keys, agent identities) under the hop's tracker. The keys are
-/// chosen at each login by a <see cref="PublicKeyPlan"/>, so the agent is asked then and not at construction.
+/// chosen at each login by a <see cref="PublicKeyPlan"/>, so the agent is asked then and not at construction;
+/// SSH.NET's method fixes its keys when built, so one is built per login.
 /// </summary>
-internal sealed class TrackedPrivateKeyMethod : PrivateKeyAuthenticationMethod
+internal sealed class TrackedPrivateKeyMethod : AuthenticationMethod
 {
     private readonly PublicKeyPlan _plan;
     private readonly AuthenticationTracker _tracker;
@@ -35,15 +37,19 @@ internal sealed class TrackedPrivateKeyMethod : PrivateKeyAuthenticationMethod
         _tracker = tracker;
     }
 
+    public override string Name => "publickey";
+
     public override AuthenticationResult Authenticate(Session session) => _tracker.Run(this, () =>
     {
-        KeyFiles.Clear();
-        foreach (var offer in _plan.Resolve())
+        var offers = _plan.Resolve();
+        if (offers.Count == 0)
         {
-            KeyFiles.Add(offer);
+            return AuthenticationResult.Failure;
         }
 
-        // With nothing to offer, SSH.NET would report the previous attempt's result without asking the server.
-        return KeyFiles.Count == 0 ? AuthenticationResult.Failure : base.Authenticate(session);
+        using var method = new PrivateKeyAuthenticationMethod(Username, offers.ToArray<IPrivateKeySource>());
+        var result = method.Authenticate(session);
+        AllowedAuthentications = method.AllowedAuthentications;
+        return result;
     });
 }
