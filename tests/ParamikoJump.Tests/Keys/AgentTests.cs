@@ -102,6 +102,27 @@ public sealed class AgentTests(AgentTests.Keys keys) : IClassFixture<AgentTests.
     }
 
     [Fact]
+    public async Task A_socket_that_is_not_an_agent_is_skipped_with_a_log_line()
+    {
+        var path = keys.Kit.PathOf("not-an-agent.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen();
+        var impostor = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptAsync(TestContext.Current.CancellationToken);
+            await peer.SendAsync("SSH-2.0-not-an-agent\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        }, TestContext.Current.CancellationToken);
+        var log = new ListLogger();
+
+        var setup = Setup(new KeyEnvironment(null, path), password: "pw", lookForKeys: false, log: log);
+
+        Assert.Empty(setup.Keys.Resolve());
+        Assert.Contains(log.Lines, l => l.Contains("no keys from the ssh-agent", StringComparison.Ordinal) && l.Contains("bytes", StringComparison.Ordinal));
+        await impostor;
+    }
+
+    [Fact]
     public void A_locked_agent_offers_nothing_and_says_so()
     {
         using var agent = new TestAgent(keys.Kit);

@@ -165,6 +165,19 @@ public sealed class KeyFileTests(KeyFileTests.Keys keys) : IClassFixture<KeyFile
         Assert.DoesNotContain("PRIVATE KEY", log.All, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void MaxAuthTries_is_six_by_default_settable_per_client_and_at_least_one()
+    {
+        using var client = new SshJumpClient(hostname: "db.internal", username: "admin", password: "pw");
+        using var other = new SshJumpClient(hostname: "db.internal", username: "admin", password: "pw");
+
+        client.MaxAuthTries = 3;
+
+        Assert.Equal(3, client.MaxAuthTries);
+        Assert.Equal(6, other.MaxAuthTries);
+        Assert.Throws<ArgumentOutOfRangeException>(() => client.MaxAuthTries = 0);
+    }
+
     private string HomeWith(params (string Name, string Source)[] files)
     {
         var home = keys.Kit.PathOf("home-" + Guid.NewGuid().ToString("N"));
