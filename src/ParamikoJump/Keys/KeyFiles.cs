@@ -25,8 +25,9 @@ internal static class KeyFiles
         }
         catch (Exception ex) when (IsLoadFailure(ex))
         {
-            if (certificate is not null && CanLoad(path, passphrase))
+            if (certificate is not null && TryLoad(path, passphrase) is { } withoutCertificate)
             {
+                withoutCertificate.Dispose();
                 throw new HopKeyException($"The certificate '{certificate}' of key file '{path}' could not be loaded: {ex.Message}", hop, HopStage.Setup, certificate, ex);
             }
 
@@ -56,14 +57,15 @@ internal static class KeyFiles
             }
 
             var certificate = CertificateOf(path);
-            PrivateKeyFile key;
+            PrivateKeyFile? key;
             try
             {
                 key = new PrivateKeyFile(path, passphrase, certificate);
             }
             catch (Exception ex) when (IsLoadFailure(ex))
             {
-                if (certificate is null || !CanLoad(path, passphrase))
+                key = certificate is null ? null : TryLoad(path, passphrase);
+                if (key is null)
                 {
                     var reason = WhyNot(path, passphrase, ex);
                     skipped.Add((path, reason));
@@ -71,8 +73,7 @@ internal static class KeyFiles
                     continue;
                 }
 
-                Log.KeySkipped(logger, hop.ToString(), certificate, $"certificate not loaded: {ex.Message}");
-                key = new PrivateKeyFile(path, passphrase);
+                Log.KeySkipped(logger, hop.ToString(), certificate!, $"the certificate could not be loaded ({ex.Message.TrimEnd('.')}); offering the key alone");
             }
 
             offers.AddRange(KeyOffer.From(key, path));
@@ -87,16 +88,15 @@ internal static class KeyFiles
         return File.Exists(certificate) ? certificate : null;
     }
 
-    private static bool CanLoad(string path, string? passphrase)
+    private static PrivateKeyFile? TryLoad(string path, string? passphrase)
     {
         try
         {
-            using var key = new PrivateKeyFile(path, passphrase);
-            return true;
+            return new PrivateKeyFile(path, passphrase);
         }
         catch (Exception ex) when (IsLoadFailure(ex))
         {
-            return false;
+            return null;
         }
     }
 

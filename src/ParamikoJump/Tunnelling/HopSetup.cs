@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Authentication;
@@ -8,7 +7,6 @@ using ParamikoJump.Keys;
 using ParamikoJump.Keys.Agent;
 using ParamikoJump.Logging;
 using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace ParamikoJump.Tunnelling;
 

@@ -166,6 +166,32 @@ public sealed class KeyFileTests(KeyFileTests.Keys keys) : IClassFixture<KeyFile
     }
 
     [Fact]
+    public void An_unreadable_certificate_of_an_explicit_key_is_an_error_naming_the_certificate()
+    {
+        var path = keys.Kit.PathOf("bad-cert-explicit");
+        File.Copy(keys.Ed25519Plain, path, overwrite: true);
+        File.WriteAllText(path + "-cert.pub", "ssh-ed25519-cert-v01@openssh.com AAAAnotacertificate= broken\n");
+
+        var error = Assert.Throws<HopKeyException>(() => Setup(NoKeys, keyFilenames: [path], allowAgent: false));
+
+        Assert.Equal(path + "-cert.pub", error.KeySource);
+        Assert.Contains("certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreadable_certificate_of_a_default_key_is_logged_and_the_key_offered_alone()
+    {
+        var home = HomeWith(("id_ed25519", keys.Ed25519Plain));
+        File.WriteAllText(Path.Combine(home, ".ssh", "id_ed25519-cert.pub"), "ssh-ed25519-cert-v01@openssh.com AAAAnotacertificate= broken\n");
+        var log = new ListLogger();
+
+        var setup = Setup(new KeyEnvironment(home, null), allowAgent: false, log: log);
+
+        Assert.Equal(["ssh-ed25519"], Algorithms(setup));
+        Assert.Contains(log.Lines, l => l.Contains("id_ed25519-cert.pub", StringComparison.Ordinal) && l.Contains("offering the key alone", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MaxAuthTries_is_six_by_default_settable_per_client_and_at_least_one()
     {
         using var client = new SshJumpClient(hostname: "db.internal", username: "admin", password: "pw");

@@ -1,8 +1,10 @@
 using System;
 using System.IO;
-using System.Net;
 using System.Net.Sockets;
+#if !NET8_0_OR_GREATER
+using System.Net;
 using System.Text;
+#endif
 
 namespace ParamikoJump.Keys.Agent;
 
