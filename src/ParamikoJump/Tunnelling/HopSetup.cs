@@ -18,7 +18,6 @@ internal sealed class HopSetup
 {
     private HopSetup(HopIdentity hop, SshClient? jump, JumpTunnel? tunnel, ConnectionInfo dialInfo, AuthenticationTracker tracker, HopTimeouts timeouts, ILogger logger, PublicKeyPlan keys)
     {
-        Keys = keys;
         Hop = hop;
         Jump = jump;
         Tunnel = tunnel;
@@ -26,6 +25,7 @@ internal sealed class HopSetup
         Tracker = tracker;
         Timeouts = timeouts;
         Logger = logger;
+        Keys = keys;
     }
 
     public HopIdentity Hop { get; }
@@ -149,8 +149,8 @@ internal sealed class HopSetup
 
     private static (List<AuthenticationMethod> Methods, PublicKeyPlan Keys) BuildMethods(HopArguments args, string username, HopIdentity hop, AuthenticationTracker tracker, ILogger logger)
     {
-        // Public keys, then password, then keyboard-interactive. A handler is added, never a
-        // replacement, so servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
+        // Public keys, then password, then keyboard-interactive. A handler is added, never a replacement, so
+        // servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
         var methods = new List<AuthenticationMethod>();
         var skipped = new List<(string Path, string Reason)>();
         var keys = PlanKeys(args, hop, tracker, logger, skipped);

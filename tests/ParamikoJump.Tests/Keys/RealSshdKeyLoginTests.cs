@@ -133,6 +133,25 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
         Assert.Equal(HopStage.Authentication, client.Stage);
     }
 
+    [Fact(Timeout = TestTimeout)]
+    public async Task Each_hop_of_a_jump_chain_uses_its_own_keys()
+    {
+        // The server is its own jump here: the first hop logs in with the agent, the second, through the first's
+        // forward, with an encrypted key file and no agent at all.
+        server.Require();
+        using var agent = new TestAgent(server.Kit);
+        agent.Add(server.AgentRsa);
+        using var jump = server.Client(new KeyEnvironment(null, agent.Socket));
+        await jump.ConnectAsync(TestContext.Current.CancellationToken);
+        using var target = server.Client(new KeyEnvironment(null, null), keyFilenames: [server.EncryptedEd25519], passphrase: KeyTestHops.Passphrase, jump: jump);
+        target.MaxAuthTries = 1;
+
+        await target.ConnectAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("ok", target.RunCommand("echo ok").Result.Trim());
+        Assert.Equal(6, jump.MaxAuthTries);
+    }
+
     private static int Count(string text, string what)
     {
         var count = 0;
@@ -230,7 +249,7 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
             Assert.Skip(_skipReason);
         }
 
-        internal SshJumpClient Client(KeyEnvironment keys, string[]? keyFilenames = null, string? passphrase = null, string? password = null) =>
+        internal SshJumpClient Client(KeyEnvironment keys, string[]? keyFilenames = null, string? passphrase = null, string? password = null, SshJumpClient? jump = null) =>
             new(new HopArguments
             {
                 Hostname = "127.0.0.1",
@@ -242,6 +261,7 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
                 LookForKeys = true,
                 AllowAgent = true,
                 KeyEnvironment = keys,
+                Jump = jump,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 AuthTimeout = TimeSpan.FromSeconds(20),
             });
