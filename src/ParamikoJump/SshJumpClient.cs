@@ -42,11 +42,18 @@ public partial class SshJumpClient : SshClient
     /// <param name="port">The server's port.</param>
     /// <param name="username">The user to log in as; the local user name when omitted.</param>
     /// <param name="password">A password for password authentication, and the answer to a lone password prompt when no handler is given. Also the passphrase of encrypted keys when <paramref name="passphrase"/> is omitted, as in paramiko.</param>
-    /// <param name="keyFilenames">Private key files to offer.</param>
+    /// <param name="keyFilenames">Private key files to offer, each with its <c>-cert.pub</c> certificate when one is next to it.</param>
     /// <param name="keys">Keys already loaded (paramiko's <c>pkey</c>), e.g. <see cref="PrivateKeyFile"/> instances.</param>
-    /// <param name="passphrase">The passphrase of encrypted key files.</param>
-    /// <param name="lookForKeys">Whether to also offer the user's default key files (~/.ssh/id_*).</param>
-    /// <param name="allowAgent">Whether to also offer the keys held by the ssh-agent at SSH_AUTH_SOCK.</param>
+    /// <param name="passphrase">The passphrase of encrypted key files; <paramref name="password"/> when omitted.</param>
+    /// <param name="lookForKeys">
+    /// Whether to also offer the user's default key files (~/.ssh/id_rsa, id_ecdsa, id_ed25519, in OpenSSH's order) and
+    /// their certificates. One that cannot be decrypted is skipped with a log line, as ssh does when it cannot ask.
+    /// </param>
+    /// <param name="allowAgent">
+    /// Whether to also offer the keys and certificates held by the ssh-agent at SSH_AUTH_SOCK (a Unix socket), asked
+    /// at each login. No agent, a dead or a locked one is skipped with a log line; one that refuses to sign is an error.
+    /// Keys are offered explicit ones first, then the agent's, then the default files, each once, within <see cref="MaxAuthTries"/>.
+    /// </param>
     /// <param name="authHandler">Answers keyboard-interactive prompts (MFA); added to the other methods, not replacing them.</param>
     /// <param name="jumpSession">The connected client to go through, or <see langword="null"/> to connect directly.</param>
     /// <param name="timeout">The budget of each wait while connecting and exchanging keys (paramiko's <c>timeout</c>); 30 s by default.</param>
@@ -57,6 +64,7 @@ public partial class SshJumpClient : SshClient
     /// <param name="loggerFactory">Where this hop logs; the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/> by default.</param>
     /// <exception cref="ArgumentException">An argument is missing or out of range.</exception>
     /// <exception cref="JumpNotConnectedException"><paramref name="jumpSession"/> is not connected or was disposed.</exception>
+    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
     public SshJumpClient(
         string hostname,
         int port = 22,
@@ -158,6 +166,12 @@ public partial class SshJumpClient : SshClient
     {
     }
 
+    /// <summary>Creates a client from gathered arguments; tests use it to give a hop its own key environment.</summary>
+    internal SshJumpClient(HopArguments arguments)
+        : this(HopSetup.FromArguments(arguments))
+    {
+    }
+
     private SshJumpClient(HopSetup setup)
         : base(setup.DialInfo)
     {
@@ -171,6 +185,20 @@ public partial class SshJumpClient : SshClient
 
     /// <summary>The client this one goes through, or <see langword="null"/> for a direct connection.</summary>
     public SshClient? JumpSession => _setup.Jump;
+
+    /// <summary>
+    /// The server's <c>MaxAuthTries</c>: 6, OpenSSH's default, unless set. Each public key the server refuses
+    /// counts against it, so this client offers at most that many keys, less one for each of password and
+    /// keyboard-interactive, preferring keys given explicitly, then the agent's, then the default key files.
+    /// Applies to the keys this client gathers itself (not to methods of a <see cref="ConnectionInfo"/>);
+    /// read at every login.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxAuthTries
+    {
+        get => _setup.Keys.MaxAuthTries;
+        set => _setup.Keys.MaxAuthTries = value;
+    }
 
     /// <summary>The stage the current or last connection attempt reached.</summary>
     public HopStage Stage

@@ -38,6 +38,18 @@ internal static partial class Log
     private static readonly Action<ILogger, string, int, int, string, Exception?> AuthRoundMessage =
         LoggerMessage.Define<string, int, int, string>(LogLevel.Debug, new EventId(21, "AuthRound"), "Hop {Hop}: keyboard-interactive round {Round} with {PromptCount} prompt(s): {Prompts}");
 
+    private static readonly Action<ILogger, string, string, Exception?> KeyOfferedMessage =
+        LoggerMessage.Define<string, string>(LogLevel.Debug, new EventId(30, "KeyOffered"), "Hop {Hop}: offering {Key}");
+
+    private static readonly Action<ILogger, string, string, string, Exception?> KeySkippedMessage =
+        LoggerMessage.Define<string, string, string>(LogLevel.Information, new EventId(31, "KeySkipped"), "Hop {Hop}: skipping key {Key}: {Reason}");
+
+    private static readonly Action<ILogger, string, int, int, int, string, Exception?> KeysCappedMessage =
+        LoggerMessage.Define<string, int, int, int, string>(LogLevel.Information, new EventId(32, "KeysCapped"), "Hop {Hop}: offering {Offered} of {Total} public keys to stay within MaxAuthTries {MaxAuthTries}; not offered: {Dropped}");
+
+    private static readonly Action<ILogger, string, string, string, Exception?> AgentUnavailableMessage =
+        LoggerMessage.Define<string, string, string>(LogLevel.Information, new EventId(33, "AgentUnavailable"), "Hop {Hop}: no keys from the ssh-agent at {Socket}: {Reason}");
+
     public static void TunnelOpened(ILogger logger, string hop, int localPort) => TunnelOpenedMessage(logger, hop, localPort, null);
 
     public static void TunnelClosed(ILogger logger, string hop, int localPort) => TunnelClosedMessage(logger, hop, localPort, null);
@@ -58,4 +70,13 @@ internal static partial class Log
 
     /// <summary>Logs a round's prompt texts (what the server asked), never the answers.</summary>
     public static void AuthRound(ILogger logger, string hop, int round, int promptCount, string prompts) => AuthRoundMessage(logger, hop, round, promptCount, prompts, null);
+
+    /// <summary>Logs a key about to be offered: its source, algorithm and fingerprint, never its material.</summary>
+    public static void KeyOffered(ILogger logger, string hop, string key) => KeyOfferedMessage(logger, hop, key, null);
+
+    public static void KeySkipped(ILogger logger, string hop, string key, string reason) => KeySkippedMessage(logger, hop, key, reason, null);
+
+    public static void KeysCapped(ILogger logger, string hop, int offered, int total, int maxAuthTries, string dropped) => KeysCappedMessage(logger, hop, offered, total, maxAuthTries, dropped, null);
+
+    public static void AgentUnavailable(ILogger logger, string hop, string socket, string reason) => AgentUnavailableMessage(logger, hop, socket, reason, null);
 }

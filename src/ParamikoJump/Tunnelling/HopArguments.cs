@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Keys;
 using Renci.SshNet;
 
 namespace ParamikoJump.Tunnelling;
@@ -39,4 +40,7 @@ internal sealed class HopArguments
     public TimeSpan? ChannelTimeout { get; init; }
 
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Where default keys and the agent are looked for; <see cref="KeyEnvironment.Current"/> when null.</summary>
+    public KeyEnvironment? KeyEnvironment { get; init; }
 }

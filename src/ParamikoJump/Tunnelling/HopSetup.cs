@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Authentication;
+using ParamikoJump.Keys;
+using ParamikoJump.Keys.Agent;
 using ParamikoJump.Logging;
 using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace ParamikoJump.Tunnelling;
 
@@ -16,7 +16,7 @@ namespace ParamikoJump.Tunnelling;
 /// </summary>
 internal sealed class HopSetup
 {
-    private HopSetup(HopIdentity hop, SshClient? jump, JumpTunnel? tunnel, ConnectionInfo dialInfo, AuthenticationTracker tracker, HopTimeouts timeouts, ILogger logger)
+    private HopSetup(HopIdentity hop, SshClient? jump, JumpTunnel? tunnel, ConnectionInfo dialInfo, AuthenticationTracker tracker, HopTimeouts timeouts, ILogger logger, PublicKeyPlan keys)
     {
         Hop = hop;
         Jump = jump;
@@ -25,6 +25,7 @@ internal sealed class HopSetup
         Tracker = tracker;
         Timeouts = timeouts;
         Logger = logger;
+        Keys = keys;
     }
 
     public HopIdentity Hop { get; }
@@ -41,6 +42,9 @@ internal sealed class HopSetup
 
     public ILogger Logger { get; }
 
+    /// <summary>The public keys this hop gathered itself; offers nothing for a hop built from a ConnectionInfo.</summary>
+    public PublicKeyPlan Keys { get; }
+
     /// <summary>Builds a hop from paramiko-style arguments.</summary>
     public static HopSetup FromArguments(HopArguments args)
     {
@@ -49,9 +53,9 @@ internal sealed class HopSetup
         var timeouts = new HopTimeouts(args.ConnectTimeout, args.BannerTimeout, args.AuthTimeout, args.ChannelTimeout);
         var logger = SshNetLogging.CreateLogger(args.LoggerFactory);
         var tracker = new AuthenticationTracker(hop, timeouts.Auth, logger);
-        var methods = BuildMethods(args, username, hop, tracker);
+        var (methods, keys) = BuildMethods(args, username, hop, tracker, logger);
 
-        return Create(hop, args.Jump, timeouts, logger, tracker, (host, port) =>
+        return Create(hop, args.Jump, timeouts, logger, tracker, keys, (host, port) =>
         {
             var info = new ConnectionInfo(host, port, username, methods.ToArray());
             info.LoggerFactory = args.LoggerFactory;
@@ -82,12 +86,13 @@ internal sealed class HopSetup
             methods.Add(new TrackedKeyboardInteractiveMethod(given.Username, authHandler, tracker));
         }
 
+        var keys = new PublicKeyPlan([], [], null, hop, logger);
         if (jump is null && authHandler is null)
         {
-            return Create(hop, null, timeouts, logger, tracker, (_, _) => given);
+            return Create(hop, null, timeouts, logger, tracker, keys, (_, _) => given);
         }
 
-        return Create(hop, jump, timeouts, logger, tracker, (host, port) =>
+        return Create(hop, jump, timeouts, logger, tracker, keys, (host, port) =>
         {
             var info = jump is null
                 ? new ConnectionInfo(host, port, given.Username, given.ProxyType, given.ProxyHost, given.ProxyPort, given.ProxyUsername, given.ProxyPassword, methods.ToArray())
@@ -97,13 +102,13 @@ internal sealed class HopSetup
         });
     }
 
-    private static HopSetup Create(HopIdentity hop, SshClient? jump, HopTimeouts timeouts, ILogger logger, AuthenticationTracker tracker, Func<string, int, ConnectionInfo> dialInfoFor)
+    private static HopSetup Create(HopIdentity hop, SshClient? jump, HopTimeouts timeouts, ILogger logger, AuthenticationTracker tracker, PublicKeyPlan keys, Func<string, int, ConnectionInfo> dialInfoFor)
     {
         if (jump is null)
         {
             var direct = dialInfoFor(hop.Host, hop.Port);
             tracker.ConnectionInfo = direct;
-            return new HopSetup(hop, null, null, direct, tracker, timeouts, logger);
+            return new HopSetup(hop, null, null, direct, tracker, timeouts, logger, keys);
         }
 
         var tunnel = JumpTunnel.Open(jump, hop, logger);
@@ -111,7 +116,7 @@ internal sealed class HopSetup
         {
             var dialInfo = dialInfoFor("127.0.0.1", tunnel.LocalPort);
             tracker.ConnectionInfo = dialInfo;
-            return new HopSetup(hop, jump, tunnel, dialInfo, tracker, timeouts, logger);
+            return new HopSetup(hop, jump, tunnel, dialInfo, tracker, timeouts, logger, keys);
         }
         catch
         {
@@ -142,15 +147,16 @@ internal sealed class HopSetup
         _ => new HopIdentity(jump.ConnectionInfo.Host, jump.ConnectionInfo.Port, jump.ConnectionInfo.Username),
     };
 
-    private static List<AuthenticationMethod> BuildMethods(HopArguments args, string username, HopIdentity hop, AuthenticationTracker tracker)
+    private static (List<AuthenticationMethod> Methods, PublicKeyPlan Keys) BuildMethods(HopArguments args, string username, HopIdentity hop, AuthenticationTracker tracker, ILogger logger)
     {
-        // OpenSSH's order: public keys, then keyboard-interactive, then password. A handler is added, never a
-        // replacement, so servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
+        // Public keys, then password, then keyboard-interactive. A handler is added, never a replacement, so
+        // servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
         var methods = new List<AuthenticationMethod>();
-        var keys = LoadKeys(args, hop);
-        if (keys.Count > 0)
+        var skipped = new List<(string Path, string Reason)>();
+        var keys = PlanKeys(args, hop, tracker, logger, skipped);
+        if (keys.MayOffer)
         {
-            methods.Add(new TrackedPrivateKeyMethod(username, keys.ToArray(), tracker));
+            methods.Add(new TrackedPrivateKeyMethod(username, keys, tracker));
         }
 
         if (args.Password is not null)
@@ -164,31 +170,47 @@ internal sealed class HopSetup
             methods.Add(new TrackedKeyboardInteractiveMethod(username, handler, tracker));
         }
 
+        // Every refused key counts against the server's MaxAuthTries: keep a try for each method after publickey.
+        keys.ReservedTries = methods.Count(method => method is not TrackedPrivateKeyMethod);
+
+        if (methods.Count == 0 && skipped.Count > 0)
+        {
+            throw new HopKeyException(
+                $"No way to log in: the only keys found could not be used: {string.Join("; ", skipped.Select(s => $"{s.Path} ({s.Reason})"))}.",
+                hop,
+                HopStage.Setup,
+                skipped[0].Path);
+        }
+
         if (methods.Count == 0)
         {
             throw new ArgumentException($"{hop}: no way to log in was given: pass a password, key files, keys, or an authHandler.");
         }
 
-        return methods;
+        return (methods, keys);
     }
 
-    private static List<IPrivateKeySource> LoadKeys(HopArguments args, HopIdentity hop)
+    /// <summary>paramiko's order: keys given in memory, key files, then (at login) the agent, then the default key files.</summary>
+    private static PublicKeyPlan PlanKeys(HopArguments args, HopIdentity hop, AuthenticationTracker tracker, ILogger logger, ICollection<(string Path, string Reason)> skipped)
     {
-        var keys = new List<IPrivateKeySource>(args.Keys);
+        // paramiko decrypts keys with the password when no passphrase is given.
         var passphrase = args.Passphrase ?? args.Password;
-        foreach (var path in args.KeyFilenames)
+        var explicitOffers = new List<KeyOffer>();
+        for (var i = 0; i < args.Keys.Count; i++)
         {
-            try
-            {
-                keys.Add(new PrivateKeyFile(path, passphrase));
-            }
-            catch (Exception ex) when (ex is SshPassPhraseNullOrEmptyException or SshException or IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                throw new ParamikoJumpException($"The key file '{path}' could not be loaded: {ex.Message}", hop, HopStage.Setup, ex);
-            }
+            var key = args.Keys[i] ?? throw new ArgumentException($"{hop}: key #{i + 1} is null.");
+            explicitOffers.AddRange(KeyOffer.From(key, $"key #{i + 1}"));
         }
 
-        return keys;
+        foreach (var path in args.KeyFilenames)
+        {
+            explicitOffers.AddRange(KeyOffer.From(KeyFiles.LoadExplicit(path, passphrase, hop), path));
+        }
+
+        var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
+        var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped) : [];
+        var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, tracker.AuthTimeout) : null;
+        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger);
     }
 
     private static void CopySettings(ConnectionInfo from, ConnectionInfo to)

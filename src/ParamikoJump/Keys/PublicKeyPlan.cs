@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.Extensions.Logging;
+using ParamikoJump.Keys.Agent;
+using ParamikoJump.Logging;
+
+namespace ParamikoJump.Keys;
+
+/// <summary>
+/// The public keys one hop offers, decided at each login: keys given explicitly, then the agent's (read now,
+/// so a key added after construction is used), then the default identity files, the same key once, and no
+/// more offers than leave the server's MaxAuthTries room for the methods that follow.
+/// </summary>
+internal sealed class PublicKeyPlan
+{
+    /// <summary>OpenSSH's default MaxAuthTries (sshd_config(5)).</summary>
+    public const int DefaultMaxAuthTries = 6;
+
+    private readonly IReadOnlyList<KeyOffer> _explicit;
+    private readonly IReadOnlyList<KeyOffer> _discovered;
+    private readonly AgentClient? _agent;
+    private readonly HopIdentity _hop;
+    private readonly ILogger _logger;
+    private int _maxAuthTries = DefaultMaxAuthTries;
+
+    public PublicKeyPlan(IReadOnlyList<KeyOffer> explicitOffers, IReadOnlyList<KeyOffer> discovered, AgentClient? agent, HopIdentity hop, ILogger logger)
+    {
+        _explicit = explicitOffers;
+        _discovered = discovered;
+        _agent = agent;
+        _hop = hop;
+        _logger = logger;
+    }
+
+    /// <summary>Whether there may be anything to offer (the agent is asked only at login).</summary>
+    public bool MayOffer => _explicit.Count > 0 || _discovered.Count > 0 || _agent is not null;
+
+    /// <summary>The server's MaxAuthTries; every refused offer counts against it.</summary>
+    public int MaxAuthTries
+    {
+        get => _maxAuthTries;
+        set => _maxAuthTries = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxAuthTries is at least 1.");
+    }
+
+    /// <summary>Tries kept for the methods after publickey (one each for password and keyboard-interactive).</summary>
+    public int ReservedTries { get; set; }
+
+    /// <summary>The keys to offer now, in order.</summary>
+    public IReadOnlyList<KeyOffer> Resolve()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var offers = _explicit.Concat(AgentOffers()).Concat(_discovered)
+            .Where(offer => seen.Add(Convert.ToBase64String(offer.Blob)))
+            .ToList();
+        var limit = Math.Max(1, MaxAuthTries - ReservedTries);
+        if (offers.Count > limit)
+        {
+            Log.KeysCapped(_logger, _hop.ToString(), limit, offers.Count, MaxAuthTries, string.Join(", ", offers.Skip(limit)));
+            offers.RemoveRange(limit, offers.Count - limit);
+        }
+
+        foreach (var offer in offers)
+        {
+            Log.KeyOffered(_logger, _hop.ToString(), offer.ToString());
+        }
+
+        return offers;
+    }
+
+    private List<KeyOffer> AgentOffers()
+    {
+        if (_agent is null)
+        {
+            return [];
+        }
+
+        IReadOnlyList<AgentIdentity> identities;
+        try
+        {
+            identities = _agent.ListIdentities();
+        }
+        catch (IOException ex)
+        {
+            Log.AgentUnavailable(_logger, _hop.ToString(), _agent.SocketPath, ex.Message);
+            return [];
+        }
+
+        if (identities.Count == 0)
+        {
+            Log.AgentUnavailable(_logger, _hop.ToString(), _agent.SocketPath, "it holds no keys, or is locked");
+        }
+
+        return identities.Select(identity => new KeyOffer(AgentSigningAlgorithm.For(identity, _agent, _hop), $"ssh-agent key '{identity.Comment}'")).ToList();
+    }
+}

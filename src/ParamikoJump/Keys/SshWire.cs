@@ -1,0 +1,76 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ParamikoJump.Keys;
+
+/// <summary>The few SSH wire encodings (RFC 4251 §5) the agent protocol and key descriptions need.</summary>
+internal static class SshWire
+{
+    public static void WriteUInt32(Stream stream, uint value)
+    {
+        stream.WriteByte((byte)(value >> 24));
+        stream.WriteByte((byte)(value >> 16));
+        stream.WriteByte((byte)(value >> 8));
+        stream.WriteByte((byte)value);
+    }
+
+    public static void WriteString(Stream stream, byte[] value)
+    {
+        WriteUInt32(stream, (uint)value.Length);
+        stream.Write(value, 0, value.Length);
+    }
+
+    public static uint ReadUInt32(byte[] buffer, ref int offset)
+    {
+        if (buffer.Length - offset < 4)
+        {
+            throw new EndOfStreamException("truncated SSH message");
+        }
+
+        var value = ((uint)buffer[offset] << 24) | ((uint)buffer[offset + 1] << 16) | ((uint)buffer[offset + 2] << 8) | buffer[offset + 3];
+        offset += 4;
+        return value;
+    }
+
+    public static byte[] ReadString(byte[] buffer, ref int offset)
+    {
+        var length = ReadUInt32(buffer, ref offset);
+        if (length > (uint)(buffer.Length - offset))
+        {
+            throw new EndOfStreamException("truncated SSH message");
+        }
+
+        var value = new byte[length];
+        Buffer.BlockCopy(buffer, offset, value, 0, (int)length);
+        offset += (int)length;
+        return value;
+    }
+
+    /// <summary>The algorithm name a key or signature blob starts with (e.g. <c>ssh-ed25519</c>).</summary>
+    public static string LeadingName(byte[] blob)
+    {
+        try
+        {
+            var offset = 0;
+            return Encoding.ASCII.GetString(ReadString(blob, ref offset));
+        }
+        catch (EndOfStreamException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>OpenSSH's fingerprint of a public key blob: <c>SHA256:</c> and unpadded base64.</summary>
+    public static string Fingerprint(byte[] blob)
+    {
+#if NET8_0_OR_GREATER
+        var hash = SHA256.HashData(blob);
+#else
+        using var sha = SHA256.Create();
+        var hash = sha.ComputeHash(blob);
+#endif
+        return "SHA256:" + Convert.ToBase64String(hash).TrimEnd('=');
+    }
+}
