@@ -5,6 +5,7 @@ using ParamikoJump.Samples.Examples;
 // Runs paramiko-jump's README examples, in C#, against the lab that tests/lab/lab.sh started.
 //   dotnet run --project samples/ParamikoJump.Samples -- [all | NAME ...]
 //   dotnet run --project samples/ParamikoJump.Samples -- answers   (the console MFA answers, for piping into 1a)
+//   dotnet run --project samples/ParamikoJump.Samples -- key-file  (the lab's client key, for ssh-add)
 var examples = new (string Name, string Title, Action<LabDescription> Run)[]
 {
     ("1a", "Example 1a: one jump with console MFA, then a target, in using blocks", Example1a.Run),
@@ -13,6 +14,7 @@ var examples = new (string Name, string Title, Action<LabDescription> Run)[]
     ("3", "Example 3: a five-hop circuit", Example3.Run),
     ("magic", "MagicAuthHandler: queued MFA answers, a Duo push", MagicHandler.Run),
     ("key", "Key-based login", KeyLogin.Run),
+    ("agent", "Key-based login with the key held by ssh-agent", AgentLogin.Run),
     ("password", "Password login", PasswordLogin.Run),
 };
 
@@ -26,10 +28,16 @@ if (args is ["answers"])
     return 0;
 }
 
+if (args is ["key-file"])
+{
+    Console.WriteLine(lab.KeyFile("ed25519"));
+    return 0;
+}
+
 var chosen = args is [] or ["all"] ? examples : examples.Where(e => args.Contains(e.Name)).ToArray();
 if (chosen.Length == 0)
 {
-    Console.Error.WriteLine($"Unknown example. Choose from: all, answers, {string.Join(", ", examples.Select(e => e.Name))}");
+    Console.Error.WriteLine($"Unknown example. Choose from: all, answers, key-file, {string.Join(", ", examples.Select(e => e.Name))}");
     return 2;
 }
 
