@@ -232,7 +232,7 @@ public sealed class KnownHosts
         var fingerprint = SshKeyBlob.Fingerprint(plain);
         var lines = LinesFor(hostName).Where(l => l.Key is not null).ToList();
         var plainLines = lines.Where(l => l.Marker == KnownHostsMarker.None).ToList();
-        var knownTypes = plainLines.Select(l => l.KeyType).Distinct(StringComparer.Ordinal).ToList();
+        var knownTypes = plainLines.Select(l => SshKeyBlob.TypeOf(l.Key!)!).Distinct(StringComparer.Ordinal).ToList();
         HostKeyCheck Result(HostKeyVerdict verdict, KnownHostsLine? line, string? reason = null) =>
             new(verdict, hostName, type, fingerprint, plain, line, reason, knownTypes);
 
@@ -261,7 +261,7 @@ public sealed class KnownHosts
             return Result(HostKeyVerdict.Known, known);
         }
 
-        if (plainLines.FirstOrDefault(l => l.KeyType == type) is { } other)
+        if (plainLines.FirstOrDefault(l => SshKeyBlob.TypeOf(l.Key!) == type) is { } other)
         {
             return Result(HostKeyVerdict.Changed, other);
         }

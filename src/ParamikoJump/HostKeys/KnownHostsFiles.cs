@@ -25,13 +25,22 @@ internal static class KnownHostsFiles
             return null;
         }
 
-        using var stream = Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: true);
-        var lines = new List<KnownHostsLine>();
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
+        string text;
+        using (var stream = Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: false))
         {
-            lines.Add(KnownHostsLine.Parse(text, path, lines.Count + 1));
+            text = reader.ReadToEnd();
+        }
+
+        // Lines end at '\n' only, as OpenSSH reads them, so line numbers agree with ssh-keygen's; a '\r' before
+        // it is dropped so files edited on Windows still read.
+        var raw = text.Split('\n');
+        var count = text.Length == 0 ? 0 : text.EndsWith("\n", StringComparison.Ordinal) ? raw.Length - 1 : raw.Length;
+        var lines = new List<KnownHostsLine>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var line = raw[i].EndsWith("\r", StringComparison.Ordinal) ? raw[i].Substring(0, raw[i].Length - 1) : raw[i];
+            lines.Add(KnownHostsLine.Parse(line, path, i + 1));
         }
 
         return lines;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace ParamikoJump.HostKeys;
@@ -17,6 +18,17 @@ internal enum KnownHostsMarker
 /// </summary>
 internal sealed class KnownHostsLine
 {
+    // The key type names OpenSSH recognises; a line with any other type does not name a host.
+    private static readonly HashSet<string> KeyTypes = new(StringComparer.Ordinal)
+    {
+        "ssh-ed25519", "sk-ssh-ed25519@openssh.com", "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512", "ssh-dss",
+        "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ecdsa-sha2-nistp256@openssh.com",
+        "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ssh-ed25519-cert-v01@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com",
+        "ssh-rsa-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com",
+        "ssh-dss-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
+        "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
+    };
+
     private KnownHostsLine(string text, string source, int number)
     {
         Text = text;
@@ -33,7 +45,7 @@ internal sealed class KnownHostsLine
     /// <summary>The 1-based line number in <see cref="Source"/>.</summary>
     public int Number { get; }
 
-    /// <summary>Whether the line has a marker (if any) we know and a host field followed by a key field.</summary>
+    /// <summary>Whether the line has a marker (if any) we know, a host field, a known key type and a key field.</summary>
     public bool IsEntry { get; private set; }
 
     public KnownHostsMarker Marker { get; private set; }
@@ -85,7 +97,8 @@ internal sealed class KnownHostsLine
         }
 
         var keyType = NextToken(text, ref position);
-        if (keyType is null)
+        var base64 = NextToken(text, ref position);
+        if (keyType is null || !KeyTypes.Contains(keyType) || base64 is null || base64.StartsWith("#", StringComparison.Ordinal))
         {
             return line;
         }
@@ -94,7 +107,7 @@ internal sealed class KnownHostsLine
         line.Marker = marker;
         line.HostField = hosts;
         line.KeyType = keyType;
-        line.Key = Decode(keyType, NextToken(text, ref position));
+        line.Key = Decode(keyType, base64);
         return line;
     }
 
@@ -102,17 +115,15 @@ internal sealed class KnownHostsLine
     public static string Format(string hostField, byte[] key) =>
         hostField + " " + SshKeyBlob.TypeOf(key) + " " + Convert.ToBase64String(key);
 
-    private static byte[]? Decode(string keyType, string? base64)
+    private static byte[]? Decode(string keyType, string base64)
     {
-        if (base64 is null)
-        {
-            return null;
-        }
-
         try
         {
             var key = Convert.FromBase64String(base64);
-            return SshKeyBlob.TypeOf(key) == keyType ? key : null;
+            var inner = SshKeyBlob.TypeOf(key);
+
+            // The RSA signature names stand for the ssh-rsa key type, as OpenSSH reads them.
+            return inner == keyType || (inner == "ssh-rsa" && keyType is "rsa-sha2-256" or "rsa-sha2-512") ? key : null;
         }
         catch (FormatException)
         {
