@@ -177,14 +177,7 @@ public partial class SshJumpClient : SshClient
         : base(setup.DialInfo)
     {
         _setup = setup;
-
-        // One chain, one set of trust decisions: a hop shares its jump's store and policy unless given its own.
-        var jump = setup.Jump as SshJumpClient;
-        _hostKeys = new HostKeyVerifier(
-            setup.Hop,
-            knownHosts ?? jump?.HostKeys ?? KnownHosts.CreateDefault(),
-            hostKeyPolicy ?? jump?.MissingHostKeyPolicy ?? new RejectPolicy(),
-            setup.Logger);
+        _hostKeys = HostKeyVerifier.ForHop(setup.Hop, setup.Jump, hostKeyPolicy, knownHosts, setup.Logger);
         _setup.Tracker.Started += (_, _) => Stage = HopStage.Authentication;
         ServerIdentificationReceived += OnServerIdentification;
         HostKeyReceived += OnHostKeyReceived;

@@ -1,6 +1,7 @@
 using System;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Logging;
+using Renci.SshNet;
 using Renci.SshNet.Security;
 
 namespace ParamikoJump.HostKeys;
@@ -27,6 +28,20 @@ internal sealed class HostKeyVerifier
     }
 
     public KnownHosts Store { get; }
+
+    /// <summary>
+    /// The verifier of a new hop. One chain, one set of trust decisions (as with one ssh config): a hop whose jump
+    /// is one of ours shares its store and starts with its policy unless given its own.
+    /// </summary>
+    public static HostKeyVerifier ForHop(HopIdentity hop, SshClient? jump, IMissingHostKeyPolicy? policy, KnownHosts? store, ILogger logger)
+    {
+        var ours = jump as SshJumpClient;
+        return new HostKeyVerifier(
+            hop,
+            store ?? ours?.HostKeys ?? KnownHosts.CreateDefault(),
+            policy ?? ours?.MissingHostKeyPolicy ?? new RejectPolicy(),
+            logger);
+    }
 
     public IMissingHostKeyPolicy Policy
     {
