@@ -15,7 +15,7 @@ internal sealed class HostKeyVerifier
     private readonly object _gate = new();
     private readonly HopIdentity _hop;
     private readonly ILogger _logger;
-    private IMissingHostKeyPolicy _policy;
+    private volatile IMissingHostKeyPolicy _policy;
     private byte[]? _trusted;
     private Func<Exception?, HostKeyRejectedException>? _rejection;
 
@@ -48,9 +48,6 @@ internal sealed class HostKeyVerifier
         get => _policy;
         set => _policy = value ?? throw new ArgumentNullException(nameof(value));
     }
-
-    /// <summary>The clock certificates are checked against; a seam for tests.</summary>
-    internal Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
     /// <summary>Forgets the previous connection's key and refusal.</summary>
     public void Reset()
@@ -85,7 +82,7 @@ internal sealed class HostKeyVerifier
                 return true;
             }
 
-            var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, Clock());
+            var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, DateTimeOffset.UtcNow);
             var trusted = check.Verdict switch
             {
                 HostKeyVerdict.Known or HostKeyVerdict.Certified => Trusted(check),

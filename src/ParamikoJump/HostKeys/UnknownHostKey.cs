@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace ParamikoJump.HostKeys;
@@ -7,14 +8,21 @@ public sealed class UnknownHostKey
 {
     private readonly byte[] _key;
 
-    internal UnknownHostKey(HopIdentity hop, string hostName, string keyType, string fingerprint, byte[] key, IReadOnlyList<string> knownKeyTypes)
+    /// <summary>Describes an unknown host key; public so that policies can be unit-tested.</summary>
+    /// <param name="hop">The hop that offered the key.</param>
+    /// <param name="hostName">The known_hosts name of the hop.</param>
+    /// <param name="keyType">The key's type.</param>
+    /// <param name="fingerprint">The key's SHA256 fingerprint.</param>
+    /// <param name="key">The public key in SSH wire format.</param>
+    /// <param name="knownKeyTypes">Key types already on file for the host.</param>
+    public UnknownHostKey(HopIdentity hop, string hostName, string keyType, string fingerprint, byte[] key, IReadOnlyList<string> knownKeyTypes)
     {
-        Hop = hop;
-        HostName = hostName;
-        KeyType = keyType;
-        Fingerprint = fingerprint;
-        _key = key;
-        KnownKeyTypes = knownKeyTypes;
+        Hop = hop ?? throw new ArgumentNullException(nameof(hop));
+        HostName = hostName ?? throw new ArgumentNullException(nameof(hostName));
+        KeyType = keyType ?? throw new ArgumentNullException(nameof(keyType));
+        Fingerprint = fingerprint ?? throw new ArgumentNullException(nameof(fingerprint));
+        _key = (byte[])(key ?? throw new ArgumentNullException(nameof(key))).Clone();
+        KnownKeyTypes = knownKeyTypes ?? throw new ArgumentNullException(nameof(knownKeyTypes));
     }
 
     /// <summary>The hop that offered the key, with the jumps it goes through.</summary>
