@@ -53,6 +53,44 @@ public class ConformanceTests
         }
     }
 
+    [Fact]
+    public void Damaged_lines_name_the_same_hosts_as_OpenSSH_reads_them()
+    {
+        var keys = KeyMaterial.Instance;
+        var originals = new[]
+        {
+            $"host1,*.example.com,!bad.example.com {keys.Ed25519A}",
+            $"@cert-authority *.ca.test {keys.Ca}",
+            $"@revoked host1 {keys.Ecdsa}",
+            $"[host1]:2222 {keys.Ed25519B}",
+        };
+        var random = new Random(5);
+        var lines = new List<string>();
+        for (var i = 0; i < 400; i++)
+        {
+            var chars = originals[i % originals.Length].ToCharArray();
+            for (var flips = random.Next(1, 3); flips > 0; flips--)
+            {
+                // Printable ASCII and tabs only: OpenSSH reads bytes as C strings, .NET reads UTF-8 text.
+                var at = random.Next(Math.Min(chars.Length, 60));
+                var flipped = (char)(chars[at] ^ (1 << random.Next(7)));
+                chars[at] = flipped is '\t' || (flipped >= ' ' && flipped < (char)127) ? flipped : chars[at];
+            }
+
+            lines.Add(new string(chars));
+        }
+
+        var file = Path.Combine(Directory.CreateTempSubdirectory("pj-conf-").FullName, "known_hosts");
+        File.WriteAllLines(file, lines);
+        var store = new KnownHosts();
+        store.LoadSystemHostKeys(file);
+
+        foreach (var name in new[] { "host1", "a.example.com", "bad.example.com", "x.ca.test", "[host1]:2222", "host" })
+        {
+            Assert.Equal(SshKeygen.Find(name, file), Ours(store, name));
+        }
+    }
+
     private static void AssertSameAsOpenSsh(string file, string name)
     {
         var store = new KnownHosts();
