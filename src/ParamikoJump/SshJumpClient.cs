@@ -371,7 +371,11 @@ public partial class SshJumpClient : SshClient
             Stage = HopStage.HostKeyVerification;
         }
 
-        e.CanTrust = _hostKeys.Verify(e.HostKey, e.Certificate);
+        // Only ever lowers trust, so a handler of the user's own can still refuse a key we would accept.
+        if (!_hostKeys.Verify(e.HostKey, e.Certificate))
+        {
+            e.CanTrust = false;
+        }
     }
 
     private static void CancelQuietly(CancellationTokenSource source)

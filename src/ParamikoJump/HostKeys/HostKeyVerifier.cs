@@ -29,6 +29,12 @@ internal sealed class HostKeyVerifier
 
     public KnownHosts Store { get; }
 
+    public IMissingHostKeyPolicy Policy
+    {
+        get => _policy;
+        set => _policy = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
     /// <summary>
     /// The verifier of a new hop. One chain, one set of trust decisions (as with one ssh config): a hop whose jump
     /// is one of ours shares its store and starts with its policy unless given its own.
@@ -41,12 +47,6 @@ internal sealed class HostKeyVerifier
             store ?? ours?.HostKeys ?? KnownHosts.CreateDefault(),
             policy ?? ours?.MissingHostKeyPolicy ?? new RejectPolicy(),
             logger);
-    }
-
-    public IMissingHostKeyPolicy Policy
-    {
-        get => _policy;
-        set => _policy = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Forgets the previous connection's key and refusal.</summary>
