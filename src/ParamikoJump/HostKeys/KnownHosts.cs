@@ -45,7 +45,7 @@ public sealed class KnownHosts
     /// </summary>
     public bool HashHostNames { get; set; }
 
-    /// <summary>The file new keys are appended to (the last one given to <see cref="LoadHostKeys"/>), or <see langword="null"/>.</summary>
+    /// <summary>The full path of the file new keys are appended to (the last one given to <see cref="LoadHostKeys"/>), or <see langword="null"/>.</summary>
     public string? WritableFile
     {
         get
@@ -115,6 +115,7 @@ public sealed class KnownHosts
             return;
         }
 
+        path = Path.GetFullPath(path);
         var lines = KnownHostsFiles.Read(path) ?? throw new FileNotFoundException($"The known_hosts file '{path}' does not exist.", path);
         lock (_gate)
         {
@@ -134,6 +135,7 @@ public sealed class KnownHosts
             throw new ArgumentException("A known_hosts path is required.", nameof(path));
         }
 
+        path = Path.GetFullPath(path);
         var lines = KnownHostsFiles.Read(path) ?? [];
         lock (_gate)
         {
@@ -154,6 +156,7 @@ public sealed class KnownHosts
             throw new ArgumentException("A known_hosts path is required.", nameof(path));
         }
 
+        path = Path.GetFullPath(path);
         lock (_gate)
         {
             var present = new HashSet<string>((KnownHostsFiles.Read(path) ?? []).Where(l => l.IsEntry).Select(Identity), StringComparer.Ordinal);

@@ -249,6 +249,20 @@ public class KnownHostsTests
     }
 
     [Fact]
+    public void A_file_loaded_under_two_spellings_is_one_file_and_added_keys_land_in_it_once()
+    {
+        var (store, file) = Store($"db.internal {Keys.Ed25519A}");
+        var spelledOtherwise = Path.Combine(Path.GetDirectoryName(file)!, ".", "known_hosts");
+
+        store.LoadHostKeys(spelledOtherwise);
+        store.Add("web.internal", SshKeygen.Blob(Keys.Ed25519B));
+
+        Assert.Equal(file, store.WritableFile);
+        Assert.Single(store.LinesFor("web.internal"));
+        Assert.Single(store.LinesFor("db.internal"));
+    }
+
+    [Fact]
     public void Only_plain_keys_under_plain_names_can_be_added()
     {
         var store = new KnownHosts();
