@@ -75,26 +75,32 @@ internal sealed class HostKeyVerifier
     {
         lock (_gate)
         {
-            // A re-key that presents the key this connection already trusts needs no new decision.
-            if (SshKeyBlob.SameKey(_trusted, hostKey))
+            // A re-key that presents the key this connection already trusts needs no new decision; as in OpenSSH,
+            // a server may not switch keys within a connection, whatever the files say.
+            if (_trusted is { } trusted)
             {
-                Log.HostKeyRekey(_logger, _hop.ToString(), _hop.KnownHostsName);
-                return true;
+                if (SshKeyBlob.SameKey(trusted, hostKey))
+                {
+                    Log.HostKeyRekey(_logger, _hop.ToString(), _hop.KnownHostsName);
+                    return true;
+                }
+
+                return RefuseSwitch(trusted, hostKey);
             }
 
             var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, DateTimeOffset.UtcNow);
-            var trusted = check.Verdict switch
+            var accepted = check.Verdict switch
             {
                 HostKeyVerdict.Known or HostKeyVerdict.Certified => Trusted(check),
                 HostKeyVerdict.Unknown => AskPolicy(check),
                 _ => Refuse(check, null),
             };
-            if (trusted)
+            if (accepted)
             {
                 _trusted = hostKey;
             }
 
-            return trusted;
+            return accepted;
         }
     }
 
@@ -143,6 +149,20 @@ internal sealed class HostKeyVerifier
             // As OpenSSH does: the key is trusted for this connection even if the file could not take it.
             Log.HostKeySaveFailed(_logger, _hop.ToString(), check.HostName, Store.WritableFile ?? "memory", ex);
         }
+    }
+
+    private bool RefuseSwitch(byte[] trusted, byte[] offered)
+    {
+        var hop = _hop;
+        var name = hop.KnownHostsName;
+        var plain = SshKeyBlob.IsCertificate(offered) ? SshKeyBlob.PlainKeyOf(offered) ?? offered : offered;
+        var type = SshKeyBlob.TypeOf(plain) ?? "unknown";
+        var fingerprint = SshKeyBlob.Fingerprint(plain);
+        var before = SshKeyBlob.Fingerprint(SshKeyBlob.IsCertificate(trusted) ? SshKeyBlob.PlainKeyOf(trusted) ?? trusted : trusted);
+        _rejection = cause => new HostKeyRejectedException(
+            $"The host key of '{name}' changed during a re-key: it offered {type} {fingerprint} after {before}.", hop, name, type, fingerprint, cause);
+        Log.HostKeyRejected(_logger, hop.ToString(), name, type, fingerprint, "ChangedDuringRekey");
+        return false;
     }
 
     private bool Refuse(HostKeyCheck check, IMissingHostKeyPolicy? policy, Exception? policyError = null)

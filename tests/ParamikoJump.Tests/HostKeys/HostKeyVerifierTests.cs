@@ -119,14 +119,17 @@ public class HostKeyVerifierTests
     }
 
     [Fact]
-    public void A_re_key_presenting_another_key_is_checked_again_and_a_change_refused()
+    public void A_re_key_presenting_another_key_is_refused_even_when_the_files_vouch_for_it()
     {
-        var verifier = Verifier(Db, new KnownHosts(), new AutoAddPolicy());
+        var (store, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ed25519A}", $"[db.internal]:2222 {Keys.Ed25519B}");
+        var verifier = Verifier(Db, store, new AutoAddPolicy());
 
         Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
         Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519B), null));
 
-        Assert.IsType<HostKeyMismatchException>(verifier.Rejection(null));
+        var error = verifier.Rejection(null)!;
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519B), error.Fingerprint);
+        Assert.Contains($"changed during a re-key: it offered ssh-ed25519 {error.Fingerprint} after {KnownHostsTests.Fingerprint(Keys.Ed25519A)}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
