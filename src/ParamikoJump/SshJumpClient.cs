@@ -17,6 +17,9 @@ namespace ParamikoJump;
 /// An <see cref="SshClient"/> that can reach its server through another, already connected client (the jump),
 /// logs in with keys, a password and keyboard-interactive MFA together, and reports failures with the hop and
 /// stage that failed. Chains of any length are built by nesting: each client is given the one before it.
+/// Every hop's host key is checked under the hop's own name (<see cref="HopIdentity.KnownHostsName"/>) against
+/// <see cref="HostKeys"/>, by default the user's and the system's known_hosts files, and unknown hosts are
+/// refused unless <see cref="MissingHostKeyPolicy"/> says otherwise.
 /// </summary>
 /// <example>
 /// <code>
