@@ -188,7 +188,7 @@ public sealed class KnownHosts
             throw new ArgumentException($"'{hostName}' is not a host name known_hosts can hold.", nameof(hostName));
         }
 
-        if (key is null || SshKeyBlob.TypeOf(key) is not { } type || type.Length == 0 || SshKeyBlob.IsCertificate(key))
+        if (key is null || SshKeyBlob.TypeOf(key) is not { } type || !KnownHostsLine.IsKeyType(type) || SshKeyBlob.IsCertificate(key))
         {
             throw new ArgumentException("The key must be a plain public key in SSH wire format.", nameof(key));
         }

@@ -61,6 +61,9 @@ internal sealed class KnownHostsLine
 
     public bool Names(string knownHostsName) => IsEntry && HostPatterns.Matches(HostField, knownHostsName);
 
+    /// <summary>Whether OpenSSH reads <paramref name="keyType"/> as a key type in known_hosts.</summary>
+    public static bool IsKeyType(string keyType) => KeyTypes.Contains(keyType);
+
     /// <summary>Parses a line; never throws, whatever the text.</summary>
     public static KnownHostsLine Parse(string text, string source, int number)
     {
@@ -98,7 +101,7 @@ internal sealed class KnownHostsLine
 
         var keyType = NextToken(text, ref position);
         var base64 = NextToken(text, ref position);
-        if (keyType is null || !KeyTypes.Contains(keyType) || base64 is null || base64.StartsWith("#", StringComparison.Ordinal))
+        if (keyType is null || !IsKeyType(keyType) || base64 is null || base64.StartsWith("#", StringComparison.Ordinal))
         {
             return line;
         }

@@ -271,6 +271,7 @@ public class KnownHostsTests
         Assert.Throws<ArgumentException>(() => store.Add("a,b", SshKeygen.Blob(Keys.Ed25519A)));
         Assert.Throws<ArgumentException>(() => store.Add("db", SshKeygen.Blob(Keys.CertForDb)));
         Assert.Throws<ArgumentException>(() => store.Add("db", [1, 2, 3]));
+        Assert.Throws<ArgumentException>(() => store.Add("db", [0, 0, 0, 3, (byte)'f', (byte)'o', (byte)'o', 0, 0, 0, 0]));
     }
 
     internal static (KnownHosts Store, string File) Store(params string[] lines)
