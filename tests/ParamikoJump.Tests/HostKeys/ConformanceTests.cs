@@ -35,7 +35,7 @@ public class ConformanceTests
     public void Random_patterns_and_names_match_as_OpenSSH_matches_them()
     {
         var random = new Random(4242);
-        var directory = Directory.CreateTempSubdirectory("pj-conf-").FullName;
+        var directory = TestDirectories.Create("pj-conf-");
         var file = Path.Combine(directory, "known_hosts");
         var key = string.Join(' ', KeyMaterial.Instance.Ed25519A.Split(' ').Take(2));
         const string alphabet = "ab.*?";
@@ -80,7 +80,7 @@ public class ConformanceTests
             lines.Add(new string(chars));
         }
 
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pj-conf-").FullName, "known_hosts");
+        var file = Path.Combine(TestDirectories.Create("pj-conf-"), "known_hosts");
         File.WriteAllLines(file, lines);
         var store = new KnownHosts();
         store.LoadSystemHostKeys(file);
@@ -146,7 +146,7 @@ public class ConformanceTests
             $"a*b*c?d {a}",
             $"crlf-host {a}\r",
             $"[empty]:1 {a} trailing comment with spaces   ") + "\n";
-        var directory = Directory.CreateTempSubdirectory("pj-conf-").FullName;
+        var directory = TestDirectories.Create("pj-conf-");
         var plain = Path.Combine(directory, "known_hosts");
         var hashed = Path.Combine(directory, "known_hosts.hashed");
         File.WriteAllText(plain, text);

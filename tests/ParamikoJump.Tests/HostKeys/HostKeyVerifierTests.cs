@@ -35,7 +35,7 @@ public class HostKeyVerifierTests
     [Fact]
     public void AutoAddPolicy_accepts_and_remembers_under_the_logical_name()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pj-auto-").FullName, "known_hosts");
+        var file = Path.Combine(TestDirectories.Create("pj-auto-"), "known_hosts");
         var store = new KnownHosts();
         store.LoadHostKeys(file);
         var asked = new CountingPolicy(MissingHostKeyAction.AcceptAndSave);

@@ -69,7 +69,7 @@ public class KnownHostsParserFuzzTests
             lines.Add(Encoding.UTF8.GetString(bytes).Replace("\n", "", StringComparison.Ordinal));
         }
 
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pj-fuzz-").FullName, "known_hosts");
+        var file = Path.Combine(TestDirectories.Create("pj-fuzz-"), "known_hosts");
         File.WriteAllLines(file, lines);
         var store = new KnownHosts();
         store.LoadSystemHostKeys(file);

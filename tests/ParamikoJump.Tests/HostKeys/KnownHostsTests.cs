@@ -206,7 +206,7 @@ public class KnownHostsTests
     [Fact]
     public void A_store_made_for_defaults_reads_them_only_when_first_consulted_and_skips_missing_ones()
     {
-        var directory = Directory.CreateTempSubdirectory("pj-defaults-").FullName;
+        var directory = TestDirectories.Create("pj-defaults-");
         var present = Path.Combine(directory, "known_hosts");
         var store = new KnownHosts([Path.Combine(directory, "missing"), present]);
         File.WriteAllText(present, $"db.internal {Keys.Ed25519A}\n");
@@ -229,7 +229,7 @@ public class KnownHostsTests
     [Fact]
     public void Loading_a_named_system_file_that_does_not_exist_fails_but_a_writable_one_may_be_missing()
     {
-        var directory = Directory.CreateTempSubdirectory("pj-missing-").FullName;
+        var directory = TestDirectories.Create("pj-missing-");
         var store = new KnownHosts();
 
         Assert.Throws<FileNotFoundException>(() => store.LoadSystemHostKeys(Path.Combine(directory, "nope")));
@@ -276,7 +276,7 @@ public class KnownHostsTests
 
     internal static (KnownHosts Store, string File) Store(params string[] lines)
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("pj-kh-").FullName, "known_hosts");
+        var file = Path.Combine(TestDirectories.Create("pj-kh-"), "known_hosts");
         File.WriteAllText(file, string.Join("\n", lines) + "\n");
         var store = new KnownHosts();
         store.LoadSystemHostKeys(file);

@@ -159,5 +159,5 @@ public class KnownHostsWriteTests
 
     private static string Prefix(string publicKeyLine) => string.Join(' ', publicKeyLine.Split(' ').Take(2));
 
-    private static string NewFile() => Path.Combine(Directory.CreateTempSubdirectory("pj-write-").FullName, "known_hosts");
+    private static string NewFile() => Path.Combine(TestDirectories.Create("pj-write-"), "known_hosts");
 }

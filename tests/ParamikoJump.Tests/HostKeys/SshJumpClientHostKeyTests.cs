@@ -46,7 +46,7 @@ public class SshJumpClientHostKeyTests
     public void Load_and_save_work_on_the_clients_store()
     {
         var keys = KeyMaterial.Instance;
-        var directory = Directory.CreateTempSubdirectory("pj-client-").FullName;
+        var directory = TestDirectories.Create("pj-client-");
         var system = Path.Combine(directory, "ssh_known_hosts");
         var mine = Path.Combine(directory, "known_hosts");
         var copy = Path.Combine(directory, "copy");

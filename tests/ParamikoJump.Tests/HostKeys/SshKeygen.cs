@@ -84,7 +84,7 @@ internal sealed class KeyMaterial
 
     private KeyMaterial()
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("pj-keys-").FullName;
+        Directory = TestDirectories.Create("pj-keys-");
         Ed25519A = SshKeygen.NewKey(Directory, "a");
         Ed25519B = SshKeygen.NewKey(Directory, "b");
         Ecdsa = SshKeygen.NewKey(Directory, "c", "ecdsa");
@@ -117,4 +117,18 @@ internal sealed class KeyMaterial
         var plain = SshKeygen.NewKey(Directory, name);
         return (SshKeygen.SignHost(Directory, ca, name, principals, validity, host), plain);
     }
+}
+
+/// <summary>Temporary directories for one test run, under one root removed when the run ends.</summary>
+internal static class TestDirectories
+{
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        var root = Directory.CreateTempSubdirectory("pj-hostkeys-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
+        return root;
+    });
+
+    public static string Create(string prefix) =>
+        Directory.CreateDirectory(Path.Combine(Root.Value, prefix + Guid.NewGuid().ToString("N"))).FullName;
 }
