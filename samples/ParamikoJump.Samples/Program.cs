@@ -16,6 +16,7 @@ var examples = new (string Name, string Title, Action<LabDescription> Run)[]
     ("key", "Key-based login", KeyLogin.Run),
     ("agent", "Key-based login with the key held by ssh-agent", AgentLogin.Run),
     ("password", "Password login", PasswordLogin.Run),
+    ("hostkeys", "Host-key policies: reject unknown hosts, trust on first use, verify", HostKeyPolicies.Run),
 };
 
 var lab = LabDescription.Load();

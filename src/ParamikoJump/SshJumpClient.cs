@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Errors;
+using ParamikoJump.HostKeys;
 using ParamikoJump.Logging;
 using ParamikoJump.Tunnelling;
 using Renci.SshNet;
@@ -16,6 +17,9 @@ namespace ParamikoJump;
 /// An <see cref="SshClient"/> that can reach its server through another, already connected client (the jump),
 /// logs in with keys, a password and keyboard-interactive MFA together, and reports failures with the hop and
 /// stage that failed. Chains of any length are built by nesting: each client is given the one before it.
+/// Every hop's host key is checked under the hop's own name (<see cref="HopIdentity.KnownHostsName"/>) against
+/// <see cref="HostKeys"/>, by default the user's and the system's known_hosts files, and unknown hosts are
+/// refused unless <see cref="MissingHostKeyPolicy"/> says otherwise.
 /// </summary>
 /// <example>
 /// <code>
@@ -30,6 +34,7 @@ namespace ParamikoJump;
 public partial class SshJumpClient : SshClient
 {
     private readonly HopSetup _setup;
+    private readonly HostKeyVerifier _hostKeys;
     private int _stage = (int)HopStage.Setup;
     private int _disposed;
     private bool _connectingAsync;
@@ -61,6 +66,8 @@ public partial class SshJumpClient : SshClient
     /// <param name="authTimeout">The budget of the whole login, MFA rounds and push approvals included; 2 minutes by default.</param>
     /// <param name="channelTimeout">The budget of each wait once connected (channel opens, commands starting); 30 s by default.</param>
     /// <param name="keepAliveInterval">How often to send keep-alive messages; none by default.</param>
+    /// <param name="hostKeyPolicy">What to do with host keys no known_hosts file holds; the jump's policy, or <see cref="RejectPolicy"/>, by default.</param>
+    /// <param name="knownHosts">The host keys to trust; the jump's store, or <see cref="KnownHosts.CreateDefault"/>, by default.</param>
     /// <param name="loggerFactory">Where this hop logs; the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/> by default.</param>
     /// <exception cref="ArgumentException">An argument is missing or out of range.</exception>
     /// <exception cref="JumpNotConnectedException"><paramref name="jumpSession"/> is not connected or was disposed.</exception>
@@ -82,6 +89,8 @@ public partial class SshJumpClient : SshClient
         TimeSpan? authTimeout = null,
         TimeSpan? channelTimeout = null,
         TimeSpan? keepAliveInterval = null,
+        IMissingHostKeyPolicy? hostKeyPolicy = null,
+        KnownHosts? knownHosts = null,
         ILoggerFactory? loggerFactory = null)
         : this(HopSetup.FromArguments(new HopArguments
         {
@@ -101,7 +110,9 @@ public partial class SshJumpClient : SshClient
             AuthTimeout = authTimeout,
             ChannelTimeout = channelTimeout,
             LoggerFactory = loggerFactory,
-        }))
+        }),
+        hostKeyPolicy,
+        knownHosts)
     {
         if (keepAliveInterval is { } interval)
         {
@@ -113,8 +124,15 @@ public partial class SshJumpClient : SshClient
     /// <param name="connectionInfo">The server, user, methods and algorithms; its host and port are the logical ones.</param>
     /// <param name="jumpSession">The connected client to go through, or <see langword="null"/>.</param>
     /// <param name="authHandler">Answers keyboard-interactive prompts, added after the methods of <paramref name="connectionInfo"/>.</param>
-    public SshJumpClient(ConnectionInfo connectionInfo, SshClient? jumpSession = null, IKeyboardInteractiveHandler? authHandler = null)
-        : this(HopSetup.FromConnectionInfo(connectionInfo, jumpSession, authHandler))
+    /// <param name="hostKeyPolicy">What to do with host keys no known_hosts file holds; the jump's policy, or <see cref="RejectPolicy"/>, by default.</param>
+    /// <param name="knownHosts">The host keys to trust; the jump's store, or <see cref="KnownHosts.CreateDefault"/>, by default.</param>
+    public SshJumpClient(
+        ConnectionInfo connectionInfo,
+        SshClient? jumpSession = null,
+        IKeyboardInteractiveHandler? authHandler = null,
+        IMissingHostKeyPolicy? hostKeyPolicy = null,
+        KnownHosts? knownHosts = null)
+        : this(HopSetup.FromConnectionInfo(connectionInfo, jumpSession, authHandler), hostKeyPolicy, knownHosts)
     {
     }
 
@@ -167,17 +185,19 @@ public partial class SshJumpClient : SshClient
     }
 
     /// <summary>Creates a client from gathered arguments; tests use it to give a hop its own key environment.</summary>
-    internal SshJumpClient(HopArguments arguments)
-        : this(HopSetup.FromArguments(arguments))
+    internal SshJumpClient(HopArguments arguments, KnownHosts? knownHosts = null)
+        : this(HopSetup.FromArguments(arguments), null, knownHosts)
     {
     }
 
-    private SshJumpClient(HopSetup setup)
+    private SshJumpClient(HopSetup setup, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
         : base(setup.DialInfo)
     {
         _setup = setup;
+        _hostKeys = HostKeyVerifier.ForHop(setup.Hop, setup.Jump, hostKeyPolicy, knownHosts, setup.Logger);
         _setup.Tracker.Started += (_, _) => Stage = HopStage.Authentication;
         ServerIdentificationReceived += OnServerIdentification;
+        HostKeyReceived += OnHostKeyReceived;
     }
 
     /// <summary>This hop's logical identity: host and port as given, user, and the jump it goes through.</summary>
@@ -198,6 +218,25 @@ public partial class SshJumpClient : SshClient
     {
         get => _setup.Keys.MaxAuthTries;
         set => _setup.Keys.MaxAuthTries = value;
+    }
+
+    /// <summary>
+    /// The host keys this client trusts (paramiko's <c>get_host_keys()</c>). Unless one was given, a store that
+    /// reads the user's and the system's known_hosts files the first time a key is checked; shared with the
+    /// clients that go through this one.
+    /// </summary>
+    public KnownHosts HostKeys => _hostKeys.Store;
+
+    /// <summary>
+    /// What to do with a host key no known_hosts file holds: <see cref="RejectPolicy"/> (the default),
+    /// <see cref="AutoAddPolicy"/>, <see cref="WarningPolicy"/> or your own. A changed or revoked key is refused
+    /// whatever this says. Clients created later through this one start with the same policy.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public IMissingHostKeyPolicy MissingHostKeyPolicy
+    {
+        get => _hostKeys.Policy;
+        set => _hostKeys.Policy = value;
     }
 
     /// <summary>The stage the current or last connection attempt reached.</summary>
@@ -266,6 +305,22 @@ public partial class SshJumpClient : SshClient
         }
     }
 
+    /// <summary>Sets <see cref="MissingHostKeyPolicy"/> (paramiko's <c>set_missing_host_key_policy</c>).</summary>
+    /// <param name="policy">The policy, e.g. <c>new AutoAddPolicy()</c>.</param>
+    public void SetMissingHostKeyPolicy(IMissingHostKeyPolicy policy) => MissingHostKeyPolicy = policy;
+
+    /// <summary>Trusts a known_hosts file without ever writing it; see <see cref="KnownHosts.LoadSystemHostKeys"/>.</summary>
+    /// <param name="path">The file, or <see langword="null"/> for the user's and the system's default files.</param>
+    public void LoadSystemHostKeys(string? path = null) => HostKeys.LoadSystemHostKeys(path);
+
+    /// <summary>Trusts a known_hosts file that also receives accepted keys; see <see cref="KnownHosts.LoadHostKeys"/>.</summary>
+    /// <param name="path">The file; created at the first addition if missing.</param>
+    public void LoadHostKeys(string path) => HostKeys.LoadHostKeys(path);
+
+    /// <summary>Appends the keys this client's store added to a file; see <see cref="KnownHosts.SaveHostKeys"/>.</summary>
+    /// <param name="path">The file.</param>
+    public void SaveHostKeys(string path) => HostKeys.SaveHostKeys(path);
+
     /// <summary><c>SshJumpClient user@host:port via ...</c>; never contains a secret.</summary>
     public override string ToString() => $"{nameof(SshJumpClient)} {Hop}";
 
@@ -280,6 +335,7 @@ public partial class SshJumpClient : SshClient
 
         Stage = HopStage.Setup;
         _setup.Tracker.Reset();
+        _hostKeys.Reset();
         _setup.Tunnel?.PrepareAttempt();
         var beforeBanner = _setup.Timeouts.BeforeBanner(_setup.Tunnel is not null);
 
@@ -338,6 +394,21 @@ public partial class SshJumpClient : SshClient
         }
     }
 
+    private void OnHostKeyReceived(object? sender, HostKeyEventArgs e)
+    {
+        // Raised at every key exchange; only the first of a connection moves the stage on.
+        if (Stage == HopStage.KeyExchange)
+        {
+            Stage = HopStage.HostKeyVerification;
+        }
+
+        // Only ever lowers trust, so a handler of the user's own can still refuse a key we would accept.
+        if (!_hostKeys.Verify(e.HostKey, e.Certificate))
+        {
+            e.CanTrust = false;
+        }
+    }
+
     private static void CancelQuietly(CancellationTokenSource source)
     {
         try
@@ -352,7 +423,7 @@ public partial class SshJumpClient : SshClient
 
     private ParamikoJumpException Fail(Exception error)
     {
-        var typed = FailureTranslator.Translate(error, new FailureContext(Hop, Stage, _setup.Tunnel, _setup.Tracker, _setup.Timeouts));
+        var typed = FailureTranslator.Translate(error, new FailureContext(Hop, Stage, _setup.Tunnel, _setup.Tracker, _setup.Timeouts, _hostKeys.Rejection(error)));
         Log.HopFailed(_setup.Logger, Hop.ToString(), typed.Stage, typed);
         return typed;
     }

@@ -23,9 +23,9 @@ public sealed class AgentTests(LabFixture fixture) : IDisposable
         var bastion = Lab["bastion-password"];
         var target = Lab["target-key"];
 
-        using var jumper = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
+        using var jumper = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: bastion.User,
             allowAgent: true, lookForKeys: false));
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: target.Host, port: target.Port, username: target.User,
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: target.Host, port: target.Port, username: target.User,
             allowAgent: true, lookForKeys: false, jumpSession: jumper));
 
         Assert.Equal(target.User, Hops.Run(client, "whoami"));
@@ -37,7 +37,7 @@ public sealed class AgentTests(LabFixture fixture) : IDisposable
         StartAgentHolding(Lab.KeyFile("rsa"));
         var bastion = Lab["bastion-keymfa"];
 
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: bastion.User,
             authHandler: new MagicAuthHandler([bastion.Credentials().Totp()]), allowAgent: true, lookForKeys: false));
 
         Assert.Equal(bastion.User, Hops.Run(client, "whoami"));

@@ -31,7 +31,7 @@ public sealed class FailureTests(LabFixture fixture)
     public async Task A_direct_SshJumpClient_to_a_lab_address_behind_the_jump_fails_at_the_tcp_stage()
     {
         var target = Lab["target-password"];
-        using var client = new SshJumpClient(hostname: target.Address, username: target.User, password: "unused", lookForKeys: false, allowAgent: false);
+        using var client = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: target.Address, username: target.User, password: "unused", lookForKeys: false, allowAgent: false);
 
         var error = await Assert.ThrowsAsync<HopConnectionException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
 
@@ -62,7 +62,7 @@ public sealed class FailureTests(LabFixture fixture)
     public async Task A_port_the_jump_cannot_reach_reports_the_jumps_own_reason()
     {
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
-        using var target = new SshJumpClient(hostname: "targets.pjlab", port: 2999, username: "pjtarget", password: "unused",
+        using var target = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: "targets.pjlab", port: 2999, username: "pjtarget", password: "unused",
             lookForKeys: false, allowAgent: false, jumpSession: jumper);
 
         var error = await Assert.ThrowsAsync<JumpChannelException>(() => target.ConnectAsync(TestContext.Current.CancellationToken));
@@ -76,7 +76,7 @@ public sealed class FailureTests(LabFixture fixture)
     public async Task A_name_the_jump_cannot_resolve_reports_the_jumps_own_reason()
     {
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
-        using var target = new SshJumpClient(hostname: "nowhere.pjlab", username: "pjtarget", password: "unused",
+        using var target = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: "nowhere.pjlab", username: "pjtarget", password: "unused",
             lookForKeys: false, allowAgent: false, jumpSession: jumper);
 
         var error = await Assert.ThrowsAsync<JumpChannelException>(() => target.ConnectAsync(TestContext.Current.CancellationToken));
@@ -134,7 +134,7 @@ public sealed class FailureTests(LabFixture fixture)
         Assert.Equal(HopStage.Session, error.Stage);
         Assert.Same(target.Hop, error.Hop);
         Assert.True(watch.Elapsed < Prompt, $"took {watch.Elapsed}");
-        Assert.Throws<ParamikoJumpException>(() => target.ExecCommand("true"));
+        Assert.ThrowsAny<ParamikoJumpException>(() => target.ExecCommand("true"));
     }
 
     [Fact(Timeout = 60_000)]

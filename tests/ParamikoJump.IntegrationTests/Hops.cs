@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using ParamikoJump.HostKeys;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;
@@ -5,6 +7,16 @@ namespace ParamikoJump.IntegrationTests;
 /// <summary>Connected clients to the lab's servers, built the way a user would.</summary>
 internal static class Hops
 {
+    private static readonly ConcurrentDictionary<string, KnownHosts> LabHostKeys = new();
+
+    /// <summary>The lab's known_hosts, read-only, as a user's system file would be; one store per lab run.</summary>
+    public static KnownHosts KnownHostsOf(LabDescription lab) => LabHostKeys.GetOrAdd(lab.KnownHosts, path =>
+    {
+        var store = new KnownHosts();
+        store.LoadSystemHostKeys(path);
+        return store;
+    });
+
     public static async Task<SshJumpClient> ConnectAsync(SshJumpClient client)
     {
         try
@@ -23,7 +35,7 @@ internal static class Hops
     public static SshJumpClient PasswordBastion(LabDescription lab, string id = "bastion-password", SshClient? via = null)
     {
         var server = lab[id];
-        return new SshJumpClient(hostname: server.Host, port: server.Port, username: server.User, password: server.Credentials().Password,
+        return new SshJumpClient(knownHosts: KnownHostsOf(lab), hostname: server.Host, port: server.Port, username: server.User, password: server.Credentials().Password,
             lookForKeys: false, allowAgent: false, jumpSession: via);
     }
 
@@ -32,14 +44,14 @@ internal static class Hops
     {
         var server = lab["bastion"];
         var secrets = server.Credentials(user);
-        return new SshJumpClient(hostname: server.Host, port: server.Port, username: user,
+        return new SshJumpClient(knownHosts: KnownHostsOf(lab), hostname: server.Host, port: server.Port, username: user,
             authHandler: new MagicAuthHandler([secrets.Password!], [secrets.Totp()]), lookForKeys: false, allowAgent: false);
     }
 
     public static SshJumpClient PasswordTarget(LabDescription lab, SshClient jump, string? password = null)
     {
         var target = lab["target-password"];
-        return new SshJumpClient(hostname: target.Host, port: target.Port, username: target.User, password: password ?? target.Credentials().Password,
+        return new SshJumpClient(knownHosts: KnownHostsOf(lab), hostname: target.Host, port: target.Port, username: target.User, password: password ?? target.Credentials().Password,
             lookForKeys: false, allowAgent: false, jumpSession: jump);
     }
 

@@ -39,7 +39,7 @@ public sealed class LifetimeTests(LabFixture fixture)
     public async Task Once_connected_the_channel_timeout_and_keep_alive_given_are_the_ones_in_force()
     {
         var bastion = Lab["bastion-password"];
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: bastion.User,
             password: bastion.Credentials().Password, lookForKeys: false, allowAgent: false,
             timeout: TimeSpan.FromSeconds(5), channelTimeout: TimeSpan.FromSeconds(7), keepAliveInterval: TimeSpan.FromSeconds(11)));
 
@@ -107,10 +107,10 @@ public sealed class LifetimeTests(LabFixture fixture)
         var secrets = bastion.Credentials("pjmfa");
         var code = secrets.Totp();
         using var logs = new CapturingLoggerFactory();
-        using (var jumper = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
+        using (var jumper = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
             authHandler: new MagicAuthHandler([secrets.Password!], [code]), lookForKeys: false, allowAgent: false, loggerFactory: logs)))
         {
-            using var target = new SshJumpClient(hostname: Lab["target-password"].Host, username: "pjtarget",
+            using var target = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: Lab["target-password"].Host, username: "pjtarget",
                 password: "wrong-target-password", lookForKeys: false, allowAgent: false, jumpSession: jumper, loggerFactory: logs);
             await Assert.ThrowsAsync<HopAuthenticationException>(() => target.ConnectAsync(TestContext.Current.CancellationToken));
         }

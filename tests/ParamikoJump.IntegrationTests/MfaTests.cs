@@ -17,7 +17,7 @@ public sealed class MfaTests(LabFixture fixture)
         var rounds = new List<KeyboardInteractiveRound>();
         var handler = new RecordingHandler(rounds, new MagicAuthHandler([secrets.Password!], [secrets.Totp()]));
 
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
             authHandler: handler, lookForKeys: false, allowAgent: false));
 
         var prompted = rounds.Where(r => r.Prompts.Count > 0).ToList();
@@ -32,7 +32,7 @@ public sealed class MfaTests(LabFixture fixture)
     public async Task A_key_plus_TOTP_bastion_accepts_keys_and_a_handler_together()
     {
         var bastion = Lab["bastion-keymfa"];
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: bastion.User,
             keyFilenames: [Lab.KeyFile("ed25519")], authHandler: new MagicAuthHandler([bastion.Credentials().Totp()]),
             lookForKeys: false, allowAgent: false));
 
@@ -46,7 +46,7 @@ public sealed class MfaTests(LabFixture fixture)
         var secrets = duo.Credentials();
         var clock = Stopwatch.StartNew();
 
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: duo.Host, port: duo.Port, username: duo.User,
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: duo.Host, port: duo.Port, username: duo.User,
             authHandler: new MagicAuthHandler([secrets.Password!], ["1"]), lookForKeys: false, allowAgent: false,
             timeout: TimeSpan.FromSeconds(secrets.DuoPushDelaySeconds - 1), authTimeout: TimeSpan.FromSeconds(60)));
 
@@ -60,7 +60,7 @@ public sealed class MfaTests(LabFixture fixture)
         var duo = Lab["bastion-duo"];
         var secrets = duo.Credentials();
 
-        using var client = new SshJumpClient(hostname: duo.Host, port: duo.Port, username: duo.User,
+        using var client = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: duo.Host, port: duo.Port, username: duo.User,
             authHandler: new MagicAuthHandler([secrets.Password!], ["1"]), lookForKeys: false, allowAgent: false,
             timeout: TimeSpan.FromSeconds(secrets.DuoPushDelaySeconds - 1));
         client.Connect();
@@ -75,7 +75,7 @@ public sealed class MfaTests(LabFixture fixture)
         var secrets = duo.Credentials();
         var clock = Stopwatch.StartNew();
 
-        using var client = await Hops.ConnectAsync(new SshJumpClient(hostname: duo.Host, port: duo.Port, username: duo.User,
+        using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: duo.Host, port: duo.Port, username: duo.User,
             authHandler: new MagicAuthHandler([secrets.Password!], [secrets.DuoPasscode!]), lookForKeys: false, allowAgent: false));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(secrets.DuoPushDelaySeconds), $"passcode login took {clock.Elapsed}");
@@ -86,7 +86,7 @@ public sealed class MfaTests(LabFixture fixture)
     {
         var duo = Lab["bastion-duo"];
         var secrets = duo.Credentials();
-        using var client = new SshJumpClient(hostname: duo.Host, port: duo.Port, username: duo.User,
+        using var client = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: duo.Host, port: duo.Port, username: duo.User,
             authHandler: new MagicAuthHandler([secrets.Password!], ["1"]), lookForKeys: false, allowAgent: false,
             authTimeout: TimeSpan.FromSeconds(1));
 
@@ -101,7 +101,7 @@ public sealed class MfaTests(LabFixture fixture)
     {
         var bastion = Lab["bastion"];
         var secrets = bastion.Credentials("pjmfa");
-        using var client = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
+        using var client = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
             authHandler: new MagicAuthHandler([secrets.Password!], [WrongCode(secrets)]), lookForKeys: false, allowAgent: false);
 
         var error = await Assert.ThrowsAsync<HopAuthenticationException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
@@ -117,7 +117,7 @@ public sealed class MfaTests(LabFixture fixture)
         var bastion = Lab["bastion"];
         var secrets = bastion.Credentials("pjmfa-noreuse");
         var code = secrets.Totp();
-        SshJumpClient Login() => new(hostname: bastion.Host, port: bastion.Port, username: "pjmfa-noreuse",
+        SshJumpClient Login() => new(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: "pjmfa-noreuse",
             authHandler: new MagicAuthHandler([secrets.Password!], [code]), lookForKeys: false, allowAgent: false);
 
         using (await Hops.ConnectAsync(Login()))
@@ -133,7 +133,7 @@ public sealed class MfaTests(LabFixture fixture)
     public async Task A_handler_that_runs_out_fails_with_round_and_prompt()
     {
         var bastion = Lab["bastion"];
-        using var client = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
+        using var client = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
             authHandler: new MagicAuthHandler([bastion.Credentials("pjmfa").Password!]), lookForKeys: false, allowAgent: false);
 
         var error = await Assert.ThrowsAsync<KeyboardInteractiveException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));

@@ -17,10 +17,10 @@ public sealed class ReadmeExampleTests(LabFixture fixture)
         var answers = new StringReader($"{secrets.Password}\n{secrets.Totp()}\n");
         var target = Lab["target-password"];
 
-        using var jumper = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
+        using var jumper = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
             authHandler: new SimpleAuthHandler(answers, console), lookForKeys: false, allowAgent: false);
         jumper.Connect();
-        using var client = new SshJumpClient(hostname: target.Host, port: target.Port, username: target.User,
+        using var client = new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: target.Host, port: target.Port, username: target.User,
             password: target.Credentials().Password, lookForKeys: false, allowAgent: false, jumpSession: jumper);
         client.Connect();
         var (_, stdout, _) = client.ExecCommand("hostname; echo via-$(echo $SSH_CONNECTION | cut -d' ' -f1)");
@@ -58,7 +58,7 @@ public sealed class ReadmeExampleTests(LabFixture fixture)
         using var jumper = await Hops.ConnectAsync(Hops.MfaBastion(Lab));
         var keyTarget = Lab["target-key"];
         using var first = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jumper));
-        using var second = await Hops.ConnectAsync(new SshJumpClient(hostname: keyTarget.Host, port: keyTarget.Port, username: keyTarget.User,
+        using var second = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: keyTarget.Host, port: keyTarget.Port, username: keyTarget.User,
             keyFilenames: [Lab.KeyFile("ed25519")], lookForKeys: false, allowAgent: false, jumpSession: jumper));
 
         Assert.Equal("pjtarget", Hops.Run(first, "whoami"));
@@ -76,7 +76,7 @@ public sealed class ReadmeExampleTests(LabFixture fixture)
             foreach (var id in new[] { "hop1", "hop2", "hop3", "hop4", "hop5" })
             {
                 var hop = Lab[id];
-                var client = await Hops.ConnectAsync(new SshJumpClient(hostname: hop.Host, port: hop.Port, username: hop.User,
+                var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: hop.Host, port: hop.Port, username: hop.User,
                     password: hop.Credentials().Password, lookForKeys: false, allowAgent: false, jumpSession: previous));
                 chain.Add(client);
                 previous = client;

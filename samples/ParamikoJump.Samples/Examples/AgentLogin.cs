@@ -16,6 +16,7 @@ internal static class AgentLogin
         var target = lab["target-key"];
         using var jumper = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
                                              allowAgent: true, lookForKeys: false);
+        jumper.LoadSystemHostKeys(lab.KnownHosts);
         jumper.Connect();
         using var client = new SshJumpClient(hostname: target.Host, port: target.Port, username: target.User,
                                              allowAgent: true, lookForKeys: false, jumpSession: jumper);

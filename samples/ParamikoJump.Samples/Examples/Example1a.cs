@@ -12,6 +12,7 @@ internal static class Example1a
 
         using var jumper = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
                                              authHandler: new SimpleAuthHandler(), lookForKeys: false, allowAgent: false);
+        jumper.LoadSystemHostKeys(lab.KnownHosts);   // read-only, like /etc/ssh/ssh_known_hosts
         jumper.Connect();
 
         using var client = new SshJumpClient(hostname: target.Host, username: target.User,

@@ -14,6 +14,7 @@ internal static class Example1b
         var jumper = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
                                        authHandler: new MagicAuthHandler([mfa.Password!], [mfa.Totp()]),
                                        lookForKeys: false, allowAgent: false);
+        jumper.LoadSystemHostKeys(lab.KnownHosts);
         jumper.Connect();
 
         var client = new SshJumpClient(hostname: target.Host, username: target.User, password: target.Credentials().Password,

@@ -13,6 +13,7 @@ internal static class Example2
         using var jumper = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: "pjmfa",
                                              authHandler: new MagicAuthHandler([mfa.Password!], [mfa.Totp()]),
                                              lookForKeys: false, allowAgent: false);
+        jumper.LoadSystemHostKeys(lab.KnownHosts);   // the targets share the jump's known hosts
         jumper.Connect();
 
         var passwordTarget = lab["target-password"];

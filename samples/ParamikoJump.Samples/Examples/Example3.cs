@@ -15,6 +15,7 @@ internal static class Example3
 
         using var first = new SshJumpClient(hostname: hop1.Host, username: hop1.User, password: hop1.Credentials().Password,
                                             lookForKeys: false, allowAgent: false);
+        first.LoadSystemHostKeys(lab.KnownHosts);   // every later hop is checked against the same store
         first.Connect();
         using var second = new SshJumpClient(hostname: hop2.Host, username: hop2.User, password: hop2.Credentials().Password,
                                              lookForKeys: false, allowAgent: false, jumpSession: first);

@@ -12,6 +12,7 @@ internal static class KeyLogin
                                              keyFilenames: [lab.KeyFile("ed25519")],
                                              authHandler: new MagicAuthHandler([keyMfa.Credentials().Totp()]),
                                              lookForKeys: false, allowAgent: false);
+        jumper.LoadSystemHostKeys(lab.KnownHosts);
         jumper.Connect();
         Console.WriteLine($"{jumper.Hop}: logged in with publickey + keyboard-interactive");
 

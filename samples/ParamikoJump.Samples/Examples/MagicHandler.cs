@@ -13,6 +13,7 @@ internal static class MagicHandler
                                             authHandler: new MagicAuthHandler([mfa.Password!], [mfa.Totp()]),
                                             lookForKeys: false, allowAgent: false))
         {
+            totp.LoadSystemHostKeys(lab.KnownHosts);
             totp.Connect();
             Console.WriteLine($"{totp.Hop}: logged in with password + TOTP");
         }
@@ -24,6 +25,7 @@ internal static class MagicHandler
         handler.Add("1");
         using var pushed = new SshJumpClient(hostname: duo.Host, port: duo.Port, username: duo.User, authHandler: handler,
                                              lookForKeys: false, allowAgent: false);
+        pushed.LoadSystemHostKeys(lab.KnownHosts);
         var started = DateTime.UtcNow;
         pushed.Connect();
         Console.WriteLine($"{pushed.Hop}: logged in with password + Duo push ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");

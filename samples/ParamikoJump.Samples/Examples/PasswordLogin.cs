@@ -14,6 +14,7 @@ internal static class PasswordLogin
         using var jumper = new SshClient(bastion.Host, bastion.Port, bastion.User, bastion.Credentials().Password!);
         jumper.Connect();
         using var client = new SshJumpClient(target.Host, target.User, target.Credentials().Password!, jumper);
+        client.LoadSystemHostKeys(lab.KnownHosts);   // a plain SshClient jump shares no store: load it here
         client.Connect();
         Console.WriteLine($"{client.Hop}: {client.RunCommand("whoami").Result.TrimEnd()}");
     }

@@ -9,8 +9,11 @@ using Renci.SshNet.Common;
 
 namespace ParamikoJump.Errors;
 
-/// <summary>What was known about a hop when it failed.</summary>
-internal sealed record FailureContext(HopIdentity Hop, HopStage Stage, JumpTunnel? Tunnel, AuthenticationTracker Tracker, HopTimeouts Timeouts);
+/// <summary>
+/// What was known about a hop when it failed, including the host key refusal of this attempt, which SSH.NET
+/// reports only as a failed key exchange.
+/// </summary>
+internal sealed record FailureContext(HopIdentity Hop, HopStage Stage, JumpTunnel? Tunnel, AuthenticationTracker Tracker, HopTimeouts Timeouts, HostKeyRejectedException? HostKeyRejection = null);
 
 /// <summary>
 /// Turns what SSH.NET threw into an error that says which hop, which jump and which stage failed, and why.
@@ -24,6 +27,11 @@ internal static class FailureTranslator
         if (error is ParamikoJumpException ours)
         {
             return ours;
+        }
+
+        if (context.HostKeyRejection is { } rejection)
+        {
+            return rejection;
         }
 
         var hop = context.Hop;

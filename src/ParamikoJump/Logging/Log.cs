@@ -50,6 +50,24 @@ internal static partial class Log
     private static readonly Action<ILogger, string, string, string, Exception?> AgentUnavailableMessage =
         LoggerMessage.Define<string, string, string>(LogLevel.Information, new EventId(33, "AgentUnavailable"), "Hop {Hop}: no keys from the ssh-agent at {Socket}: {Reason}");
 
+    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyTrustedMessage =
+        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Debug, new EventId(40, "HostKeyTrusted"), "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) trusted by {Source}");
+
+    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyAcceptedUnknownMessage =
+        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Warning, new EventId(41, "HostKeyAcceptedUnknown"), "Hop {Hop}: UNKNOWN host key of {HostName} ({KeyType} {Fingerprint}) accepted for this connection by {Policy}");
+
+    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyAddedMessage =
+        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Information, new EventId(42, "HostKeyAdded"), "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) added to {KnownHosts}");
+
+    private static readonly Action<ILogger, string, string, string, Exception?> HostKeySaveFailedMessage =
+        LoggerMessage.Define<string, string, string>(LogLevel.Warning, new EventId(43, "HostKeySaveFailed"), "Hop {Hop}: host key of {HostName} trusted but could not be added to {KnownHosts}");
+
+    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyRejectedMessage =
+        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Warning, new EventId(44, "HostKeyRejected"), "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) rejected: {Verdict}");
+
+    private static readonly Action<ILogger, string, string, Exception?> HostKeyRekeyMessage =
+        LoggerMessage.Define<string, string>(LogLevel.Trace, new EventId(45, "HostKeyRekey"), "Hop {Hop}: re-key presented the host key of {HostName} already trusted");
+
     public static void TunnelOpened(ILogger logger, string hop, int localPort) => TunnelOpenedMessage(logger, hop, localPort, null);
 
     public static void TunnelClosed(ILogger logger, string hop, int localPort) => TunnelClosedMessage(logger, hop, localPort, null);
@@ -79,4 +97,16 @@ internal static partial class Log
     public static void KeysCapped(ILogger logger, string hop, int offered, int total, int maxAuthTries, string dropped) => KeysCappedMessage(logger, hop, offered, total, maxAuthTries, dropped, null);
 
     public static void AgentUnavailable(ILogger logger, string hop, string socket, string reason) => AgentUnavailableMessage(logger, hop, socket, reason, null);
+
+    public static void HostKeyTrusted(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string source) => HostKeyTrustedMessage(logger, hop, hostName, keyType, fingerprint, source, null);
+
+    public static void HostKeyAcceptedUnknown(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string policy) => HostKeyAcceptedUnknownMessage(logger, hop, hostName, keyType, fingerprint, policy, null);
+
+    public static void HostKeyAdded(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string knownHosts) => HostKeyAddedMessage(logger, hop, hostName, keyType, fingerprint, knownHosts, null);
+
+    public static void HostKeySaveFailed(ILogger logger, string hop, string hostName, string knownHosts, Exception error) => HostKeySaveFailedMessage(logger, hop, hostName, knownHosts, error);
+
+    public static void HostKeyRejected(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string verdict) => HostKeyRejectedMessage(logger, hop, hostName, keyType, fingerprint, verdict, null);
+
+    public static void HostKeyRekey(ILogger logger, string hop, string hostName) => HostKeyRekeyMessage(logger, hop, hostName, null);
 }

@@ -63,4 +63,16 @@ public class FailureTranslatorTests
         Assert.StartsWith("ops@bastion.example:22: ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("[stage: KeyExchange]", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_refused_host_key_replaces_SSH_NETs_failed_key_exchange()
+    {
+        var rejection = new HostKeyRejectedException("unknown", Direct, "bastion.example", "ssh-ed25519", "SHA256:x");
+        var context = Context(HopStage.HostKeyVerification) with { HostKeyRejection = rejection };
+
+        var error = FailureTranslator.Translate(new SshConnectionException("Key exchange negotiation failed.", Renci.SshNet.Messages.Transport.DisconnectReason.HostKeyNotVerifiable), context);
+
+        Assert.Same(rejection, error);
+        Assert.Equal(HopStage.HostKeyVerification, error.Stage);
+    }
 }

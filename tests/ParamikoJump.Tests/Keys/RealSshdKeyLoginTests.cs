@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
+using ParamikoJump.HostKeys;
 using ParamikoJump.Keys;
 using ParamikoJump.Tunnelling;
 
@@ -218,7 +219,11 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
 
             _sshd = Process.Start(start)!;
             WaitUntilListening();
+            HostKeys.Add($"[127.0.0.1]:{Port}", Convert.FromBase64String(KeyKit.PublicKeyLine(host).Split(' ')[1]));
         }
+
+        /// <summary>The throwaway sshd's own host key, so its clients verify it as every client does.</summary>
+        public KnownHosts HostKeys { get; } = new();
 
         public KeyKit Kit { get; } = new();
 
@@ -264,7 +269,8 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
                 Jump = jump,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 AuthTimeout = TimeSpan.FromSeconds(20),
-            });
+            },
+            HostKeys);
 
         public long LogMark() => File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
 

@@ -1,0 +1,214 @@
+using System;
+using Microsoft.Extensions.Logging;
+using ParamikoJump.Logging;
+using Renci.SshNet;
+using Renci.SshNet.Security;
+
+namespace ParamikoJump.HostKeys;
+
+/// <summary>
+/// One client's host-key decisions: looks every key exchange's host key up under the hop's logical name,
+/// asks the policy about unknown ones, and remembers what it refused so <c>Connect</c> can say why.
+/// </summary>
+internal sealed class HostKeyVerifier
+{
+    private readonly object _gate = new();
+    private readonly HopIdentity _hop;
+    private readonly ILogger _logger;
+    private volatile IMissingHostKeyPolicy _policy;
+    private byte[]? _trusted;
+    private Func<Exception?, HostKeyRejectedException>? _rejection;
+
+    public HostKeyVerifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy, ILogger logger)
+    {
+        _hop = hop;
+        Store = store;
+        _policy = policy;
+        _logger = logger;
+    }
+
+    public KnownHosts Store { get; }
+
+    public IMissingHostKeyPolicy Policy
+    {
+        get => _policy;
+        set => _policy = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// The verifier of a new hop. One chain, one set of trust decisions (as with one ssh config): a hop whose jump
+    /// is one of ours shares its store and starts with its policy unless given its own.
+    /// </summary>
+    public static HostKeyVerifier ForHop(HopIdentity hop, SshClient? jump, IMissingHostKeyPolicy? policy, KnownHosts? store, ILogger logger)
+    {
+        var ours = jump as SshJumpClient;
+        return new HostKeyVerifier(
+            hop,
+            store ?? ours?.HostKeys ?? KnownHosts.CreateDefault(),
+            policy ?? ours?.MissingHostKeyPolicy ?? new RejectPolicy(),
+            logger);
+    }
+
+    /// <summary>Forgets the previous connection's key and refusal.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _trusted = null;
+            _rejection = null;
+        }
+    }
+
+    /// <summary>The refusal of the current attempt as an exception, or <see langword="null"/> if nothing was refused.</summary>
+    public HostKeyRejectedException? Rejection(Exception? cause)
+    {
+        lock (_gate)
+        {
+            return _rejection?.Invoke(cause);
+        }
+    }
+
+    /// <summary>Whether to trust the host key of a key exchange.</summary>
+    /// <param name="hostKey">The key blob the server sent (a certificate blob for a certificate).</param>
+    /// <param name="certificate">The certificate, when the server sent one.</param>
+    public bool Verify(byte[] hostKey, Certificate? certificate)
+    {
+        lock (_gate)
+        {
+            // A re-key that presents the key this connection already trusts needs no new decision; as in OpenSSH,
+            // a server may not switch keys within a connection, whatever the files say.
+            if (_trusted is { } trusted)
+            {
+                if (SshKeyBlob.SameKey(trusted, hostKey))
+                {
+                    Log.HostKeyRekey(_logger, _hop.ToString(), _hop.KnownHostsName);
+                    return true;
+                }
+
+                return RefuseSwitch(trusted, hostKey);
+            }
+
+            var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, DateTimeOffset.UtcNow);
+            var accepted = check.Verdict switch
+            {
+                HostKeyVerdict.Known or HostKeyVerdict.Certified => Trusted(check),
+                HostKeyVerdict.Unknown => AskPolicy(check),
+                _ => Refuse(check, null),
+            };
+            if (accepted)
+            {
+                _trusted = hostKey;
+            }
+
+            return accepted;
+        }
+    }
+
+    private bool Trusted(HostKeyCheck check)
+    {
+        Log.HostKeyTrusted(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, check.Verdict == HostKeyVerdict.Certified ? "CA at " + check.Line!.Location : check.Line!.Location);
+        return true;
+    }
+
+    private bool AskPolicy(HostKeyCheck check)
+    {
+        var policy = _policy;
+        MissingHostKeyAction action;
+        try
+        {
+            action = policy.MissingHostKey(new UnknownHostKey(_hop, check.HostName, check.KeyType, check.Fingerprint, check.Key, check.KnownKeyTypes));
+        }
+        catch (Exception ex)
+        {
+            // Whatever the policy throws is a refusal; it becomes the cause SSH.NET's own error cannot carry.
+            return Refuse(check, policy, ex);
+        }
+
+        switch (action)
+        {
+            case MissingHostKeyAction.Accept:
+                Log.HostKeyAcceptedUnknown(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, policy.GetType().Name);
+                return true;
+            case MissingHostKeyAction.AcceptAndSave:
+                Save(check);
+                return true;
+            default:
+                return Refuse(check, policy);
+        }
+    }
+
+    private void Save(HostKeyCheck check)
+    {
+        try
+        {
+            Store.Add(check.HostName, check.Key);
+            Log.HostKeyAdded(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, Store.WritableFile ?? "memory");
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException)
+        {
+            // As OpenSSH does: the key is trusted for this connection even if the file could not take it.
+            Log.HostKeySaveFailed(_logger, _hop.ToString(), check.HostName, Store.WritableFile ?? "memory", ex);
+        }
+    }
+
+    private bool RefuseSwitch(byte[] trusted, byte[] offered)
+    {
+        var hop = _hop;
+        var name = hop.KnownHostsName;
+        var plain = SshKeyBlob.IsCertificate(offered) ? SshKeyBlob.PlainKeyOf(offered) ?? offered : offered;
+        var type = SshKeyBlob.TypeOf(plain) ?? "unknown";
+        var fingerprint = SshKeyBlob.Fingerprint(plain);
+        var before = SshKeyBlob.Fingerprint(SshKeyBlob.IsCertificate(trusted) ? SshKeyBlob.PlainKeyOf(trusted) ?? trusted : trusted);
+        _rejection = cause => new HostKeyRejectedException(
+            $"The host key of '{name}' changed during a re-key: it offered {type} {fingerprint} after {before}.", hop, name, type, fingerprint, cause);
+        Log.HostKeyRejected(_logger, hop.ToString(), name, type, fingerprint, "ChangedDuringRekey");
+        return false;
+    }
+
+    private bool Refuse(HostKeyCheck check, IMissingHostKeyPolicy? policy, Exception? policyError = null)
+    {
+        var hop = _hop;
+        var unknownHint = check.KnownKeyTypes.Count == 0 ? "" : $" ('{check.HostName}' is known with {string.Join(", ", check.KnownKeyTypes)} keys.)";
+        var offered = $"{check.KeyType} {check.Fingerprint}";
+        _rejection = check.Verdict switch
+        {
+            HostKeyVerdict.Changed => cause => new HostKeyMismatchException(
+                $"HOST KEY CHANGED for '{check.HostName}': it offered {offered}, but {check.Line!.Location} expects {check.ExpectedFingerprint}. "
+                + "Someone may be intercepting the connection, or the host was reinstalled; remove the old line only once you have checked.",
+                hop,
+                check.HostName,
+                check.KeyType,
+                check.Fingerprint,
+                check.ExpectedFingerprint!,
+                check.Line.Source,
+                check.Line.Number,
+                cause),
+            HostKeyVerdict.Revoked => cause => new HostKeyRejectedException(
+                $"The host key of '{check.HostName}' ({offered}) is revoked by {check.Line!.Location}.", hop, check.HostName, check.KeyType, check.Fingerprint, cause),
+            HostKeyVerdict.CertificateInvalid => cause => new HostKeyRejectedException(
+                $"The host certificate of '{check.HostName}' ({offered}) is signed by the CA trusted at {check.Line!.Location}, but {check.Reason}.",
+                hop,
+                check.HostName,
+                check.KeyType,
+                check.Fingerprint,
+                cause),
+            _ when policyError is not null => _ => new HostKeyRejectedException(
+                $"The host key of '{check.HostName}' ({offered}) is unknown and {policy!.GetType().Name} failed: {policyError.Message}",
+                hop,
+                check.HostName,
+                check.KeyType,
+                check.Fingerprint,
+                policyError),
+            _ => cause => new HostKeyRejectedException(
+                $"The host key of '{check.HostName}' ({offered}) is unknown and {policy!.GetType().Name} refused it.{unknownHint} "
+                + "Check the fingerprint, then add it to a known_hosts file or choose another missing-host-key policy.",
+                hop,
+                check.HostName,
+                check.KeyType,
+                check.Fingerprint,
+                cause),
+        };
+        Log.HostKeyRejected(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, check.Verdict.ToString());
+        return false;
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+
+namespace ParamikoJump.HostKeys;
+
+/// <summary>
+/// Reads and appends known_hosts files without ever rewriting them. An append takes the file's own exclusive
+/// lock (FileShare.None: flock on Unix, a share lock on Windows) so writers in other processes that do the
+/// same wait their turn; the new lines go out in one write, after a newline if the file lacked a final one.
+/// </summary>
+internal static class KnownHostsFiles
+{
+    private const int Attempts = 200;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(10);
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>The lines of a file, or <see langword="null"/> when it does not exist.</summary>
+    public static List<KnownHostsLine>? Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string text;
+        using (var stream = Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: false))
+        {
+            text = reader.ReadToEnd();
+        }
+
+        // Lines end at '\n' only, as OpenSSH reads them, so line numbers agree with ssh-keygen's; a '\r' before
+        // it is dropped so files edited on Windows still read.
+        var raw = text.Split('\n');
+        var count = text.Length == 0 ? 0 : text.EndsWith("\n", StringComparison.Ordinal) ? raw.Length - 1 : raw.Length;
+        var lines = new List<KnownHostsLine>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var line = raw[i].EndsWith("\r", StringComparison.Ordinal) ? raw[i].Substring(0, raw[i].Length - 1) : raw[i];
+            lines.Add(KnownHostsLine.Parse(line, path, i + 1));
+        }
+
+        return lines;
+    }
+
+    /// <summary>Appends whole lines to a file, creating it (and its directory) if needed.</summary>
+    public static void Append(string path, IReadOnlyCollection<string> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var stream = Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var text = new StringBuilder();
+        if (stream.Length > 0)
+        {
+            stream.Seek(-1, SeekOrigin.End);
+            if (stream.ReadByte() != '\n')
+            {
+                text.Append('\n');
+            }
+        }
+
+        foreach (var line in lines)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        var bytes = Utf8.GetBytes(text.ToString());
+        stream.Seek(0, SeekOrigin.End);
+        stream.Write(bytes, 0, bytes.Length);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static FileStream Open(string path, FileMode mode, FileAccess access, FileShare share)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // bufferSize 1: no internal buffer, so the one Write call is one write to the file.
+                return new FileStream(path, mode, access, share, bufferSize: 1);
+            }
+            catch (IOException) when (attempt < Attempts && File.Exists(path))
+            {
+                // Another reader or writer holds the lock for the few microseconds an append takes.
+                Thread.Sleep(RetryDelay);
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using Microsoft.Extensions.Logging;
+using ParamikoJump.HostKeys;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using Renci.SshNet.Security;
+
+namespace ParamikoJump.Tests.HostKeys;
+
+public class HostKeyVerifierTests
+{
+    private static readonly KeyMaterial Keys = KeyMaterial.Instance;
+    private static readonly HopIdentity Bastion = new("bastion.example", 22, "ops");
+    private static readonly HopIdentity Db = new("db.internal", 2222, "admin", Bastion);
+
+    [Fact]
+    public void RejectPolicy_refuses_an_unknown_key_with_host_type_and_fingerprint()
+    {
+        var verifier = Verifier(Db, new KnownHosts(), new RejectPolicy());
+
+        var trusted = verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null);
+
+        Assert.False(trusted);
+        var error = verifier.Rejection(new SshConnectionException("Key exchange negotiation failed."));
+        Assert.IsNotType<HostKeyMismatchException>(error);
+        Assert.Equal(HopStage.HostKeyVerification, error!.Stage);
+        Assert.Equal("[db.internal]:2222", error.HostName);
+        Assert.Equal("ssh-ed25519", error.KeyType);
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519A), error.Fingerprint);
+        Assert.Contains("'[db.internal]:2222' (ssh-ed25519 SHA256:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RejectPolicy refused it", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("admin@db.internal:2222 via ops@bastion.example:22: ", error.Message, StringComparison.Ordinal);
+        Assert.IsType<SshConnectionException>(error.InnerException);
+    }
+
+    [Fact]
+    public void AutoAddPolicy_accepts_and_remembers_under_the_logical_name()
+    {
+        var file = Path.Combine(TestDirectories.Create("pj-auto-"), "known_hosts");
+        var store = new KnownHosts();
+        store.LoadHostKeys(file);
+        var asked = new CountingPolicy(MissingHostKeyAction.AcceptAndSave);
+
+        Assert.True(Verifier(Db, store, asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.True(Verifier(Db, store, asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+
+        Assert.Equal(1, asked.Calls);
+        Assert.Equal([(1, "")], SshKeygen.Find("[db.internal]:2222", file));
+        Assert.Empty(SshKeygen.Find("127.0.0.1", file));
+    }
+
+    [Fact]
+    public void WarningPolicy_accepts_once_logs_a_warning_and_remembers_nothing()
+    {
+        var store = new KnownHosts();
+        var logger = new ListLogger();
+
+        Assert.True(new HostKeyVerifier(Db, store, new WarningPolicy(), logger).Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("UNKNOWN host key of [db.internal]:2222", StringComparison.Ordinal));
+        Assert.Equal(HostKeyVerdict.Unknown, store.Check("[db.internal]:2222", "db.internal", SshKeygen.Blob(Keys.Ed25519A), null, DateTimeOffset.UtcNow).Verdict);
+    }
+
+    [Theory]
+    [InlineData(MissingHostKeyAction.Accept)]
+    [InlineData(MissingHostKeyAction.AcceptAndSave)]
+    public void A_changed_key_is_refused_whatever_the_policy_with_both_fingerprints_and_the_line(MissingHostKeyAction action)
+    {
+        var (store, file) = KnownHostsTests.Store("# first", $"[db.internal]:2222 {Keys.Ed25519A}");
+        var asked = new CountingPolicy(action);
+        var verifier = Verifier(Db, store, asked);
+
+        Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519B), null));
+
+        var error = Assert.IsType<HostKeyMismatchException>(verifier.Rejection(null));
+        Assert.Equal(0, asked.Calls);
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519B), error.Fingerprint);
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519A), error.ExpectedFingerprint);
+        Assert.Equal(file, error.KnownHostsFile);
+        Assert.Equal(2, error.LineNumber);
+        Assert.Contains($"HOST KEY CHANGED for '[db.internal]:2222': it offered ssh-ed25519 {error.Fingerprint}, but {file}:2 expects {error.ExpectedFingerprint}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_revoked_key_is_refused_even_by_AutoAddPolicy()
+    {
+        var (store, file) = KnownHostsTests.Store($"@revoked * {Keys.Ed25519A}");
+        var verifier = Verifier(Db, store, new AutoAddPolicy());
+
+        Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+
+        Assert.Contains($"is revoked by {file}:1", verifier.Rejection(null)!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_certificate_from_a_trusted_CA_is_refused_even_by_AutoAddPolicy()
+    {
+        var (store, file) = KnownHostsTests.Store($"@cert-authority * {Keys.Ca}");
+        var verifier = Verifier(new HopIdentity("web.internal", 22, "ops"), store, new AutoAddPolicy());
+        var blob = SshKeygen.Blob(Keys.CertForDb);
+
+        Assert.False(verifier.Verify(blob, new Certificate(blob)));
+
+        var message = verifier.Rejection(null)!.Message;
+        Assert.Contains($"signed by the CA trusted at {file}:1, but it names db.internal, bastion.example, not web.internal", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Re_keys_presenting_the_trusted_key_do_not_ask_again()
+    {
+        var asked = new CountingPolicy(MissingHostKeyAction.Accept);
+        var verifier = Verifier(Db, new KnownHosts(), asked);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        }
+
+        Assert.Equal(1, asked.Calls);
+    }
+
+    [Fact]
+    public void A_re_key_presenting_another_key_is_refused_even_when_the_files_vouch_for_it()
+    {
+        var (store, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ed25519A}", $"[db.internal]:2222 {Keys.Ed25519B}");
+        var verifier = Verifier(Db, store, new AutoAddPolicy());
+
+        Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519B), null));
+
+        var error = verifier.Rejection(null)!;
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519B), error.Fingerprint);
+        Assert.Contains($"changed during a re-key: it offered ssh-ed25519 {error.Fingerprint} after {KnownHostsTests.Fingerprint(Keys.Ed25519A)}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_connection_asks_again_and_forgets_the_last_refusal()
+    {
+        var asked = new CountingPolicy(MissingHostKeyAction.Accept);
+        var verifier = Verifier(Db, new KnownHosts(), asked);
+        verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null);
+        verifier.Policy = new RejectPolicy();
+        verifier.Reset();
+
+        Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        verifier.Reset();
+
+        Assert.Null(verifier.Rejection(null));
+    }
+
+    [Fact]
+    public void A_policy_that_throws_refuses_and_its_exception_is_the_cause()
+    {
+        var verifier = Verifier(Db, new KnownHosts(), new ThrowingPolicy());
+
+        Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+
+        var error = verifier.Rejection(new SshConnectionException("Key exchange negotiation failed."));
+        Assert.IsType<InvalidOperationException>(error!.InnerException);
+        Assert.Contains("ThrowingPolicy failed: no prompt available", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_policy_sees_the_hop_the_logical_name_and_the_key_types_already_on_file()
+    {
+        var (store, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ecdsa}");
+        var asked = new CountingPolicy(MissingHostKeyAction.Reject);
+
+        Verifier(Db, store, asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null);
+
+        var seen = asked.Last!;
+        Assert.Same(Db, seen.Hop);
+        Assert.Equal("[db.internal]:2222", seen.HostName);
+        Assert.Equal(["ecdsa-sha2-nistp256"], seen.KnownKeyTypes);
+        Assert.Equal(SshKeygen.Blob(Keys.Ed25519A), seen.GetKey());
+        Assert.Contains("('[db.internal]:2222' is known with ecdsa-sha2-nistp256 keys.)", RejectionMessage(store), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hop_through_one_of_our_clients_shares_its_store_and_policy_unless_given_its_own()
+    {
+        var store = new KnownHosts();
+        var policy = new AutoAddPolicy();
+        using var jump = new SshJumpClient(hostname: "bastion.example", username: "ops", password: "pw", hostKeyPolicy: policy, knownHosts: store);
+        using var plainJump = new SshClient("bastion.example", "ops", "pw");
+
+        var shared = HostKeyVerifier.ForHop(Db, jump, null, null, new ListLogger());
+        var own = HostKeyVerifier.ForHop(Db, jump, new RejectPolicy(), new KnownHosts(), new ListLogger());
+        var throughPlain = HostKeyVerifier.ForHop(Db, plainJump, null, null, new ListLogger());
+
+        Assert.Same(store, shared.Store);
+        Assert.Same(policy, shared.Policy);
+        Assert.NotSame(store, own.Store);
+        Assert.IsType<RejectPolicy>(own.Policy);
+        Assert.IsType<RejectPolicy>(throughPlain.Policy);
+        Assert.Equal(KnownHosts.DefaultFiles, throughPlain.Store.PendingDefaultFiles);
+    }
+
+    [Fact]
+    public void SSH_NET_hands_over_the_key_in_the_wire_format_known_hosts_holds()
+    {
+        var keyFile = Path.Combine(Keys.Directory, "a");
+        using var privateKey = new PrivateKeyFile(keyFile);
+        var args = new HostKeyEventArgs(new KeyHostAlgorithm("ssh-ed25519", privateKey.Key));
+
+        Assert.Equal(SshKeygen.Blob(Keys.Ed25519A), args.HostKey);
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519A), "SHA256:" + args.FingerPrintSHA256);
+    }
+
+    private static string RejectionMessage(KnownHosts store)
+    {
+        var verifier = Verifier(Db, store, new RejectPolicy());
+        verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null);
+        return verifier.Rejection(null)!.Message;
+    }
+
+    private static HostKeyVerifier Verifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy) =>
+        new(hop, store, policy, new ListLogger());
+
+    private sealed class CountingPolicy(MissingHostKeyAction action) : IMissingHostKeyPolicy
+    {
+        public int Calls { get; private set; }
+
+        public UnknownHostKey? Last { get; private set; }
+
+        public MissingHostKeyAction MissingHostKey(UnknownHostKey hostKey)
+        {
+            Calls++;
+            Last = hostKey;
+            return action;
+        }
+    }
+
+    private sealed class ThrowingPolicy : IMissingHostKeyPolicy
+    {
+        public MissingHostKeyAction MissingHostKey(UnknownHostKey hostKey) => throw new InvalidOperationException("no prompt available");
+    }
+}
+
+internal sealed class ListLogger : ILogger
+{
+    public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (Entries)
+        {
+            Entries.Add((logLevel, formatter(state, exception)));
+        }
+    }
+}
