@@ -1,4 +1,5 @@
 using System;
+using System.Threading.Tasks;
 using Renci.SshNet;
 
 namespace ParamikoJump;
@@ -34,13 +35,25 @@ public partial class SshJumpClient
             }
 
             var completion = sshCommand.ExecuteAsync();
-            var stdin = sshCommand.CreateInputStream();
-            return new RemoteProcess(sshCommand, completion, stdin, SessionFailure);
+            return new RemoteProcess(sshCommand, completion, OpenStdin(sshCommand, completion), SessionFailure);
         }
         catch (Exception ex)
         {
             sshCommand.Dispose();
             throw SessionFailure(ex);
+        }
+    }
+
+    private static RemoteStdin OpenStdin(SshCommand command, Task completion)
+    {
+        try
+        {
+            return new RemoteStdin(command.CreateInputStream(), completion, command.CommandText);
+        }
+        catch (InvalidOperationException)
+        {
+            // SSH.NET opens stdin only while the command runs, and a quick command can finish before it is asked for.
+            return new RemoteStdin(null, completion, command.CommandText);
         }
     }
 

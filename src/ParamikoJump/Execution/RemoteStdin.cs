@@ -1,0 +1,51 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+
+namespace ParamikoJump;
+
+/// <summary>
+/// A command's stdin. SSH.NET accepts and drops writes once the command has exited, and cannot open stdin at all
+/// for a command that exited at once; here both fail loudly, as writing to an exited process's stdin does.
+/// </summary>
+internal sealed class RemoteStdin(Stream? channel, Task completion, string commandText) : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => channel is not null && !completion.IsCompleted;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Open().Write(buffer, offset, count);
+
+    public override void Flush() => channel?.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        // Closing stdin sends EOF to the command.
+        if (disposing)
+        {
+            channel?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private Stream Open() => channel is not null && !completion.IsCompleted
+        ? channel
+        : throw new IOException($"'{commandText}' has already exited; its stdin is closed.");
+}
