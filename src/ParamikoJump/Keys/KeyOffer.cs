@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ParamikoJump.HostKeys;
 using Renci.SshNet;
 using Renci.SshNet.Security;
 
@@ -41,7 +42,7 @@ internal sealed class KeyOffer : IPrivateKeySource
             .Select(group => new KeyOffer(group.OrderBy(algorithm => Preference(algorithm.Name)).First(), source));
 
     /// <summary><c>source (algorithm SHA256:...)</c>: identifies the key without any secret.</summary>
-    public override string ToString() => $"{Source} ({Algorithm.Name} {SshWire.Fingerprint(Blob)})";
+    public override string ToString() => $"{Source} ({Algorithm.Name} {SshKeyBlob.Fingerprint(Blob)})";
 
     private static int Preference(string algorithm) =>
         algorithm.StartsWith("rsa-sha2-512", StringComparison.Ordinal) ? 0

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace ParamikoJump.Keys;
@@ -60,17 +59,5 @@ internal static class SshWire
         {
             return "unknown";
         }
-    }
-
-    /// <summary>OpenSSH's fingerprint of a public key blob: <c>SHA256:</c> and unpadded base64.</summary>
-    public static string Fingerprint(byte[] blob)
-    {
-#if NET8_0_OR_GREATER
-        var hash = SHA256.HashData(blob);
-#else
-        using var sha = SHA256.Create();
-        var hash = sha.ComputeHash(blob);
-#endif
-        return "SHA256:" + Convert.ToBase64String(hash).TrimEnd('=');
     }
 }

@@ -1,3 +1,5 @@
+using ParamikoJump.HostKeys;
+
 namespace ParamikoJump.Keys.Agent;
 
 /// <summary>A public key (or certificate) the agent holds, as its IDENTITIES_ANSWER lists it.</summary>
@@ -20,5 +22,5 @@ internal sealed class AgentIdentity
     public string KeyType { get; }
 
     /// <summary><c>ssh-agent key 'comment' (type SHA256:...)</c>: names the key without any secret.</summary>
-    public override string ToString() => $"ssh-agent key '{Comment}' ({KeyType} {SshWire.Fingerprint(Blob)})";
+    public override string ToString() => $"ssh-agent key '{Comment}' ({KeyType} {SshKeyBlob.Fingerprint(Blob)})";
 }
