@@ -1,0 +1,65 @@
+namespace ParamikoJump.Benchmarks;
+
+/// <summary>The tools compared; one name per column of the report.</summary>
+internal static class Tools
+{
+    public const string ParamikoJump = "ParamikoJump";
+    public const string OpenSsh = "ssh -J";
+    public const string Paramiko = "paramiko";
+    public const string SshNetDirect = "SSH.NET, no hop";
+
+    public static readonly string[] All = [ParamikoJump, OpenSsh, Paramiko, SshNetDirect];
+}
+
+/// <summary>The measured quantities and their units.</summary>
+internal static class Metrics
+{
+    public const string Throughput = "throughput MB/s";
+    public const string CpuPerGiB = "client CPU s/GiB";
+    public const string Connect = "warm connect ms";
+    public const string Rtt = "command round trip ms";
+    public const string FanoutSeconds = "fan-out wall s";
+    public const string FanoutFailures = "fan-out failures";
+    public const string FanoutMfa = "fan-out MFA logins";
+    public const string MemoryPerHop = "memory per added hop MiB";
+
+    public static bool HigherIsBetter(string metric) => metric == Throughput;
+}
+
+internal readonly record struct Summary(double Median, double Min, double Max, int Count)
+{
+    public static Summary Of(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        var median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return new Summary(median, sorted[0], sorted[^1], sorted.Length);
+    }
+}
+
+/// <summary>Every sample of one run, by metric, tool and hop count (the number of jump hosts crossed).</summary>
+internal sealed class Results
+{
+    private readonly Dictionary<(string Metric, string Tool, int Hops), List<double>> _samples = [];
+    private readonly List<string> _notes = [];
+
+    public IReadOnlyList<string> Notes => _notes;
+
+    public void Add(string metric, string tool, int hops, double value)
+    {
+        if (!_samples.TryGetValue((metric, tool, hops), out var list))
+        {
+            _samples[(metric, tool, hops)] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    public void Note(string note) => _notes.Add(note);
+
+    public Summary? Get(string metric, string tool, int hops) =>
+        _samples.TryGetValue((metric, tool, hops), out var list) && list.Count > 0 ? Summary.Of(list) : null;
+
+    public IEnumerable<int> HopsOf(string metric) =>
+        _samples.Keys.Where(k => k.Metric == metric).Select(k => k.Hops).Distinct().Order();
+}
