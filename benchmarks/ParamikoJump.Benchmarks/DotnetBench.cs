@@ -13,14 +13,14 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
     private readonly PrivateKeyFile _key = new(lab.KeyFile("ed25519"));
 
     /// <summary>Connects hop1 .. hop(hops+1): <paramref name="hops"/> jumps then the target, target last.</summary>
-    public List<SshClient> Chain(int hops)
+    public List<SshClient> Chain(int hops, bool sshNetCipherOrder = false)
     {
         var clients = new List<SshClient>();
         try
         {
             for (var i = 0; i <= hops; i++)
             {
-                clients.Add(ConnectHop(Circuit.Hops[i], i == 0 ? null : clients[^1], plain: hops == 0));
+                clients.Add(ConnectHop(Circuit.Hops[i], i == 0 ? null : clients[^1], plain: hops == 0, sshNetCipherOrder));
             }
 
             return clients;
@@ -40,9 +40,9 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
         }
     }
 
-    public List<Transfer> Bulk(int hops, long bytes, int reps)
+    public List<Transfer> Bulk(int hops, long bytes, int reps, bool sshNetCipherOrder = false)
     {
-        var clients = Chain(hops);
+        var clients = Chain(hops, sshNetCipherOrder);
         try
         {
             Read(clients[^1], 8 << 20);
@@ -163,12 +163,18 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
 
     public void Dispose() => _key.Dispose();
 
-    private SshClient ConnectHop(string id, SshClient? jump, bool plain)
+    /// <summary>
+    /// One hop: a plain SshClient, a ParamikoJump client with its defaults, or (<paramref name="sshNetCipherOrder"/>)
+    /// one built from a ConnectionInfo, whose algorithm order ParamikoJump keeps as SSH.NET made it.
+    /// </summary>
+    private SshClient ConnectHop(string id, SshClient? jump, bool plain, bool sshNetCipherOrder = false)
     {
         var server = lab[id];
         SshClient client = plain
             ? new SshClient(server.Host, server.Port, server.User, _key)
-            : new SshJumpClient(server.Host, server.Port, server.User, jump, _key);
+            : sshNetCipherOrder
+                ? new SshJumpClient(new ConnectionInfo(server.Host, server.Port, server.User, new PrivateKeyAuthenticationMethod(server.User, _key)), jump)
+                : new SshJumpClient(server.Host, server.Port, server.User, jump, _key);
         try
         {
             knownHosts.Verify(client, client is SshJumpClient ours ? ours.Hop.KnownHostsName : server.Host);

@@ -223,7 +223,7 @@ internal sealed class OpenSshBench : IDisposable
         }
         finally
         {
-            using var exit = Start("ssh", ["-F", _config, "-O", "exit", "bastion-mfa"], redirect: false);
+            using var exit = Start("ssh", ["-F", _config, "-q", "-O", "exit", "bastion-mfa"], redirect: false);
             exit.WaitForExit();
         }
     }

@@ -13,6 +13,7 @@ var connectReps = quick ? 3 : 5;
 var rttReps = quick ? 10 : 20;
 var fanoutReps = quick ? 1 : 3;
 var only = ArgValue("--only")?.Split(',') ?? ["bulk", "connect", "rtt", "memory", "fanout"];
+var hopCounts = ArgValue("--hops")?.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray() ?? [0, 1, 3];
 const int FanoutTargets = 100;
 const int MemorySessions = 5;
 
@@ -25,14 +26,18 @@ var paramiko = new ParamikoBench(Path.Combine(root, "benchmarks", "paramiko", "d
 
 Progress($"{bytes >> 20} MiB per transfer, {bulkReps} transfers, {connectReps} connects, {rttReps} commands, {fanoutReps} fan-outs of {FanoutTargets} per tool");
 
-foreach (var hops in only.Contains("bulk") ? new[] { 0, 1, 3 } : [])
+foreach (var hops in only.Contains("bulk") ? hopCounts : [])
 {
     Measure($"bulk {hops} hop(s)", hops == 0 ? Tools.SshNetDirect : Tools.ParamikoJump, hops, () => dotnet.Bulk(hops, bytes, bulkReps));
     Measure($"bulk {hops} hop(s)", Tools.OpenSsh, hops, () => ssh.Bulk(hops, bytes, bulkReps));
     Measure($"bulk {hops} hop(s)", Tools.Paramiko, hops, () => paramiko.Bulk(hops, bytes, bulkReps));
+    if (hops > 0)
+    {
+        Measure($"bulk {hops} hop(s)", Tools.ParamikoJumpCtr, hops, () => dotnet.Bulk(hops, bytes, bulkReps, sshNetCipherOrder: true));
+    }
 }
 
-foreach (var hops in only.Contains("connect") ? new[] { 0, 1, 3 } : [])
+foreach (var hops in only.Contains("connect") ? hopCounts : [])
 {
     Times($"connect {hops} hop(s)", Metrics.Connect, hops == 0 ? Tools.SshNetDirect : Tools.ParamikoJump, hops, () => dotnet.Connect(hops, connectReps));
     Times($"connect {hops} hop(s)", Metrics.Connect, Tools.OpenSsh, hops, () => ssh.Connect(hops, connectReps));

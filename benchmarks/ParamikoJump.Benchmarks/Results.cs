@@ -8,7 +8,10 @@ internal static class Tools
     public const string Paramiko = "paramiko";
     public const string SshNetDirect = "SSH.NET, no hop";
 
-    public static readonly string[] All = [ParamikoJump, OpenSsh, Paramiko, SshNetDirect];
+    /// <summary>ParamikoJump with SSH.NET's own cipher order (aes128-ctr + HMAC first): what its cipher preference buys.</summary>
+    public const string ParamikoJumpCtr = "ParamikoJump, SSH.NET cipher order";
+
+    public static readonly string[] All = [ParamikoJump, OpenSsh, Paramiko, SshNetDirect, ParamikoJumpCtr];
 }
 
 /// <summary>The measured quantities and their units.</summary>
