@@ -40,18 +40,28 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
         }
     }
 
+    /// <summary>A fresh chain for each transfer, as ssh and the paramiko driver have; the first one also warms up.</summary>
     public List<Transfer> Bulk(int hops, long bytes, int reps, bool sshNetCipherOrder = false)
     {
-        var clients = Chain(hops, sshNetCipherOrder);
-        try
+        var transfers = new List<Transfer>();
+        for (var i = -1; i < reps; i++)
         {
-            Read(clients[^1], 8 << 20);
-            return Enumerable.Range(0, reps).Select(_ => Read(clients[^1], bytes)).ToList();
+            var clients = Chain(hops, sshNetCipherOrder);
+            try
+            {
+                var transfer = Read(clients[^1], i < 0 ? 8 << 20 : bytes);
+                if (i >= 0)
+                {
+                    transfers.Add(transfer);
+                }
+            }
+            finally
+            {
+                Close(clients);
+            }
         }
-        finally
-        {
-            Close(clients);
-        }
+
+        return transfers;
     }
 
     public List<double> Connect(int hops, int reps)

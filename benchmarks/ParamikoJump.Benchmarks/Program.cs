@@ -8,7 +8,7 @@ var quick = args.Contains("--quick");
 var root = FindRoot();
 var outDir = ArgValue("--out") ?? Path.Combine(root, "docs");
 var bytes = (ArgValue("--mib") is { } mib ? long.Parse(mib, CultureInfo.InvariantCulture) : quick ? 32 : 128) << 20;
-var bulkReps = quick ? 2 : 3;
+var bulkReps = quick ? 2 : 5;
 var connectReps = quick ? 3 : 5;
 var rttReps = quick ? 10 : 20;
 var fanoutReps = quick ? 1 : 3;
@@ -100,6 +100,7 @@ void Memory(string tool, Func<List<long>> run) => Section("memory", tool, () =>
 {
     var pss = run();
     var perHop = (pss[^1] - pss[0]) / (double)(pss.Count - 1) / (1 << 20);
+    results.Add(Metrics.MemoryOneSession, tool, 0, pss[0] / (double)(1 << 20));
     results.Add(Metrics.MemoryPerHop, tool, 0, perHop);
     return string.Create(CultureInfo.InvariantCulture, $"{pss[0] / (double)(1 << 20):0.0} MiB with one session, +{perHop:0.00} MiB per hop");
 });

@@ -13,6 +13,7 @@ internal static class Report
         (Metrics.CpuPerGiB, [0, 1, 3]),
         (Metrics.Connect, [0, 1, 3]),
         (Metrics.Rtt, [0, 1]),
+        (Metrics.MemoryOneSession, [0]),
         (Metrics.MemoryPerHop, [0]),
         (Metrics.FanoutSeconds, [0]),
         (Metrics.FanoutFailures, [0]),
@@ -37,13 +38,16 @@ internal static class Report
                 // At 0 hops ParamikoJump is SSH.NET itself, so its ratios use the SSH.NET column.
                 var ours = cells[0] ?? (hops == 0 ? cells[3] : null);
                 text.Append(CultureInfo.InvariantCulture, $"| {metric} | {(IsPerRun(metric) ? "" : hops.ToString(CultureInfo.InvariantCulture))} | ");
-                text.Append(string.Join(" | ", cells.Select(Cell)));
-                text.Append(" | ").Append(Ratio(ours, cells[1])).Append(" | ").Append(Ratio(ours, cells[2])).AppendLine(" |");
+                text.Append(string.Join(" | ", Metrics.IsCount(metric)
+                    ? Tools.All.Select(tool => results.Values(metric, tool, hops) is { Count: > 0 } runs ? string.Join(", ", runs) : "–")
+                    : cells.Select(Cell)));
+                var ratios = Metrics.IsCount(metric) ? " | – | –" : $" | {Ratio(ours, cells[1])} | {Ratio(ours, cells[2])}";
+                text.Append(ratios).AppendLine(" |");
             }
         }
 
         text.AppendLine();
-        text.AppendLine("Cells: median (min–max) of the repetitions. Hops = jump hosts crossed before the target (0 = direct).");
+        text.AppendLine("Cells: median (min–max) of the repetitions; fan-out counts run by run. Hops = jump hosts crossed before the target (0 = direct).");
         text.AppendLine("Ratios: ParamikoJump's median over the other tool's; above 1 is better for throughput, below 1 for everything else.");
         text.AppendLine();
         text.AppendLine("Goals:");
@@ -65,12 +69,12 @@ internal static class Report
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        Panel(multiplot.GetPlot(0), results, Metrics.Throughput, "Throughput (MB/s, higher is better)");
-        Panel(multiplot.GetPlot(1), results, Metrics.Connect, "Warm connect + `true` (ms, lower is better)");
+        Panel(multiplot.GetPlot(0), results, Metrics.Throughput, "Throughput (MB/s, higher is better)", Alignment.UpperRight);
+        Panel(multiplot.GetPlot(1), results, Metrics.Connect, "Warm connect + `true` (ms, lower is better)", Alignment.UpperLeft);
         multiplot.SavePng(path, 1400, 560);
     }
 
-    private static void Panel(Plot plot, Results results, string metric, string title)
+    private static void Panel(Plot plot, Results results, string metric, string title, Alignment legend)
     {
         foreach (var tool in new[] { Tools.ParamikoJump, Tools.OpenSsh, Tools.Paramiko })
         {
@@ -85,7 +89,7 @@ internal static class Report
             }
 
             var line = plot.Add.Scatter(points.Select(p => (double)p.Hops).ToArray(), points.Select(p => p.Value!.Value.Median).ToArray());
-            line.LegendText = tool;
+            line.LegendText = tool == Tools.ParamikoJump ? "ParamikoJump (0 hops: SSH.NET)" : tool;
             line.LineWidth = 2;
             line.MarkerSize = 8;
             // The bars span the spread (min to max) of the repetitions.
@@ -100,7 +104,7 @@ internal static class Report
         plot.Axes.Bottom.SetTicks([0, 1, 3], ["0", "1", "3"]);
         plot.Axes.Margins(0.1, 0.1);
         plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top);
-        plot.ShowLegend();
+        plot.ShowLegend(legend);
     }
 
     private static IEnumerable<string> Goals(Results results)
@@ -125,7 +129,7 @@ internal static class Report
             ? string.Create(CultureInfo.InvariantCulture, $"{name}: {(met(ours.Median, theirs.Median) ? "MET" : "NOT MET")} ({ours.Median:0.##} vs {theirs.Median:0.##})")
             : $"{name}: not measured";
 
-    private static bool IsPerRun(string metric) => metric is Metrics.MemoryPerHop or Metrics.FanoutSeconds or Metrics.FanoutFailures or Metrics.FanoutMfa;
+    private static bool IsPerRun(string metric) => metric is Metrics.MemoryOneSession or Metrics.MemoryPerHop or Metrics.FanoutSeconds or Metrics.FanoutFailures or Metrics.FanoutMfa;
 
     private static string Cell(Summary? summary) => summary is not { } s
         ? "–"

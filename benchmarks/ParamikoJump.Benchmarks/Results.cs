@@ -24,9 +24,11 @@ internal static class Metrics
     public const string FanoutSeconds = "fan-out wall s";
     public const string FanoutFailures = "fan-out failures";
     public const string FanoutMfa = "fan-out MFA logins";
+    public const string MemoryOneSession = "memory, one session MiB";
     public const string MemoryPerHop = "memory per added hop MiB";
 
-    public static bool HigherIsBetter(string metric) => metric == Throughput;
+    /// <summary>Counts are shown run by run: a median would hide the one run that failed.</summary>
+    public static bool IsCount(string metric) => metric is FanoutFailures or FanoutMfa;
 }
 
 internal readonly record struct Summary(double Median, double Min, double Max, int Count)
@@ -59,6 +61,9 @@ internal sealed class Results
     }
 
     public void Note(string note) => _notes.Add(note);
+
+    public IReadOnlyList<double> Values(string metric, string tool, int hops) =>
+        _samples.TryGetValue((metric, tool, hops), out var list) ? list : [];
 
     public Summary? Get(string metric, string tool, int hops) =>
         _samples.TryGetValue((metric, tool, hops), out var list) && list.Count > 0 ? Summary.Of(list) : null;

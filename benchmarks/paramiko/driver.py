@@ -72,10 +72,11 @@ def run(client, command):
 
 
 def bulk(lab, args):
-    clients = lab.chain(args.hops)
+    # A fresh chain for each transfer, as ssh has: paramiko's re-key on a long-lived transport times out under load.
     results = []
-    try:
-        for _ in range(args.reps):
+    for _ in range(args.reps):
+        clients = lab.chain(args.hops)
+        try:
             channel = clients[-1].get_transport().open_session()
             channel.exec_command(f"head -c {args.bytes} /dev/zero")
             first = channel.recv(65536)
@@ -88,11 +89,11 @@ def bulk(lab, args):
                 received += len(data)
             seconds, cpu_used = time.perf_counter() - start, cpu_seconds() - cpu
             channel.close()
-            if received != args.bytes:
-                raise RuntimeError(f"received {received} of {args.bytes} bytes")
-            results.append({"bytes": received - len(first), "seconds": seconds, "cpu": cpu_used})
-    finally:
-        close(clients)
+        finally:
+            close(clients)
+        if received != args.bytes:
+            raise RuntimeError(f"received {received} of {args.bytes} bytes")
+        results.append({"bytes": received - len(first), "seconds": seconds, "cpu": cpu_used})
     return results
 
 
