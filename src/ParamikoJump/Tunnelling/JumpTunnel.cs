@@ -26,6 +26,7 @@ internal sealed class JumpTunnel : IDisposable
     private HopForward _forward;
     private Session? _watchedSession;
     private bool _jumpLost;
+    private bool _pinsPoolThread;
     private bool _disposed;
 
     private JumpTunnel(SshClient jump, HopIdentity hop, ILogger logger, HopForward forward)
@@ -155,6 +156,8 @@ internal sealed class JumpTunnel : IDisposable
         }
 
         LocalPort = checked((int)_forward.BoundPort);
+        PinnedPoolThreads.Add();
+        _pinsPoolThread = true;
         WatchJumpSession();
         Log.TunnelOpened(_logger, _hop.ToString(), LocalPort);
     }
@@ -162,6 +165,12 @@ internal sealed class JumpTunnel : IDisposable
     private void RemoveForward()
     {
         var forward = _forward;
+        if (_pinsPoolThread)
+        {
+            _pinsPoolThread = false;
+            PinnedPoolThreads.Remove();
+        }
+
         forward.RequestReceived -= OnForwardRequest;
         forward.Exception -= OnForwardException;
         UnwatchJumpSession();

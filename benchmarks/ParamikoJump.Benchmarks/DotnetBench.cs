@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Globalization;
+using ParamikoJump.Lab;
+
+namespace ParamikoJump.Benchmarks;
+
+/// <summary>
+/// ParamikoJump (and SSH.NET without a hop) measured in this process: warm, after a first connection and transfer
+/// have compiled the code paths, as a long-running .NET service would be.
+/// </summary>
+internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : IDisposable
+{
+    private readonly PrivateKeyFile _key = new(lab.KeyFile("ed25519"));
+
+    /// <summary>Connects hop1 .. hop(hops+1): <paramref name="hops"/> jumps then the target, target last.</summary>
+    public List<SshClient> Chain(int hops, bool sshNetCipherOrder = false)
+    {
+        var clients = new List<SshClient>();
+        try
+        {
+            for (var i = 0; i <= hops; i++)
+            {
+                clients.Add(ConnectHop(Circuit.Hops[i], i == 0 ? null : clients[^1], plain: hops == 0, sshNetCipherOrder));
+            }
+
+            return clients;
+        }
+        catch
+        {
+            Close(clients);
+            throw;
+        }
+    }
+
+    public static void Close(List<SshClient> clients)
+    {
+        for (var i = clients.Count - 1; i >= 0; i--)
+        {
+            clients[i].Dispose();
+        }
+    }
+
+    /// <summary>A fresh chain for each transfer, as ssh and the paramiko driver have; the first one also warms up.</summary>
+    public List<Transfer> Bulk(int hops, long bytes, int reps, bool sshNetCipherOrder = false)
+    {
+        var transfers = new List<Transfer>();
+        for (var i = -1; i < reps; i++)
+        {
+            var clients = Chain(hops, sshNetCipherOrder);
+            try
+            {
+                var transfer = Read(clients[^1], i < 0 ? 8 << 20 : bytes);
+                if (i >= 0)
+                {
+                    transfers.Add(transfer);
+                }
+            }
+            finally
+            {
+                Close(clients);
+            }
+        }
+
+        return transfers;
+    }
+
+    public List<double> Connect(int hops, int reps)
+    {
+        Close(Chain(hops));
+        var times = new List<double>();
+        for (var i = 0; i < reps; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var clients = Chain(hops);
+            clients[^1].RunCommand("true");
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            Close(clients);
+        }
+
+        return times;
+    }
+
+    public List<double> Rtt(int hops, int reps)
+    {
+        var clients = Chain(hops);
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                clients[^1].RunCommand("true");
+            }
+
+            var times = new List<double>();
+            for (var i = 0; i < reps; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                clients[^1].RunCommand("true");
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            return times;
+        }
+        finally
+        {
+            Close(clients);
+        }
+    }
+
+    /// <summary>This process's PSS with 1, 2, ... <paramref name="sessions"/> sessions of a chain connected.</summary>
+    public List<long> Memory(int sessions)
+    {
+        Close(Chain(sessions - 1)); // compiles and sizes the heap first, so the figures are the sessions' own
+        var clients = new List<SshClient>();
+        var pss = new List<long>();
+        try
+        {
+            for (var i = 0; i < sessions; i++)
+            {
+                clients.Add(ConnectHop(Circuit.Hops[i], i == 0 ? null : clients[^1], plain: false));
+                clients[^1].RunCommand("true");
+                Settle();
+                pss.Add(ProcessTree.PssOf(Environment.ProcessId));
+            }
+
+            return pss;
+        }
+        finally
+        {
+            Close(clients);
+        }
+    }
+
+    public async Task<FanoutResult> FanoutAsync(int targets)
+    {
+        var bastion = lab["bastion"];
+        var secrets = bastion.Credentials();
+        var handler = new CountingMfaHandler(secrets.Password!, secrets.Totp);
+        var target = lab["target-key"];
+        var watch = Stopwatch.StartNew();
+        using var jump = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User, authHandler: handler,
+                                           lookForKeys: false, allowAgent: false);
+        knownHosts.Verify(jump, jump.Hop.KnownHostsName);
+        await jump.ConnectAsync().ConfigureAwait(false);
+
+        var failures = new List<string>();
+        await Task.WhenAll(Enumerable.Range(0, targets).Select(async i =>
+        {
+            try
+            {
+                using var client = new SshJumpClient(target.Host, target.Port, target.User, jump, _key);
+                knownHosts.Verify(client, client.Hop.KnownHostsName);
+                await client.ConnectAsync().ConfigureAwait(false);
+                using var command = client.CreateCommand("true");
+                await command.ExecuteAsync().ConfigureAwait(false);
+                if (command.ExitStatus != 0)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(string.Create(CultureInfo.InvariantCulture, $"{i}: exit {command.ExitStatus}"));
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                lock (failures)
+                {
+                    failures.Add($"{i}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        })).ConfigureAwait(false);
+        return new FanoutResult(watch.Elapsed.TotalSeconds, failures.Count, handler.CodesGiven, failures.Take(3).ToArray());
+    }
+
+    public void Dispose() => _key.Dispose();
+
+    /// <summary>
+    /// One hop: a plain SshClient, a ParamikoJump client with its defaults, or (<paramref name="sshNetCipherOrder"/>)
+    /// one built from a ConnectionInfo, whose algorithm order ParamikoJump keeps as SSH.NET made it.
+    /// </summary>
+    private SshClient ConnectHop(string id, SshClient? jump, bool plain, bool sshNetCipherOrder = false)
+    {
+        var server = lab[id];
+        SshClient client = plain
+            ? new SshClient(server.Host, server.Port, server.User, _key)
+            : sshNetCipherOrder
+                ? new SshJumpClient(new ConnectionInfo(server.Host, server.Port, server.User, new PrivateKeyAuthenticationMethod(server.User, _key)), jump)
+                : new SshJumpClient(server.Host, server.Port, server.User, jump, _key);
+        try
+        {
+            knownHosts.Verify(client, client is SshJumpClient ours ? ours.Hop.KnownHostsName : server.Host);
+            client.Connect();
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private static Transfer Read(SshClient client, long bytes)
+    {
+        using var command = client.CreateCommand(string.Create(CultureInfo.InvariantCulture, $"head -c {bytes} /dev/zero"));
+        var completion = command.ExecuteAsync();
+        var stream = command.OutputStream;
+        var buffer = new byte[1 << 20];
+        long first = stream.Read(buffer, 0, buffer.Length);
+        var cpu = CpuSeconds();
+        var watch = Stopwatch.StartNew();
+        long received = first;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            received += read;
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        var used = CpuSeconds() - cpu;
+        completion.GetAwaiter().GetResult();
+        if (received != bytes)
+        {
+            throw new InvalidOperationException($"received {received} of {bytes} bytes");
+        }
+
+        return new Transfer(received - first, seconds, used);
+    }
+
+    private static double CpuSeconds()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
+    }
+
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Thread.Sleep(200);
+    }
+
+    /// <summary>Answers the bastion's password and verification-code prompts and counts the codes it gave.</summary>
+    private sealed class CountingMfaHandler(string password, Func<string> code) : IKeyboardInteractiveHandler
+    {
+        private int _codes;
+
+        public int CodesGiven => Volatile.Read(ref _codes);
+
+        public IReadOnlyList<string> Respond(KeyboardInteractiveRound round) =>
+            round.Prompts.Select(p => p.Text.Contains("verification", StringComparison.OrdinalIgnoreCase) ? NextCode() : password).ToArray();
+
+        private string NextCode()
+        {
+            Interlocked.Increment(ref _codes);
+            return code();
+        }
+    }
+}
+
+/// <summary>One bulk read: bytes after the first chunk, the seconds they took, and the client CPU seconds spent.</summary>
+internal readonly record struct Transfer(long Bytes, double Seconds, double CpuSeconds);
+
+internal sealed record FanoutResult(double Seconds, int Failures, int MfaLogins, IReadOnlyList<string> Errors);
+
+internal static class Circuit
+{
+    /// <summary>The five-hop circuit; "N hops" means N of these are crossed as jumps before the target.</summary>
+    public static readonly string[] Hops = ["hop1", "hop2", "hop3", "hop4", "hop5"];
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using ParamikoJump.Benchmarks;
+using ParamikoJump.Lab;
+
+// ParamikoJump against ssh -J, paramiko and SSH.NET without a hop, side by side in one run on the lab.
+var quick = args.Contains("--quick");
+var root = FindRoot();
+var outDir = ArgValue("--out") ?? Path.Combine(root, "docs");
+var bytes = (ArgValue("--mib") is { } mib ? long.Parse(mib, CultureInfo.InvariantCulture) : quick ? 32 : 128) << 20;
+var bulkReps = quick ? 2 : 5;
+var connectReps = quick ? 3 : 5;
+var rttReps = quick ? 10 : 20;
+var fanoutReps = quick ? 1 : 3;
+var only = ArgValue("--only")?.Split(',') ?? ["bulk", "connect", "rtt", "memory", "fanout"];
+var hopCounts = ArgValue("--hops")?.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray() ?? [0, 1, 3];
+const int FanoutTargets = 100;
+const int MemorySessions = 5;
+
+var lab = LabDescription.Load();
+var results = new Results();
+var clock = Stopwatch.StartNew();
+using var dotnet = new DotnetBench(lab, new KnownHosts(lab.KnownHosts));
+using var ssh = new OpenSshBench(lab);
+var paramiko = new ParamikoBench(Path.Combine(root, "benchmarks", "paramiko", "driver.py"), LabDescription.DefaultPath);
+
+Progress($"{bytes >> 20} MiB per transfer, {bulkReps} transfers, {connectReps} connects, {rttReps} commands, {fanoutReps} fan-outs of {FanoutTargets} per tool");
+
+foreach (var hops in only.Contains("bulk") ? hopCounts : [])
+{
+    Measure($"bulk {hops} hop(s)", hops == 0 ? Tools.SshNetDirect : Tools.ParamikoJump, hops, () => dotnet.Bulk(hops, bytes, bulkReps));
+    Measure($"bulk {hops} hop(s)", Tools.OpenSsh, hops, () => ssh.Bulk(hops, bytes, bulkReps));
+    Measure($"bulk {hops} hop(s)", Tools.Paramiko, hops, () => paramiko.Bulk(hops, bytes, bulkReps));
+    if (hops > 0)
+    {
+        Measure($"bulk {hops} hop(s)", Tools.ParamikoJumpCtr, hops, () => dotnet.Bulk(hops, bytes, bulkReps, sshNetCipherOrder: true));
+    }
+}
+
+foreach (var hops in only.Contains("connect") ? hopCounts : [])
+{
+    Times($"connect {hops} hop(s)", Metrics.Connect, hops == 0 ? Tools.SshNetDirect : Tools.ParamikoJump, hops, () => dotnet.Connect(hops, connectReps));
+    Times($"connect {hops} hop(s)", Metrics.Connect, Tools.OpenSsh, hops, () => ssh.Connect(hops, connectReps));
+    Times($"connect {hops} hop(s)", Metrics.Connect, Tools.Paramiko, hops, () => paramiko.Connect(hops, connectReps));
+}
+
+if (only.Contains("rtt"))
+{
+    Times("round trip, no hop", Metrics.Rtt, Tools.SshNetDirect, 0, () => dotnet.Rtt(0, rttReps));
+    Times("round trip, 1 hop", Metrics.Rtt, Tools.ParamikoJump, 1, () => dotnet.Rtt(1, rttReps));
+    Times("round trip, 1 hop", Metrics.Rtt, Tools.OpenSsh, 1, () => ssh.Rtt(1, rttReps));
+    Times("round trip, 1 hop", Metrics.Rtt, Tools.Paramiko, 1, () => paramiko.Rtt(1, rttReps));
+}
+
+if (only.Contains("memory"))
+{
+    Memory(Tools.ParamikoJump, () => dotnet.Memory(MemorySessions));
+    Memory(Tools.OpenSsh, () => ssh.Memory(MemorySessions));
+    Memory(Tools.Paramiko, () => paramiko.Memory(MemorySessions));
+}
+
+for (var i = 0; i < (only.Contains("fanout") ? fanoutReps : 0); i++)
+{
+    Fanout(Tools.ParamikoJump, () => dotnet.FanoutAsync(FanoutTargets).GetAwaiter().GetResult());
+    Fanout(Tools.OpenSsh, () => ssh.Fanout(FanoutTargets));
+    Fanout(Tools.Paramiko, () => paramiko.Fanout(FanoutTargets));
+}
+
+results.Note(string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB per transfer; {Environment.ProcessorCount} cores; whole run {clock.Elapsed.TotalMinutes:0.0} min"));
+var report = Report.Markdown(results);
+Console.WriteLine(report);
+Directory.CreateDirectory(outDir);
+File.WriteAllText(Path.Combine(outDir, "benchmark.md"), report);
+Report.Plot(results, Path.Combine(outDir, "benchmark.png"));
+Progress($"wrote {Path.Combine(outDir, "benchmark.md")} and benchmark.png");
+return 0;
+
+void Measure(string what, string tool, int hops, Func<List<Transfer>> run) => Section(what, tool, () =>
+{
+    foreach (var transfer in run())
+    {
+        results.Add(Metrics.Throughput, tool, hops, transfer.Bytes / transfer.Seconds / 1e6);
+        results.Add(Metrics.CpuPerGiB, tool, hops, transfer.CpuSeconds / (transfer.Bytes / (double)(1 << 30)));
+    }
+
+    return results.Get(Metrics.Throughput, tool, hops) is { } s ? $"{s.Median:0} MB/s" : "";
+});
+
+void Times(string what, string metric, string tool, int hops, Func<List<double>> run) => Section(what, tool, () =>
+{
+    foreach (var value in run())
+    {
+        results.Add(metric, tool, hops, value);
+    }
+
+    return results.Get(metric, tool, hops) is { } s ? $"{s.Median:0.0} ms" : "";
+});
+
+void Memory(string tool, Func<List<long>> run) => Section("memory", tool, () =>
+{
+    var pss = run();
+    var perHop = (pss[^1] - pss[0]) / (double)(pss.Count - 1) / (1 << 20);
+    results.Add(Metrics.MemoryOneSession, tool, 0, pss[0] / (double)(1 << 20));
+    results.Add(Metrics.MemoryPerHop, tool, 0, perHop);
+    return string.Create(CultureInfo.InvariantCulture, $"{pss[0] / (double)(1 << 20):0.0} MiB with one session, +{perHop:0.00} MiB per hop");
+});
+
+void Fanout(string tool, Func<FanoutResult> run) => Section("fan-out", tool, () =>
+{
+    var result = run();
+    results.Add(Metrics.FanoutSeconds, tool, 0, result.Seconds);
+    results.Add(Metrics.FanoutFailures, tool, 0, result.Failures);
+    results.Add(Metrics.FanoutMfa, tool, 0, result.MfaLogins);
+    foreach (var error in result.Errors)
+    {
+        results.Note($"{tool} fan-out failure: {error}");
+    }
+
+    return string.Create(CultureInfo.InvariantCulture, $"{result.Seconds:0.00} s, {result.Failures} failures, {result.MfaLogins} MFA login(s)");
+});
+
+void Section(string what, string tool, Func<string> run)
+{
+    try
+    {
+        Progress($"{what,-20} {tool,-16} {run()}");
+    }
+    catch (Exception ex)
+    {
+        results.Note($"{tool}, {what}: failed: {ex.GetType().Name}: {ex.Message}");
+        Progress($"{what,-20} {tool,-16} FAILED: {ex.Message}");
+    }
+}
+
+void Progress(string message) => Console.Error.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
+
+string? ArgValue(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "ParamikoJump.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new DirectoryNotFoundException("ParamikoJump.sln not found above the benchmark's directory.");
+}

@@ -1,0 +1,41 @@
+using ParamikoJump.Tunnelling;
+using Renci.SshNet;
+
+namespace ParamikoJump.Tests.Tunnelling;
+
+public class TunnelTuningTests
+{
+    [Fact]
+    public void Hops_built_from_arguments_offer_aes_gcm_first()
+    {
+        using var client = new SshJumpClient(hostname: "bastion.example", username: "ops", password: "pw", lookForKeys: false, allowAgent: false);
+
+        Assert.Equal(["aes128-gcm@openssh.com", "aes256-gcm@openssh.com"], client.ConnectionInfo.Encryptions.Keys.Take(2));
+        Assert.Contains("aes128-ctr", client.ConnectionInfo.Encryptions.Keys);
+    }
+
+    [Fact]
+    public void A_given_connection_info_keeps_its_cipher_order()
+    {
+        var info = new ConnectionInfo("bastion.example", "ops", new PasswordAuthenticationMethod("ops", "pw"));
+        var order = info.Encryptions.Keys.ToArray();
+
+        using var client = new SshJumpClient(info);
+
+        Assert.Equal(order, client.ConnectionInfo.Encryptions.Keys);
+    }
+
+    [Fact]
+    public void Each_pinned_pool_thread_raises_the_pool_minimum_until_released()
+    {
+        ThreadPool.GetMinThreads(out var before, out _);
+
+        PinnedPoolThreads.Add();
+        ThreadPool.GetMinThreads(out var during, out _);
+        PinnedPoolThreads.Remove();
+        ThreadPool.GetMinThreads(out var after, out _);
+
+        Assert.Equal(before + 1, during);
+        Assert.Equal(before, after);
+    }
+}
