@@ -8,7 +8,7 @@ namespace ParamikoJump.Benchmarks;
 /// ParamikoJump (and SSH.NET without a hop) measured in this process: warm, after a first connection and transfer
 /// have compiled the code paths, as a long-running .NET service would be.
 /// </summary>
-internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : IDisposable
+internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : IDisposable
 {
     private readonly PrivateKeyFile _key = new(lab.KeyFile("ed25519"));
 
@@ -138,8 +138,7 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
         var target = lab["target-key"];
         var watch = Stopwatch.StartNew();
         using var jump = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User, authHandler: handler,
-                                           lookForKeys: false, allowAgent: false);
-        knownHosts.Verify(jump, jump.Hop.KnownHostsName);
+                                           lookForKeys: false, allowAgent: false, knownHosts: hostKeys.Store);
         await jump.ConnectAsync().ConfigureAwait(false);
 
         var failures = new List<string>();
@@ -148,7 +147,6 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
             try
             {
                 using var client = new SshJumpClient(target.Host, target.Port, target.User, jump, _key);
-                knownHosts.Verify(client, client.Hop.KnownHostsName);
                 await client.ConnectAsync().ConfigureAwait(false);
                 using var command = client.CreateCommand("true");
                 await command.ExecuteAsync().ConfigureAwait(false);
@@ -180,14 +178,20 @@ internal sealed class DotnetBench(LabDescription lab, KnownHosts knownHosts) : I
     private SshClient ConnectHop(string id, SshClient? jump, bool plain, bool sshNetCipherOrder = false)
     {
         var server = lab[id];
+        var store = jump is null ? hostKeys.Store : null;
         SshClient client = plain
             ? new SshClient(server.Host, server.Port, server.User, _key)
             : sshNetCipherOrder
-                ? new SshJumpClient(new ConnectionInfo(server.Host, server.Port, server.User, new PrivateKeyAuthenticationMethod(server.User, _key)), jump)
-                : new SshJumpClient(server.Host, server.Port, server.User, jump, _key);
+                ? new SshJumpClient(new ConnectionInfo(server.Host, server.Port, server.User, new PrivateKeyAuthenticationMethod(server.User, _key)), jump, knownHosts: store)
+                : new SshJumpClient(hostname: server.Host, port: server.Port, username: server.User, keys: [_key], lookForKeys: false, allowAgent: false,
+                                    jumpSession: jump, knownHosts: store);
         try
         {
-            knownHosts.Verify(client, client is SshJumpClient ours ? ours.Hop.KnownHostsName : server.Host);
+            if (plain)
+            {
+                hostKeys.VerifyPlain(client, server.Host);
+            }
+
             client.Connect();
             return client;
         }

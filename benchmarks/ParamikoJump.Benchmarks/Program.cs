@@ -20,7 +20,7 @@ const int MemorySessions = 5;
 var lab = LabDescription.Load();
 var results = new Results();
 var clock = Stopwatch.StartNew();
-using var dotnet = new DotnetBench(lab, new KnownHosts(lab.KnownHosts));
+using var dotnet = new DotnetBench(lab, new LabHostKeys(lab.KnownHosts));
 using var ssh = new OpenSshBench(lab);
 var paramiko = new ParamikoBench(Path.Combine(root, "benchmarks", "paramiko", "driver.py"), LabDescription.DefaultPath);
 
