@@ -352,6 +352,11 @@ public partial class SshJumpClient : SshClient
         base.OnConnected();
         Stage = HopStage.Session;
         ConnectionInfo.Timeout = _setup.Timeouts.Channel;
+        if (_setup.Tunnel is not null && JumpSessionAccess.TryGetSession(this) is { } session)
+        {
+            session.ChannelSuccessReceived += OnRequestAnsweredThroughJump;
+        }
+
         Log.HopConnected(_setup.Logger, Hop.ToString(), ConnectionInfo.ServerVersion ?? "unknown server");
     }
 
@@ -406,6 +411,28 @@ public partial class SshJumpClient : SshClient
         if (!_hostKeys.Verify(e.HostKey, e.Certificate))
         {
             e.CanTrust = false;
+        }
+    }
+
+    /// <summary>
+    /// The target's sshd holds the rest of an answer (a command's exit status and output after its "success")
+    /// until the jump ACKs the first segment (Nagle), and the jump's kernel delays that ACK by 40 ms because
+    /// nothing flows back to the target. An SSH_MSG_IGNORE gives the jump something to send, ACK included: a
+    /// command through a jump took 44 ms and now takes about 2.5 ms, as a direct one does.
+    /// </summary>
+    private void OnRequestAnsweredThroughJump(object? sender, EventArgs e)
+    {
+        try
+        {
+            // SSH.NET's only public way to send SSH_MSG_IGNORE at a moment of our choosing; obsolete only in
+            // favour of KeepAliveInterval, which sends on a timer.
+#pragma warning disable CS0618
+            SendKeepAlive();
+#pragma warning restore CS0618
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closing: nothing more to answer.
         }
     }
 
