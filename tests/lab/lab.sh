@@ -273,6 +273,8 @@ stop() {
     for ns in "${NAMESPACES[@]}"; do
         if ip netns list 2>/dev/null | grep -qw "$ns"; then
             ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+            # Wait for them to be gone, so nothing of the lab outlives `stop`.
+            for _ in $(seq 30); do [[ -z $(ip netns pids "$ns" 2>/dev/null) ]] && break; sleep 0.1; done
             ip netns del "$ns"
         fi
         rm -rf "/etc/netns/$ns"
