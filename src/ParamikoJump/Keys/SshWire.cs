@@ -1,10 +1,9 @@
 using System;
 using System.IO;
-using System.Text;
 
 namespace ParamikoJump.Keys;
 
-/// <summary>The few SSH wire encodings (RFC 4251 §5) the agent protocol and key descriptions need.</summary>
+/// <summary>The few SSH wire encodings (RFC 4251 §5) the agent protocol needs; key blobs are read by <see cref="HostKeys.SshKeyBlob"/>.</summary>
 internal static class SshWire
 {
     public static void WriteUInt32(Stream stream, uint value)
@@ -45,19 +44,5 @@ internal static class SshWire
         Buffer.BlockCopy(buffer, offset, value, 0, (int)length);
         offset += (int)length;
         return value;
-    }
-
-    /// <summary>The algorithm name a key or signature blob starts with (e.g. <c>ssh-ed25519</c>).</summary>
-    public static string LeadingName(byte[] blob)
-    {
-        try
-        {
-            var offset = 0;
-            return Encoding.ASCII.GetString(ReadString(blob, ref offset));
-        }
-        catch (EndOfStreamException)
-        {
-            return "unknown";
-        }
     }
 }

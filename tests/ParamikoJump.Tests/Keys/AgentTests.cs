@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using ParamikoJump.HostKeys;
 using ParamikoJump.Keys;
 using ParamikoJump.Keys.Agent;
 using Renci.SshNet;
@@ -42,7 +43,7 @@ public sealed class AgentTests(AgentTests.Keys keys) : IClassFixture<AgentTests.
         var signature = signer.Sign(Data);
 
         Assert.Equal(algorithm, signer.Name);
-        Assert.Equal(algorithm, SshWire.LeadingName(signature));
+        Assert.Equal(algorithm, SshKeyBlob.TypeOf(signature));
         Assert.True(Verifier(path, algorithm).VerifySignature(Data, signature));
     }
 
@@ -54,9 +55,9 @@ public sealed class AgentTests(AgentTests.Keys keys) : IClassFixture<AgentTests.
         var client = new AgentClient(agent.Socket, Timeout);
         var blob = Assert.Single(client.ListIdentities()).Blob;
 
-        Assert.Equal("rsa-sha2-256", SshWire.LeadingName(client.Sign(blob, Data, AgentClient.RsaSha2256)!));
-        Assert.Equal("rsa-sha2-512", SshWire.LeadingName(client.Sign(blob, Data, AgentClient.RsaSha2512)!));
-        Assert.Equal("ssh-rsa", SshWire.LeadingName(client.Sign(blob, Data, 0)!));
+        Assert.Equal("rsa-sha2-256", SshKeyBlob.TypeOf(client.Sign(blob, Data, AgentClient.RsaSha2256)!));
+        Assert.Equal("rsa-sha2-512", SshKeyBlob.TypeOf(client.Sign(blob, Data, AgentClient.RsaSha2512)!));
+        Assert.Equal("ssh-rsa", SshKeyBlob.TypeOf(client.Sign(blob, Data, 0)!));
     }
 
     [Theory]

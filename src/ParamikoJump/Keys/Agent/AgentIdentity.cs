@@ -9,7 +9,7 @@ internal sealed class AgentIdentity
     {
         Blob = blob;
         Comment = comment;
-        KeyType = SshWire.LeadingName(blob);
+        KeyType = SshKeyBlob.TypeOf(blob) ?? "unknown";
     }
 
     /// <summary>The public key or certificate blob, as sent to the server.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using ParamikoJump.HostKeys;
 using Renci.SshNet.Security;
 
 namespace ParamikoJump.Keys.Agent;
@@ -64,7 +65,7 @@ internal sealed class AgentSigningAlgorithm : HostAlgorithm
             AgentClient.RsaSha2256 => "rsa-sha2-256",
             _ => null,
         };
-        var actual = SshWire.LeadingName(signature);
+        var actual = SshKeyBlob.TypeOf(signature) ?? "unknown";
         if (expected is not null && actual != expected)
         {
             throw new HopKeyException(
