@@ -56,12 +56,18 @@ public sealed class KeyFileTests(KeyFileTests.Keys keys) : IClassFixture<KeyFile
         Assert.Equal(["key #1", keys.Ed25519Plain], Sources(setup));
     }
 
+    /// <summary>Every key type, and the formats other than OpenSSH's own that ssh-keygen writes encrypted.</summary>
+    public static TheoryData<string, string?> EncryptedFormats { get; } = new()
+    {
+        { "ed25519", null },
+        { "ecdsa", null },
+        { "rsa", null },
+        { "rsa", "PEM" },
+        { "ecdsa", "PKCS8" },
+    };
+
     [Theory]
-    [InlineData("ed25519", null)]
-    [InlineData("ecdsa", null)]
-    [InlineData("rsa", null)]
-    [InlineData("rsa", "PEM")]
-    [InlineData("ecdsa", "PKCS8")]
+    [MemberData(nameof(EncryptedFormats))]
     public void The_passphrase_decrypts_an_encrypted_key(string type, string? format)
     {
         var path = keys.Encrypted(type, format);
@@ -82,11 +88,7 @@ public sealed class KeyFileTests(KeyFileTests.Keys keys) : IClassFixture<KeyFile
     }
 
     [Theory]
-    [InlineData("ed25519", null)]
-    [InlineData("ecdsa", null)]
-    [InlineData("rsa", null)]
-    [InlineData("rsa", "PEM")]
-    [InlineData("ecdsa", "PKCS8")]
+    [MemberData(nameof(EncryptedFormats))]
     public void A_wrong_passphrase_is_a_typed_error_naming_the_file_and_not_the_passphrase(string type, string? format)
     {
         var path = keys.Encrypted(type, format);
@@ -235,7 +237,7 @@ public sealed class KeyFileTests(KeyFileTests.Keys keys) : IClassFixture<KeyFile
             var ca = Kit.Generate("ca", "ed25519");
             Ed25519Certified = Kit.Generate("certified_ed25519", "ed25519");
             KeyKit.Certify(Ed25519Certified, ca, "admin");
-            foreach (var (type, format) in new (string, string?)[] { ("ed25519", null), ("ecdsa", null), ("rsa", null), ("rsa", "PEM"), ("ecdsa", "PKCS8") })
+            foreach (var (type, format) in EncryptedFormats.Select(row => row.Data))
             {
                 _encrypted[$"{type}-{format}"] = Kit.Generate($"encrypted_{type}_{format ?? "openssh"}", type, Passphrase, format);
             }
