@@ -79,12 +79,7 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
     public async Task Refused_agent_keys_leave_the_password_its_turn_within_MaxAuthTries()
     {
         server.Require();
-        using var agent = new TestAgent(server.Kit);
-        foreach (var key in server.Unauthorized)
-        {
-            agent.Add(key);
-        }
-
+        using var agent = AgentHoldingUnauthorizedKeys();
         var mark = server.LogMark();
         using var client = server.Client(new KeyEnvironment(null, agent.Socket), password: "not-roots-password");
 
@@ -102,12 +97,7 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
     {
         // The control for the test above: offering all eight keys is what costs the password its turn.
         server.Require();
-        using var agent = new TestAgent(server.Kit);
-        foreach (var key in server.Unauthorized)
-        {
-            agent.Add(key);
-        }
-
+        using var agent = AgentHoldingUnauthorizedKeys();
         var mark = server.LogMark();
         using var client = server.Client(new KeyEnvironment(null, agent.Socket), password: "not-roots-password");
         client.MaxAuthTries = 20;
@@ -162,6 +152,26 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
         }
 
         return count;
+    }
+
+    /// <summary>An agent holding the eight keys the server does not accept, ahead of a password login.</summary>
+    private TestAgent AgentHoldingUnauthorizedKeys()
+    {
+        var agent = new TestAgent(server.Kit);
+        try
+        {
+            foreach (var key in server.Unauthorized)
+            {
+                agent.Add(key);
+            }
+
+            return agent;
+        }
+        catch
+        {
+            agent.Dispose();
+            throw;
+        }
     }
 
     /// <summary>One sshd for the class; keys and the CA are made once.</summary>
