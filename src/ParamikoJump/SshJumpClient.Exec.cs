@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using ParamikoJump.Execution;
 using Renci.SshNet;
 
 namespace ParamikoJump;

@@ -4,10 +4,10 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using ParamikoJump.Errors;
+using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Logging;
-using ParamikoJump.Tunnelling;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -352,7 +352,7 @@ public partial class SshJumpClient : SshClient
         base.OnConnected();
         Stage = HopStage.Session;
         ConnectionInfo.Timeout = _setup.Timeouts.Channel;
-        if (_setup.Tunnel is not null && JumpSessionAccess.TryGetSession(this) is { } session)
+        if (_setup.Tunnel is not null && SessionAccess.TryGetSession(this) is { } session)
         {
             session.ChannelSuccessReceived += OnRequestAnsweredThroughJump;
         }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using ParamikoJump.Logging;
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 
 namespace ParamikoJump.Tests;
@@ -134,6 +134,6 @@ public class SshJumpClientConstructionTests
         using var client = new SshClient("h", "u", "p");
         var property = typeof(BaseClient).GetProperty("Session", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
         Assert.NotNull(property);
-        Assert.Null(JumpSessionAccess.TryGetSession(client));
+        Assert.Null(SessionAccess.TryGetSession(client));
     }
 }

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// A command's stdin. SSH.NET accepts and drops writes once the command has exited, and cannot open stdin at all

@@ -1,5 +1,5 @@
 using ParamikoJump.Keys;
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
 using Renci.SshNet;
 
 namespace ParamikoJump.Tests.Keys;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Keys;
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
 
 namespace ParamikoJump.Tests.Keys;
 

@@ -4,10 +4,10 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ParamikoJump.Authentication;
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
 using Renci.SshNet.Common;
 
-namespace ParamikoJump.Errors;
+namespace ParamikoJump.Hops;
 
 /// <summary>
 /// What was known about a hop when it failed, including the host key refusal of this attempt, which SSH.NET

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using ParamikoJump.Keys;
 using Renci.SshNet;
 
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.Hops;
 
 /// <summary>paramiko's <c>connect()</c> arguments, gathered so construction can validate them in one place.</summary>
 internal sealed class HopArguments

@@ -6,9 +6,10 @@ using ParamikoJump.Authentication;
 using ParamikoJump.Keys;
 using ParamikoJump.Keys.Agent;
 using ParamikoJump.Logging;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.Hops;
 
 /// <summary>
 /// Everything a hop needs before SSH.NET's constructor runs. SSH.NET fixes the endpoint a client dials at

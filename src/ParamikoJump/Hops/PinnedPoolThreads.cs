@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.Hops;
 
 /// <summary>
 /// SSH.NET runs each connection a forwarded port accepts on a thread-pool thread and keeps that thread blocked

@@ -1,7 +1,7 @@
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
 using Renci.SshNet;
 
-namespace ParamikoJump.Tests.Tunnelling;
+namespace ParamikoJump.Tests.Hops;
 
 public class TunnelTuningTests
 {

@@ -1,4 +1,4 @@
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.Hops;
 
 /// <summary>A channel the jump server refused, as it told us (RFC 4254 §5.1).</summary>
 internal readonly record struct ChannelOpenFailure(uint ReasonCode, string Description)

@@ -1,4 +1,4 @@
-namespace ParamikoJump.Tests.Tunnelling;
+namespace ParamikoJump.Tests.Hops;
 
 public class HopIdentityTests
 {

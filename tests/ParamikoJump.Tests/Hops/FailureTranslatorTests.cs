@@ -1,11 +1,10 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using ParamikoJump.Authentication;
-using ParamikoJump.Errors;
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
 using Renci.SshNet.Common;
 
-namespace ParamikoJump.Tests.Errors;
+namespace ParamikoJump.Tests.Hops;
 
 public class FailureTranslatorTests
 {

@@ -1,6 +1,6 @@
 using System;
 
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.Hops;
 
 /// <summary>The time budgets of one hop, each applied to the SSH.NET waits of its stage.</summary>
 internal sealed class HopTimeouts

@@ -2,7 +2,7 @@ using System;
 using System.Reflection;
 using Renci.SshNet;
 
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.SshNet;
 
 /// <summary>
 /// Reaches the SSH.NET <see cref="Session"/> behind any connected client. SSH.NET keeps the property internal,
@@ -10,7 +10,7 @@ namespace ParamikoJump.Tunnelling;
 /// a channel. A unit test pins this to the SSH.NET version we ship with; if it ever fails, errors lose only the
 /// server's reason, never correctness.
 /// </summary>
-internal static class JumpSessionAccess
+internal static class SessionAccess
 {
     private static readonly PropertyInfo? SessionProperty =
         typeof(BaseClient).GetProperty("Session", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);

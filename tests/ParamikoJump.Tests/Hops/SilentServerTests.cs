@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ParamikoJump.Tests.Tunnelling;
+namespace ParamikoJump.Tests.Hops;
 
 /// <summary>
 /// A loopback listener that accepts and never speaks: the connect and banner budgets given to a client must be

@@ -3,11 +3,12 @@ using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Logging;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Connection;
 
-namespace ParamikoJump.Tunnelling;
+namespace ParamikoJump.Hops;
 
 /// <summary>
 /// One hop's way through its jump: a local forwarded port on the jump client, bound to 127.0.0.1 only, that
@@ -74,7 +75,7 @@ internal sealed class JumpTunnel : IDisposable
         }
 
         EnsureJumpUsable(_jump, _hop);
-        if (!_forward.IsStarted || !ReferenceEquals(_watchedSession, JumpSessionAccess.TryGetSession(_jump)))
+        if (!_forward.IsStarted || !ReferenceEquals(_watchedSession, SessionAccess.TryGetSession(_jump)))
         {
             var port = (uint)LocalPort;
             RemoveForward();
@@ -189,7 +190,7 @@ internal sealed class JumpTunnel : IDisposable
 
     private void WatchJumpSession()
     {
-        var session = JumpSessionAccess.TryGetSession(_jump);
+        var session = SessionAccess.TryGetSession(_jump);
         lock (_gate)
         {
             _watchedSession = session;

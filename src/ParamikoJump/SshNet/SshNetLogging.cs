@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Renci.SshNet;
 
-namespace ParamikoJump.Logging;
+namespace ParamikoJump.SshNet;
 
 /// <summary>
 /// Finds the logger factory SSH.NET itself uses, so one call to

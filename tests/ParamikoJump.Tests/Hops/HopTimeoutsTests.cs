@@ -1,6 +1,6 @@
-using ParamikoJump.Tunnelling;
+using ParamikoJump.Hops;
 
-namespace ParamikoJump.Tests.Tunnelling;
+namespace ParamikoJump.Tests.Hops;
 
 public class HopTimeoutsTests
 {
