@@ -24,5 +24,5 @@ public sealed class KeyboardInteractivePrompt
     public bool IsEchoed { get; }
 
     /// <inheritdoc/>
-    public override string ToString() => IsEchoed ? $"'{Text}' (echoed)" : $"'{Text}' (hidden)";
+    public override string ToString() => IsEchoed ? $"'{ServerText.Escape(Text)}' (echoed)" : $"'{ServerText.Escape(Text)}' (hidden)";
 }

@@ -94,7 +94,7 @@ public sealed class MagicAuthHandler : IKeyboardInteractiveHandler
             if (_rounds.Count == 0)
             {
                 throw new KeyboardInteractiveException(
-                    $"MagicAuthHandler has no prepared answers left for round {round.RoundNumber} (prompt '{firstPrompt.Trim()}').",
+                    $"MagicAuthHandler has no prepared answers left for round {round.RoundNumber} (prompt '{ServerText.Escape(firstPrompt.Trim())}').",
                     round.Hop,
                     round.RoundNumber,
                     firstPrompt);
@@ -110,7 +110,7 @@ public sealed class MagicAuthHandler : IKeyboardInteractiveHandler
                         answers.Length,
                         round.RoundNumber,
                         round.Prompts.Count,
-                        firstPrompt.Trim()),
+                        ServerText.Escape(firstPrompt.Trim())),
                     round.Hop,
                     round.RoundNumber,
                     firstPrompt);

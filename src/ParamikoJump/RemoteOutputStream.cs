@@ -2,13 +2,17 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace ParamikoJump;
 
 /// <summary>
-/// A command's stdout or stderr as it arrives (nothing is buffered whole). Read it as bytes, or as text with
-/// <see cref="ReadLines"/> and <see cref="ReadToEnd"/>, not both. If the connection is lost before the
-/// command ends, reading throws instead of reporting a clean end of output.
+/// A command's stdout or stderr as it arrives. Read it as bytes (synchronously or with <see cref="ReadAsync(byte[], int, int, CancellationToken)"/>,
+/// whose token stops the wait without losing data), or as text with <see cref="ReadLines"/>, <see cref="ReadToEnd"/>
+/// and <see cref="ReadToEndAsync"/>, not both. If the connection is lost before the command ends, reading throws
+/// instead of reporting a clean end of output. What is not read yet waits in memory, up to
+/// <see cref="HopSettings.MaxCommandOutputBuffer"/> for the command's two outputs together.
 /// </summary>
 public sealed class RemoteOutputStream : Stream
 {
@@ -60,6 +64,29 @@ public sealed class RemoteOutputStream : Stream
     /// <summary>Reads the rest of the output as text; returns when the command has closed it.</summary>
     public string ReadToEnd() => TextReader().ReadToEnd();
 
+    /// <summary>Reads the rest of the output as text without blocking a thread.</summary>
+    /// <param name="cancellationToken">Stops waiting; the output read so far is lost to this call.</param>
+    /// <returns>The text, when the command has closed its output.</returns>
+    public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
+    {
+        var text = new StringBuilder();
+        var decoder = _encoding.GetDecoder();
+        var bytes = new byte[16 * 1024];
+        var chars = new char[_encoding.GetMaxCharCount(bytes.Length)];
+        int read;
+#if NET8_0_OR_GREATER
+        while ((read = await ReadAsync(bytes.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+#else
+        while ((read = await ReadAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false)) > 0)
+#endif
+        {
+            text.Append(chars, 0, decoder.GetChars(bytes, 0, read, chars, 0, flush: false));
+        }
+
+        text.Append(chars, 0, decoder.GetChars(bytes, 0, 0, chars, 0, flush: true));
+        return text.ToString();
+    }
+
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -71,6 +98,38 @@ public sealed class RemoteOutputStream : Stream
 
         return read;
     }
+
+    /// <inheritdoc/>
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+#if NET8_0_OR_GREATER
+        var read = await _pipe.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false);
+#else
+        var read = await _pipe.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+#endif
+        if (read == 0)
+        {
+            _process.ThrowIfLost();
+        }
+
+        return read;
+    }
+
+#if NET8_0_OR_GREATER
+#pragma warning disable RS0027 // The optional token is Stream's own signature.
+    /// <inheritdoc/>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await _pipe.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _process.ThrowIfLost();
+        }
+
+        return read;
+    }
+#pragma warning restore RS0027
+#endif
 
     /// <inheritdoc/>
     public override void Flush()

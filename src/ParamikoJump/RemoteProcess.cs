@@ -2,6 +2,10 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using ParamikoJump.Execution;
+using ParamikoJump.Hops;
+using ParamikoJump.Logging;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 
 namespace ParamikoJump;
@@ -10,28 +14,59 @@ namespace ParamikoJump;
 /// A command started by <see cref="SshJumpClient.ExecCommand"/>: paramiko's <c>(stdin, stdout, stderr)</c>
 /// triple, which it deconstructs into, plus the exit status.
 /// </summary>
+/// <remarks>
+/// Output waits in memory until it is read, up to <see cref="HopSettings.MaxCommandOutputBuffer"/> for stdout and
+/// stderr together; past that the command is cancelled (<see cref="CommandOutputLimitException"/>). Once the
+/// server has reported the exit status, a channel it never closes is closed by the client after a short grace
+/// without output, so reads and <see cref="WaitForExit"/> end.
+/// </remarks>
 public sealed class RemoteProcess : IDisposable
 {
     private readonly SshCommand _command;
-    private readonly Func<Exception, ParamikoJumpException> _translate;
-    private readonly Stream _stdin;
+    private readonly Hop _hop;
+    private readonly OutputBudget _budget;
+    private readonly CommandOutput? _stdout;
+    private readonly CommandOutput? _stderr;
+    private readonly TaskCompletionSource<int?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource? _timeout;
+    private readonly CancellationTokenSource? _stop;
+    private readonly ITimer _closeWatch;
+    private readonly TimeSpan? _timeoutBudget;
+    private Stream _stdin = Stream.Null;
+    private int _closeWatchStarted;
     private int _disposed;
 
-    internal RemoteProcess(SshCommand command, Task completion, Stream stdin, Func<Exception, ParamikoJumpException> translate)
+    private RemoteProcess(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         _command = command;
-        Completion = completion;
-        _stdin = stdin;
-        _translate = translate;
+        _hop = hop;
+        _timeoutBudget = timeout;
+        var settings = hop.Plan.Settings;
+        _budget = new OutputBudget(settings.MaxCommandOutputBuffer, settings.TimeProvider, OnOutputOverflow, () => new CommandOutputLimitException(hop.Identity, command.CommandText, settings.MaxCommandOutputBuffer));
+        var stdout = new CommandOutput(_budget);
+        var stderr = new CommandOutput(_budget);
+        if (CommandChannel.TryReplaceOutput(command, stdout, stderr))
+        {
+            _stdout = stdout;
+            _stderr = stderr;
+        }
+
         var encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         Stdout = new RemoteOutputStream(command.OutputStream, encoding, this);
         Stderr = new RemoteOutputStream(command.ExtendedOutputStream, encoding, this);
+        if (timeout is { } limit)
+        {
+            _timeout = Clock.CancelledAfter(settings.TimeProvider, limit);
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timeout.Token);
+        }
+
+        _closeWatch = Clock.Timer(settings.TimeProvider, CheckClosed);
     }
 
     /// <summary>The command line as sent.</summary>
     public string CommandText => _command.CommandText;
 
-    /// <summary>The command's standard input; disposing it sends end-of-file.</summary>
+    /// <summary>The command's standard input; closing or disposing it sends end-of-file, also when nothing was written.</summary>
     public Stream Stdin => _stdin;
 
     /// <summary>The command's standard output, streamed as it arrives.</summary>
@@ -40,8 +75,11 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>The command's standard error, streamed as it arrives.</summary>
     public RemoteOutputStream Stderr { get; }
 
-    /// <summary>Completes when the command has ended and its channel closed.</summary>
-    public Task Completion { get; }
+    /// <summary>
+    /// Completes when the command has ended and its channel closed; faults with a <see cref="ParamikoJumpException"/>
+    /// (a timeout, a lost connection, too much unread output) or is cancelled with the token it was started with.
+    /// </summary>
+    public Task Completion => _completion.Task;
 
     /// <summary>The exit status, once the command has ended and the server sent one.</summary>
     public int? ExitStatus => _command.ExitStatus;
@@ -51,33 +89,17 @@ public sealed class RemoteProcess : IDisposable
 
     /// <summary>Waits for the command to end (paramiko's <c>recv_exit_status()</c>).</summary>
     /// <returns>The exit status, or -1 when the server sent none (the command was killed by a signal).</returns>
-    public int WaitForExit()
-    {
-        try
-        {
-            Completion.GetAwaiter().GetResult();
-        }
-        catch (Exception ex) when (ex is not ParamikoJumpException)
-        {
-            throw _translate(ex);
-        }
-
-        return _command.ExitStatus ?? -1;
-    }
+    public int WaitForExit() => Completion.IsCompleted
+        ? ExitCode()
+        : WaitForExitAsync().GetAwaiter().GetResult();
 
     /// <summary>Waits asynchronously for the command to end.</summary>
     /// <param name="cancellationToken">Stops waiting (the command keeps running).</param>
     /// <returns>The exit status, or -1 when the server sent none.</returns>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
-        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
-        {
-            await Task.WhenAny(Completion, cancelled.Task).ConfigureAwait(false);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return WaitForExit();
+        await Waits.For(_completion.Task, cancellationToken).ConfigureAwait(false);
+        return ExitCode();
     }
 
     /// <summary>paramiko's shape: <c>var (stdin, stdout, stderr) = client.ExecCommand("...")</c>.</summary>
@@ -96,19 +118,140 @@ public sealed class RemoteProcess : IDisposable
             return;
         }
 
+        _hop.Commands.Remove(this);
+        _closeWatch.Dispose();
         _stdin.Dispose();
         _command.Dispose();
+        _stop?.Dispose();
+        _timeout?.Dispose();
+        _stdout?.Discard();
+        _stderr?.Discard();
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"RemoteProcess '{CommandText}'";
+    public override string ToString() => $"RemoteProcess '{ServerText.Escape(CommandText)}'";
+
+    /// <summary>Starts <paramref name="command"/>: opens its channel and sends the exec request.</summary>
+    internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var process = new RemoteProcess(command, hop, timeout, cancellationToken);
+        var execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        process._stdin = OpenStdin(command, execution);
+        hop.Commands.Add(process);
+        execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return process;
+    }
 
     /// <summary>Called by the outputs at end of data: a lost connection must not look like a clean end.</summary>
     internal void ThrowIfLost()
     {
         if (Completion.IsFaulted && Completion.Exception?.InnerException is { } error)
         {
-            throw error is ParamikoJumpException ours ? ours : _translate(error);
+            throw error;
         }
+    }
+
+    /// <summary>The server reported an exit on this session: if it was ours, its channel must close soon.</summary>
+    internal void WatchForClose()
+    {
+        if (Interlocked.Exchange(ref _closeWatchStarted, 1) == 0)
+        {
+            _closeWatch.Change(RunningCommands.ExitGrace, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private static RemoteStdin OpenStdin(SshCommand command, Task execution)
+    {
+        try
+        {
+            return new RemoteStdin(command.CreateInputStream(), execution, command.CommandText);
+        }
+        catch (InvalidOperationException)
+        {
+            // SSH.NET opens stdin only while the command runs, and a quick command can finish before it is asked for.
+            return new RemoteStdin(null, execution, command.CommandText);
+        }
+    }
+
+    private int ExitCode()
+    {
+        try
+        {
+            return _completion.Task.GetAwaiter().GetResult() ?? -1;
+        }
+        catch (Exception ex) when (ex is not ParamikoJumpException and not OperationCanceledException)
+        {
+            throw _hop.Fail(ex);
+        }
+    }
+
+    private void OnExecutionEnded(Task execution)
+    {
+        if (execution.IsCanceled && _budget.HasOverflowed)
+        {
+            _completion.TrySetException(_budget.Error());
+        }
+        else if (execution.IsCanceled && _timeout is { IsCancellationRequested: true })
+        {
+            _completion.TrySetException(new HopTimeoutException(
+                $"'{ServerText.Escape(CommandText)}' ran past its timeout of {_timeoutBudget!.Value.TotalSeconds:0.###} s and was cancelled.", _hop.Identity, HopStage.Session, _timeoutBudget.Value));
+        }
+        else if (execution.IsCanceled)
+        {
+            _completion.TrySetCanceled();
+        }
+        else if (execution.Exception?.InnerException is { } error)
+        {
+            _completion.TrySetException(_hop.Fail(error, _timeoutBudget));
+        }
+        else
+        {
+            _completion.TrySetResult(_command.ExitStatus);
+        }
+
+        _hop.Commands.Remove(this);
+    }
+
+    private void OnOutputOverflow()
+    {
+        Log.CommandOutputOverflow(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), _hop.Plan.Settings.MaxCommandOutputBuffer);
+        _completion.TrySetException(_budget.Error());
+        Abandon();
+    }
+
+    /// <summary>After the exit was reported: close a channel the server leaves open once no output has come for the grace period.</summary>
+    private void CheckClosed()
+    {
+        if (_completion.Task.IsCompleted || Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        if (_command.ExitStatus is null && _command.ExitSignal is null)
+        {
+            // Another command's exit: watch again when the next one is reported.
+            Volatile.Write(ref _closeWatchStarted, 0);
+            return;
+        }
+
+        var quiet = _budget.SinceLastArrival;
+        if (quiet < RunningCommands.ExitGrace)
+        {
+            _closeWatch.Change(RunningCommands.ExitGrace - quiet, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        Log.CommandChannelForcedClosed(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), RunningCommands.ExitGrace.TotalSeconds);
+        _stdout?.End();
+        _stderr?.End();
+        _completion.TrySetResult(_command.ExitStatus);
+        Abandon();
+    }
+
+    /// <summary>Closes the channel off the session's receive thread (SSH.NET waits there for the server's close).</summary>
+    private void Abandon()
+    {
+        _hop.Commands.Remove(this);
+        ThreadPool.UnsafeQueueUserWorkItem(static state => ((SshCommand)state!).Dispose(), _command);
     }
 }

@@ -6,10 +6,13 @@ using System.Text;
 namespace ParamikoJump;
 
 /// <summary>
-/// Asks a person on the console: shows the server's instruction, reads echoed prompts visibly and the others
-/// hidden when the input is a terminal. With redirected input it reads one line per prompt.
+/// Asks a person on the console: shows the server's login banner and instruction, labels each prompt with the hop it
+/// belongs to, <c>(user@host)</c>, as ssh does, reads echoed prompts visibly and the others hidden when the input is a
+/// terminal. With redirected input it reads one line per prompt. Everything the server wrote is shown escaped
+/// (<see cref="ServerText.Escape"/>): a server cannot clear the screen, move the cursor or draw over the prompt.
 /// </summary>
-public sealed class SimpleAuthHandler : IKeyboardInteractiveHandler
+/// <remarks>SSH.NET does not pass on the round's name (RFC 4256), so only the instruction and prompts are shown.</remarks>
+public sealed class SimpleAuthHandler : IKeyboardInteractiveHandler, IAuthenticationBannerHandler
 {
     // Hops connecting at once must not interleave their questions on one console.
     private static readonly object ConsoleGate = new();
@@ -44,19 +47,42 @@ public sealed class SimpleAuthHandler : IKeyboardInteractiveHandler
             var output = _output ?? Console.Out;
             if (!string.IsNullOrWhiteSpace(round.Instruction))
             {
-                output.WriteLine(round.Instruction.TrimEnd());
+                output.WriteLine(ServerText.Escape(round.Instruction.TrimEnd(), allowLineBreaks: true));
             }
 
             var answers = new string[round.Prompts.Count];
             foreach (var prompt in round.Prompts)
             {
-                output.Write(prompt.Text);
+                output.Write($"({ServerText.Escape(round.Username)}@{ServerText.Escape(round.Host)}) {ServerText.Escape(prompt.Text)}");
                 output.Flush();
                 answers[prompt.Index] = ReadAnswer(prompt, output)
-                    ?? throw new EndOfStreamException($"The input ended before prompt '{prompt.Text.Trim()}' of {round.Hop} was answered.");
+                    ?? throw new EndOfStreamException($"The input ended before prompt '{ServerText.Escape(prompt.Text.Trim())}' of {round.Hop} was answered.");
             }
 
             return answers;
+        }
+    }
+
+    /// <summary>Prints the server's login banner, escaped.</summary>
+    /// <param name="hop">The hop that is logging in.</param>
+    /// <param name="banner">The banner as the server sent it.</param>
+    public void ShowBanner(HopIdentity hop, string banner)
+    {
+        if (hop is null)
+        {
+            throw new ArgumentNullException(nameof(hop));
+        }
+
+        if (string.IsNullOrWhiteSpace(banner))
+        {
+            return;
+        }
+
+        lock (ConsoleGate)
+        {
+            var output = _output ?? Console.Out;
+            output.WriteLine(ServerText.Escape(banner.TrimEnd(), allowLineBreaks: true));
+            output.Flush();
         }
     }
 

@@ -1,7 +1,6 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
-using ParamikoJump.Execution;
-using Renci.SshNet;
 
 namespace ParamikoJump;
 
@@ -14,53 +13,46 @@ public partial class SshJumpClient
     /// <param name="command">The command line.</param>
     /// <param name="timeout">How long the command may run before it is cancelled; no limit by default.</param>
     /// <returns>The running command.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the channel could not be opened.</exception>
-    public RemoteProcess ExecCommand(string command, TimeSpan? timeout = null)
+    /// <exception cref="ParamikoJumpException">The client is not connected (a <see cref="JumpNotConnectedException"/> when its jump was lost), or the channel could not be opened.</exception>
+    public RemoteProcess ExecCommand(string command, TimeSpan? timeout = null) => Start(command, timeout, CancellationToken.None);
+
+    /// <summary>
+    /// Starts a command without blocking the caller while SSH.NET opens its channel (a blocking call of SSH.NET's,
+    /// run on the thread pool); see <see cref="ExecCommand"/>.
+    /// </summary>
+    /// <param name="command">The command line.</param>
+    /// <param name="timeout">How long the command may run before it is cancelled; no limit by default.</param>
+    /// <param name="cancellationToken">Cancels the command: before it starts, or while it runs (it is sent a signal and its channel closed).</param>
+    /// <returns>The running command.</returns>
+    public Task<RemoteProcess> ExecCommandAsync(string command, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Start(command, timeout, cancellationToken), cancellationToken);
+
+    private RemoteProcess Start(string command, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(command))
         {
             throw new ArgumentException("The command is empty.", nameof(command));
         }
 
+        if (timeout is { } limit && limit <= TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), limit, "A command timeout must be positive.");
+        }
+
         if (!IsConnected)
         {
-            throw new ParamikoJumpException("Not connected; call Connect() before ExecCommand.", Hop, HopStage.Session);
+            throw _hop.NotConnected(nameof(ExecCommand));
         }
 
         var sshCommand = CreateCommand(command);
         try
         {
-            if (timeout is { } limit)
-            {
-                sshCommand.CommandTimeout = limit;
-            }
-
-            var completion = sshCommand.ExecuteAsync();
-            return new RemoteProcess(sshCommand, completion, OpenStdin(sshCommand, completion), SessionFailure);
+            return RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
         }
         catch (Exception ex)
         {
             sshCommand.Dispose();
-            throw SessionFailure(ex);
+            throw ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : _hop.Fail(ex, timeout);
         }
-    }
-
-    private static RemoteStdin OpenStdin(SshCommand command, Task completion)
-    {
-        try
-        {
-            return new RemoteStdin(command.CreateInputStream(), completion, command.CommandText);
-        }
-        catch (InvalidOperationException)
-        {
-            // SSH.NET opens stdin only while the command runs, and a quick command can finish before it is asked for.
-            return new RemoteStdin(null, completion, command.CommandText);
-        }
-    }
-
-    private ParamikoJumpException SessionFailure(Exception error)
-    {
-        Stage = HopStage.Session;
-        return Fail(error);
     }
 }

@@ -1,15 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
-using ParamikoJump.Logging;
-using ParamikoJump.SshNet;
 using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace ParamikoJump;
 
@@ -21,6 +17,11 @@ namespace ParamikoJump;
 /// <see cref="HostKeys"/>, by default the user's and the system's known_hosts files, and unknown hosts are
 /// refused unless <see cref="MissingHostKeyPolicy"/> says otherwise.
 /// </summary>
+/// <remarks>
+/// Held as an <see cref="SshClient"/> or <see cref="BaseClient"/> it behaves the same (budgets per stage, host-key
+/// checks, keep-alive, the forward serving only this hop), except that failures SSH.NET raises surface as SSH.NET's
+/// own exceptions there; through this type they are <see cref="ParamikoJumpException"/>s.
+/// </remarks>
 /// <example>
 /// <code>
 /// using var jumper = new SshJumpClient(hostname: "bastion", username: "ops", authHandler: new SimpleAuthHandler());
@@ -33,15 +34,12 @@ namespace ParamikoJump;
 /// </example>
 public partial class SshJumpClient : SshClient
 {
-    private readonly HopSetup _setup;
-    private readonly HostKeyVerifier _hostKeys;
-    private int _stage = (int)HopStage.Setup;
-    private int _disposed;
-    private bool _connectingAsync;
+    private readonly Hop _hop;
 
     /// <summary>
     /// Creates a client with paramiko's <c>connect()</c> arguments. Nothing is sent until <see cref="Connect"/>;
     /// with a <paramref name="jumpSession"/>, a loopback-only forward is opened on it at once.
+    /// Options beyond paramiko's are on <see cref="HopSettings"/>.
     /// </summary>
     /// <param name="hostname">The server as the user names it; through a jump, the jump resolves and dials it.</param>
     /// <param name="port">The server's port.</param>
@@ -50,22 +48,15 @@ public partial class SshJumpClient : SshClient
     /// <param name="keyFilenames">Private key files to offer, each with its <c>-cert.pub</c> certificate when one is next to it.</param>
     /// <param name="keys">Keys already loaded (paramiko's <c>pkey</c>), e.g. <see cref="PrivateKeyFile"/> instances.</param>
     /// <param name="passphrase">The passphrase of encrypted key files; <paramref name="password"/> when omitted.</param>
-    /// <param name="lookForKeys">
-    /// Whether to also offer the user's default key files (~/.ssh/id_rsa, id_ecdsa, id_ed25519, in OpenSSH's order) and
-    /// their certificates. One that cannot be decrypted is skipped with a log line, as ssh does when it cannot ask.
-    /// </param>
-    /// <param name="allowAgent">
-    /// Whether to also offer the keys and certificates held by the ssh-agent at SSH_AUTH_SOCK (a Unix socket), asked
-    /// at each login. No agent, a dead or a locked one is skipped with a log line; one that refuses to sign is an error.
-    /// Keys are offered explicit ones first, then the agent's, then the default files, each once, within <see cref="MaxAuthTries"/>.
-    /// </param>
+    /// <param name="lookForKeys">Whether to also offer the user's default key files; see <see cref="HopSettings.LookForKeys"/>.</param>
+    /// <param name="allowAgent">Whether to also offer the ssh-agent's keys; see <see cref="HopSettings.AllowAgent"/>.</param>
     /// <param name="authHandler">Answers keyboard-interactive prompts (MFA); added to the other methods, not replacing them.</param>
     /// <param name="jumpSession">The connected client to go through, or <see langword="null"/> to connect directly.</param>
-    /// <param name="timeout">The budget of each wait while connecting and exchanging keys (paramiko's <c>timeout</c>); 30 s by default.</param>
+    /// <param name="timeout">The budget of the TCP connection and the key exchange (paramiko's <c>timeout</c>); 30 s by default.</param>
     /// <param name="bannerTimeout">The budget for the server's SSH banner (paramiko's <c>banner_timeout</c>); <paramref name="timeout"/> by default.</param>
     /// <param name="authTimeout">The budget of the whole login, MFA rounds and push approvals included; 2 minutes by default.</param>
     /// <param name="channelTimeout">The budget of each wait once connected (channel opens, commands starting); 30 s by default.</param>
-    /// <param name="keepAliveInterval">How often to send keep-alive messages; none by default.</param>
+    /// <param name="keepAliveInterval">How often to check the server is alive; 15 s by default, <see cref="TimeSpan.Zero"/> for never. See <see cref="HopSettings.KeepAliveInterval"/>.</param>
     /// <param name="hostKeyPolicy">What to do with host keys no known_hosts file holds; the jump's policy, or <see cref="RejectPolicy"/>, by default.</param>
     /// <param name="knownHosts">The host keys to trust; the jump's store, or <see cref="KnownHosts.CreateDefault"/>, by default.</param>
     /// <param name="loggerFactory">Where this hop logs; the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/> by default.</param>
@@ -92,32 +83,30 @@ public partial class SshJumpClient : SshClient
         IMissingHostKeyPolicy? hostKeyPolicy = null,
         KnownHosts? knownHosts = null,
         ILoggerFactory? loggerFactory = null)
-        : this(HopSetup.FromArguments(new HopArguments
-        {
-            Hostname = hostname,
-            Port = port,
-            Username = username,
-            Password = password,
-            KeyFilenames = keyFilenames?.ToArray() ?? [],
-            Keys = keys?.ToArray() ?? [],
-            Passphrase = passphrase,
-            LookForKeys = lookForKeys,
-            AllowAgent = allowAgent,
-            AuthHandler = authHandler,
-            Jump = jumpSession,
-            ConnectTimeout = timeout,
-            BannerTimeout = bannerTimeout,
-            AuthTimeout = authTimeout,
-            ChannelTimeout = channelTimeout,
-            LoggerFactory = loggerFactory,
-        }),
-        hostKeyPolicy,
-        knownHosts)
+        : this(
+            HopSettings.FromConnectArguments(hostname, port, username, password, keyFilenames, keys, passphrase, lookForKeys, allowAgent, authHandler, timeout, bannerTimeout, authTimeout, channelTimeout, keepAliveInterval, hostKeyPolicy, knownHosts, loggerFactory),
+            jumpSession)
     {
-        if (keepAliveInterval is { } interval)
-        {
-            KeepAliveInterval = interval;
-        }
+    }
+
+    /// <summary>Creates a client for a direct connection from settings; nothing is sent until <see cref="Connect"/>.</summary>
+    /// <param name="settings">Where the hop is and how to log in; copied, so later changes to it change nothing here.</param>
+    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
+    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
+    public SshJumpClient(HopSettings settings)
+        : this(settings, null)
+    {
+    }
+
+    /// <summary>Creates a client from settings, through a jump; nothing is sent until <see cref="Connect"/>.</summary>
+    /// <param name="settings">Where the hop is and how to log in; copied, so later changes to it change nothing here.</param>
+    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/> to connect directly.</param>
+    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
+    /// <exception cref="JumpNotConnectedException"><paramref name="jumpSession"/> is not connected or was disposed.</exception>
+    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
+    public SshJumpClient(HopSettings settings, SshClient? jumpSession)
+        : this(HopPlan.FromSettings(settings, jumpSession), null, null)
+    {
     }
 
     /// <summary>Creates a client from an SSH.NET <see cref="ConnectionInfo"/>, optionally through a jump.</summary>
@@ -132,7 +121,7 @@ public partial class SshJumpClient : SshClient
         IKeyboardInteractiveHandler? authHandler = null,
         IMissingHostKeyPolicy? hostKeyPolicy = null,
         KnownHosts? knownHosts = null)
-        : this(HopSetup.FromConnectionInfo(connectionInfo, jumpSession, authHandler), hostKeyPolicy, knownHosts)
+        : this(HopPlan.FromConnectionInfo(connectionInfo, jumpSession, authHandler, hostKeyPolicy, knownHosts), hostKeyPolicy, knownHosts)
     {
     }
 
@@ -184,40 +173,30 @@ public partial class SshJumpClient : SshClient
     {
     }
 
-    /// <summary>Creates a client from gathered arguments; tests use it to give a hop its own key environment.</summary>
-    internal SshJumpClient(HopArguments arguments, KnownHosts? knownHosts = null)
-        : this(HopSetup.FromArguments(arguments), null, knownHosts)
+    private SshJumpClient(HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
+        : base(plan.DialInfo)
     {
-    }
-
-    private SshJumpClient(HopSetup setup, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
-        : base(setup.DialInfo)
-    {
-        _setup = setup;
-        _hostKeys = HostKeyVerifier.ForHop(setup.Hop, setup.Jump, hostKeyPolicy, knownHosts, setup.Logger);
-        _setup.Tracker.Started += (_, _) => Stage = HopStage.Authentication;
-        ServerIdentificationReceived += OnServerIdentification;
-        HostKeyReceived += OnHostKeyReceived;
+        _hop = new Hop(this, plan, hostKeyPolicy, knownHosts);
     }
 
     /// <summary>This hop's logical identity: host and port as given, user, and the jump it goes through.</summary>
-    public HopIdentity Hop => _setup.Hop;
+    public HopIdentity Hop => _hop.Identity;
 
     /// <summary>The client this one goes through, or <see langword="null"/> for a direct connection.</summary>
-    public SshClient? JumpSession => _setup.Jump;
+    public SshClient? JumpSession => _hop.Plan.Jump;
 
     /// <summary>
-    /// The server's <c>MaxAuthTries</c>: 6, OpenSSH's default, unless set. Each public key the server refuses
-    /// counts against it, so this client offers at most that many keys, less one for each of password and
-    /// keyboard-interactive, preferring keys given explicitly, then the agent's, then the default key files.
-    /// Applies to the keys this client gathers itself (not to methods of a <see cref="ConnectionInfo"/>);
-    /// read at every login.
+    /// The server's <c>MaxAuthTries</c>: <see cref="HopSettings.MaxAuthTries"/> unless set here. Each public key the
+    /// server refuses counts against it, so this client offers at most that many keys, less one for each of password
+    /// and keyboard-interactive, preferring keys given explicitly, then the agent's, then the default key files.
+    /// Applies to the keys this client gathers itself (not to methods of a <see cref="ConnectionInfo"/>); read at
+    /// every login.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxAuthTries
     {
-        get => _setup.Keys.MaxAuthTries;
-        set => _setup.Keys.MaxAuthTries = value;
+        get => _hop.Plan.Keys.MaxAuthTries;
+        set => _hop.Plan.Keys.MaxAuthTries = value;
     }
 
     /// <summary>
@@ -225,7 +204,7 @@ public partial class SshJumpClient : SshClient
     /// reads the user's and the system's known_hosts files the first time a key is checked; shared with the
     /// clients that go through this one.
     /// </summary>
-    public KnownHosts HostKeys => _hostKeys.Store;
+    public KnownHosts HostKeys => _hop.HostKeyVerifier.Store;
 
     /// <summary>
     /// What to do with a host key no known_hosts file holds: <see cref="RejectPolicy"/> (the default),
@@ -235,20 +214,19 @@ public partial class SshJumpClient : SshClient
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
     public IMissingHostKeyPolicy MissingHostKeyPolicy
     {
-        get => _hostKeys.Policy;
-        set => _hostKeys.Policy = value;
+        get => _hop.HostKeyVerifier.Policy;
+        set => _hop.HostKeyVerifier.Policy = value;
     }
 
     /// <summary>The stage the current or last connection attempt reached.</summary>
-    public HopStage Stage
-    {
-        get => (HopStage)Volatile.Read(ref _stage);
-        private set => Volatile.Write(ref _stage, (int)value);
-    }
+    public HopStage Stage => _hop.Stage;
+
+    /// <summary>The hop at work, shared by the clients that go through this one.</summary>
+    internal Hop Runtime => _hop;
 
     /// <summary>
     /// Connects and logs in. Failures raise a <see cref="ParamikoJumpException"/> that names the hop, the jump
-    /// and the stage (through a base-class reference, SSH.NET's own exceptions surface for failures SSH.NET raises).
+    /// and the stage.
     /// </summary>
     public new void Connect()
     {
@@ -256,52 +234,35 @@ public partial class SshJumpClient : SshClient
         {
             base.Connect();
         }
-        catch (Exception ex) when (ex is not ObjectDisposedException)
+        catch (Exception ex) when (!_hop.IsDisposedError(ex))
         {
-            throw Fail(ex);
+            _hop.OnConnectFailed();
+            throw _hop.Fail(ex);
         }
     }
 
     /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
-    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <param name="cancellationToken">Cancels the attempt, and the token an <see cref="AsyncKeyboardInteractiveHandler"/> is given.</param>
     public new async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
-        // SSH.NET bounds an asynchronous connect as a whole by ConnectionInfo.Timeout; the transport gets its own
-        // watchdog here so a dead host fails after the connect budget, not after the login budget.
-        var beforeBanner = _setup.Timeouts.BeforeBanner(_setup.Tunnel is not null);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var timedOut = 0;
-        using var watchdog = new Timer(
-            _ =>
-            {
-                if (Stage < HopStage.KeyExchange && Interlocked.Exchange(ref timedOut, 1) == 0)
-                {
-                    CancelQuietly(attempt);
-                }
-            },
-            null,
-            beforeBanner,
-            Timeout.InfiniteTimeSpan);
-        _connectingAsync = true;
+        _hop.ConnectToken = cancellationToken;
         try
         {
-            await base.ConnectAsync(attempt.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (Volatile.Read(ref timedOut) == 1 && !cancellationToken.IsCancellationRequested)
-        {
-            throw Fail(new HopTimeoutException($"No SSH banner within {beforeBanner.TotalSeconds:0.#} s.", Hop, Stage, beforeBanner, ex));
+            await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            _hop.OnConnectFailed();
             throw;
         }
-        catch (Exception ex) when (ex is not ObjectDisposedException)
+        catch (Exception ex) when (!_hop.IsDisposedError(ex))
         {
-            throw Fail(ex);
+            _hop.OnConnectFailed();
+            throw _hop.Fail(ex);
         }
         finally
         {
-            _connectingAsync = false;
+            _hop.ConnectToken = CancellationToken.None;
         }
     }
 
@@ -328,53 +289,26 @@ public partial class SshJumpClient : SshClient
     protected override void OnConnecting()
     {
         base.OnConnecting();
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            throw new ObjectDisposedException(ToString());
-        }
-
-        Stage = HopStage.Setup;
-        _setup.Tracker.Reset();
-        _hostKeys.Reset();
-        _setup.Tunnel?.PrepareAttempt();
-        var beforeBanner = _setup.Timeouts.BeforeBanner(_setup.Tunnel is not null);
-
-        // Synchronous connects read ConnectionInfo.Timeout at every wait; an asynchronous one also uses the value
-        // read right after this hook as its overall budget, which must leave room for the login.
-        ConnectionInfo.Timeout = _connectingAsync ? beforeBanner + _setup.Timeouts.Connect + _setup.Timeouts.Auth : beforeBanner;
-        Stage = _setup.Tunnel is null ? HopStage.TcpConnect : HopStage.ChannelOpen;
-        Log.HopConnecting(_setup.Logger, Hop.ToString());
+        _hop.OnConnecting();
     }
 
     /// <inheritdoc/>
     protected override void OnConnected()
     {
         base.OnConnected();
-        Stage = HopStage.Session;
-        ConnectionInfo.Timeout = _setup.Timeouts.Channel;
-        if (_setup.Tunnel is not null && SessionAccess.TryGetSession(this) is { } session)
-        {
-            session.ChannelSuccessReceived += OnRequestAnsweredThroughJump;
-        }
-
-        Log.HopConnected(_setup.Logger, Hop.ToString(), ConnectionInfo.ServerVersion ?? "unknown server");
+        _hop.OnConnected();
     }
 
     /// <inheritdoc/>
     protected override void OnDisconnected()
     {
         base.OnDisconnected();
-        Log.HopClosed(_setup.Logger, Hop.ToString());
+        _hop.OnDisconnected();
     }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
         // Our session first, so the jump's channel ends cleanly, then the forward on the jump.
         try
         {
@@ -384,74 +318,8 @@ public partial class SshJumpClient : SshClient
         {
             if (disposing)
             {
-                _setup.Tunnel?.Dispose();
+                _hop.Dispose();
             }
         }
-    }
-
-    private void OnServerIdentification(object? sender, SshIdentificationEventArgs e)
-    {
-        // Raised on the connecting thread between the banner and the key exchange: the banner wait is over.
-        Stage = HopStage.KeyExchange;
-        if (!_connectingAsync)
-        {
-            ConnectionInfo.Timeout = _setup.Timeouts.Connect;
-        }
-    }
-
-    private void OnHostKeyReceived(object? sender, HostKeyEventArgs e)
-    {
-        // Raised at every key exchange; only the first of a connection moves the stage on.
-        if (Stage == HopStage.KeyExchange)
-        {
-            Stage = HopStage.HostKeyVerification;
-        }
-
-        // Only ever lowers trust, so a handler of the user's own can still refuse a key we would accept.
-        if (!_hostKeys.Verify(e.HostKey, e.Certificate))
-        {
-            e.CanTrust = false;
-        }
-    }
-
-    /// <summary>
-    /// The target's sshd holds the rest of an answer (a command's exit status and output after its "success")
-    /// until the jump ACKs the first segment (Nagle), and the jump's kernel delays that ACK by 40 ms because
-    /// nothing flows back to the target. An SSH_MSG_IGNORE gives the jump something to send, ACK included: a
-    /// command through a jump took 44 ms and now takes about 2.5 ms, as a direct one does.
-    /// </summary>
-    private void OnRequestAnsweredThroughJump(object? sender, EventArgs e)
-    {
-        try
-        {
-            // SSH.NET's only public way to send SSH_MSG_IGNORE at a moment of our choosing; obsolete only in
-            // favour of KeepAliveInterval, which sends on a timer.
-#pragma warning disable CS0618
-            SendKeepAlive();
-#pragma warning restore CS0618
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closing: nothing more to answer.
-        }
-    }
-
-    private static void CancelQuietly(CancellationTokenSource source)
-    {
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The attempt finished while the watchdog fired.
-        }
-    }
-
-    private ParamikoJumpException Fail(Exception error)
-    {
-        var typed = FailureTranslator.Translate(error, new FailureContext(Hop, Stage, _setup.Tunnel, _setup.Tracker, _setup.Timeouts, _hostKeys.Rejection(error)));
-        Log.HopFailed(_setup.Logger, Hop.ToString(), typed.Stage, typed);
-        return typed;
     }
 }

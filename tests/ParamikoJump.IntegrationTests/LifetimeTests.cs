@@ -36,16 +36,20 @@ public sealed class LifetimeTests(LabFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Once_connected_the_channel_timeout_and_keep_alive_given_are_the_ones_in_force()
+    public async Task Once_connected_the_channel_timeout_is_in_force_and_a_live_server_answers_every_keep_alive()
     {
         var bastion = Lab["bastion-password"];
         using var client = await Hops.ConnectAsync(new SshJumpClient(knownHosts: Hops.KnownHostsOf(Lab), hostname: bastion.Host, port: bastion.Port, username: bastion.User,
             password: bastion.Credentials().Password, lookForKeys: false, allowAgent: false,
-            timeout: TimeSpan.FromSeconds(5), channelTimeout: TimeSpan.FromSeconds(7), keepAliveInterval: TimeSpan.FromSeconds(11)));
+            timeout: TimeSpan.FromSeconds(5), channelTimeout: TimeSpan.FromSeconds(7), keepAliveInterval: TimeSpan.FromMilliseconds(200)));
+
+        // Four times the interval × (count + 1) that would declare a silent server dead.
+        await Task.Delay(TimeSpan.FromSeconds(3.2), TestContext.Current.CancellationToken);
 
         Assert.Equal(TimeSpan.FromSeconds(7), client.ConnectionInfo.Timeout);
-        Assert.Equal(TimeSpan.FromSeconds(11), client.KeepAliveInterval);
         Assert.Equal(HopStage.Session, client.Stage);
+        Assert.True(client.IsConnected);
+        Assert.Equal("alive", Hops.Run(client, "echo alive"));
     }
 
     [Fact(Timeout = 120_000)]

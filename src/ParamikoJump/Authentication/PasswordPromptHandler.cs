@@ -28,7 +28,7 @@ internal sealed class PasswordPromptHandler : IKeyboardInteractiveHandler
         }
 
         throw new KeyboardInteractiveException(
-            $"The server asked more than a password (round {round.RoundNumber}, prompt '{round.Prompts[0].Text.Trim()}'); pass an authHandler such as MagicAuthHandler or SimpleAuthHandler to answer it.",
+            $"The server asked more than a password (round {round.RoundNumber}, prompt '{ServerText.Escape(round.Prompts[0].Text.Trim())}'); pass an authHandler such as MagicAuthHandler or SimpleAuthHandler to answer it.",
             round.Hop,
             round.RoundNumber,
             round.Prompts[0].Text);

@@ -1,15 +1,20 @@
 using System;
 using System.IO;
 using System.Threading.Tasks;
+using ParamikoJump.SshNet;
 
 namespace ParamikoJump.Execution;
 
 /// <summary>
-/// A command's stdin. SSH.NET accepts and drops writes once the command has exited, and cannot open stdin at all
-/// for a command that exited at once; here both fail loudly, as writing to an exited process's stdin does.
+/// A command's stdin. SSH.NET accepts and drops writes once the command has exited, cannot open stdin at all for a
+/// command that exited at once, and sends no end-of-file when a stdin it opened is closed unused; here the first two
+/// fail loudly, as writing to an exited process's stdin does, and closing always sends end-of-file.
 /// </summary>
 internal sealed class RemoteStdin(Stream? channel, Task completion, string commandText) : Stream
 {
+    private bool _written;
+    private bool _closed;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -24,7 +29,11 @@ internal sealed class RemoteStdin(Stream? channel, Task completion, string comma
         set => throw new NotSupportedException();
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Open().Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Open().Write(buffer, offset, count);
+        _written |= count > 0;
+    }
 
     public override void Flush() => channel?.Flush();
 
@@ -36,10 +45,16 @@ internal sealed class RemoteStdin(Stream? channel, Task completion, string comma
 
     protected override void Dispose(bool disposing)
     {
-        // Closing stdin sends EOF to the command.
-        if (disposing)
+        // Closing stdin sends EOF to the command; SSH.NET's stream sends it only after a write.
+        if (disposing && channel is not null && !_closed)
         {
-            channel?.Dispose();
+            _closed = true;
+            if (!_written && !completion.IsCompleted)
+            {
+                CommandChannel.TrySendEof(channel);
+            }
+
+            channel.Dispose();
         }
 
         base.Dispose(disposing);
@@ -47,5 +62,5 @@ internal sealed class RemoteStdin(Stream? channel, Task completion, string comma
 
     private Stream Open() => channel is not null && !completion.IsCompleted
         ? channel
-        : throw new IOException($"'{commandText}' has already exited; its stdin is closed.");
+        : throw new IOException($"'{ServerText.Escape(commandText)}' has already exited; its stdin is closed.");
 }

@@ -2,26 +2,34 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using ParamikoJump.Authentication;
-using ParamikoJump.Hops;
+using ParamikoJump.SshNet;
 using Renci.SshNet.Common;
 
 namespace ParamikoJump.Hops;
 
 /// <summary>
-/// What was known about a hop when it failed, including the host key refusal of this attempt, which SSH.NET
-/// reports only as a failed key exchange.
+/// What was known about a hop when it failed: the host key refusal of this attempt (SSH.NET reports it only as a
+/// failed key exchange), the stage budget the watchdog saw run out, and whether this hop or its jump went silent.
 /// </summary>
-internal sealed record FailureContext(HopIdentity Hop, HopStage Stage, JumpTunnel? Tunnel, AuthenticationTracker Tracker, HopTimeouts Timeouts, HostKeyRejectedException? HostKeyRejection = null);
+internal sealed record FailureContext(
+    HopIdentity Hop,
+    HopStage Stage,
+    JumpTunnel? Tunnel,
+    AuthenticationTracker Tracker,
+    HopTimeouts Timeouts,
+    HostKeyRejectedException? HostKeyRejection = null,
+    (HopStage Stage, TimeSpan Budget)? TimedOut = null,
+    HopUnresponsiveException? Unresponsive = null,
+    HopUnresponsiveException? JumpUnresponsive = null,
+    TimeSpan? CommandTimeout = null);
 
 /// <summary>
-/// Turns what SSH.NET threw into an error that says which hop, which jump and which stage failed, and why.
+/// Turns what SSH.NET threw into an error that says which hop, which jump and which stage failed, and why. Every
+/// text that came from a server (SSH.NET's messages carry disconnect reasons) is escaped here.
 /// </summary>
 internal static class FailureTranslator
 {
-    private static readonly Regex AllowedInMessage = new(@"\(([a-z0-9@.\-]+(?:,[a-z0-9@.\-]+)*)\)\.?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-
     public static ParamikoJumpException Translate(Exception error, FailureContext context)
     {
         if (error is ParamikoJumpException ours)
@@ -35,82 +43,109 @@ internal static class FailureTranslator
         }
 
         var hop = context.Hop;
-        var stage = context.Stage;
-        if (context.Tunnel is { } tunnel && stage <= HopStage.ChannelOpen)
+        if (context.Unresponsive is { } silent)
         {
-            return ThroughJump(error, context, tunnel);
+            return silent;
+        }
+
+        if (context.TimedOut is { } timedOut)
+        {
+            return timedOut.Stage == HopStage.ChannelOpen
+                ? new HopTimeoutException($"The jump {hop.Jump} did not bring up {hop.Endpoint} within {Seconds(timedOut.Budget)} s (no SSH banner arrived).", hop, HopStage.ChannelOpen, timedOut.Budget, error)
+                : new HopTimeoutException($"Timed out during {Describe(timedOut.Stage)} after {Seconds(timedOut.Budget)} s.", hop, timedOut.Stage, timedOut.Budget, error);
+        }
+
+        var stage = context.Stage;
+        if (context.Tunnel is { } tunnel && (tunnel.IsJumpLost || context.JumpUnresponsive is not null))
+        {
+            return JumpLost(hop, stage, context.JumpUnresponsive, error);
+        }
+
+        if (context.Tunnel is { } jumped && stage <= HopStage.ChannelOpen)
+        {
+            return BeforeBanner(error, context, jumped);
         }
 
         return error switch
         {
+            SshOperationTimeoutException or TimeoutException when stage == HopStage.Session && context.CommandTimeout is { } limit => new HopTimeoutException(
+                $"The command ran past its timeout of {Seconds(limit)} s and was cancelled.", hop, stage, limit, error),
             SshOperationTimeoutException or TimeoutException => new HopTimeoutException(
-                $"Timed out during {Describe(stage)} after {BudgetOf(context).TotalSeconds:0.#} s.", hop, stage, BudgetOf(context), error),
+                $"Timed out during {Describe(stage)} after {Seconds(context.Timeouts.Of(stage, context.Tunnel is not null))} s.", hop, stage, context.Timeouts.Of(stage, context.Tunnel is not null), error),
             SshAuthenticationException => Authentication(error, context),
             SocketException socket when stage == HopStage.TcpConnect => new HopConnectionException(
                 $"Could not open a TCP connection to {hop.Endpoint}: {socket.Message} ({socket.SocketErrorCode}).", hop, HopStage.TcpConnect, error),
-            _ when context.Tunnel is { JumpLost: true } => new JumpNotConnectedException(
-                $"The jump {hop.Jump} was disconnected during {Describe(stage)}: {error.Message}", hop, stage, error),
-            _ => new HopConnectionException($"Failed during {Describe(stage)}: {error.Message}", hop, stage, error),
+            _ => new HopConnectionException($"Failed during {Describe(stage)}: {ServerText.Escape(error.Message)}", hop, stage, error),
         };
     }
 
-    private static ParamikoJumpException ThroughJump(Exception error, FailureContext context, JumpTunnel tunnel)
+    /// <summary>The error of a hop whose jump was lost, naming the jump, and the hop that went silent if that is why.</summary>
+    public static JumpNotConnectedException JumpLost(HopIdentity hop, HopStage stage, HopUnresponsiveException? jumpSilent, Exception? error) =>
+        jumpSilent is { } silent
+            ? new JumpNotConnectedException($"The jump {hop.Jump} was lost: {silent.Hop} stopped answering ({silent.UnansweredKeepAlives} keep-alives unanswered).", hop, stage, silent)
+            : new JumpNotConnectedException(
+                stage <= HopStage.ChannelOpen
+                    ? $"The jump {hop.Jump} was disconnected while opening a channel to {hop.Endpoint}."
+                    : $"The jump {hop.Jump} was lost during {Describe(stage)}; connect the jump again, then this hop.",
+                hop,
+                stage,
+                error);
+
+    private static ParamikoJumpException BeforeBanner(Exception error, FailureContext context, JumpTunnel tunnel)
     {
         var hop = context.Hop;
-        if (tunnel.JumpLost)
-        {
-            return new JumpNotConnectedException($"The jump {hop.Jump} was disconnected while opening a channel to {hop.Endpoint}.", hop, HopStage.ChannelOpen, error);
-        }
-
-        if (error is SshOperationTimeoutException or TimeoutException or HopTimeoutException)
-        {
-            var budget = context.Timeouts.BeforeBanner(throughJump: true);
-            return new HopTimeoutException(
-                $"The jump {hop.Jump} did not bring up {hop.Endpoint} within {budget.TotalSeconds:0.#} s (no SSH banner arrived).", hop, HopStage.ChannelOpen, budget, error);
-        }
-
         var refusals = tunnel.FailuresThisAttempt;
         if (refusals.Count > 0)
         {
             var refusal = refusals[refusals.Count - 1];
             return new JumpChannelException(
-                $"The jump {hop.Jump} refused to open a channel to {hop.Endpoint}: {refusal}.", hop, refusal.Description, refusal.ReasonCode, error);
+                $"The jump {hop.Jump} refused to open a channel to {hop.Endpoint}: {ServerText.Escape(refusal.ToString())}.", hop, refusal.Description, refusal.ReasonCode, error);
         }
 
-        return new JumpChannelException(
-            $"The jump {hop.Jump} closed the channel to {hop.Endpoint} before an SSH banner arrived: the jump cannot reach {hop.Endpoint}, forbids forwarding, or cannot resolve '{hop.Host}'.",
+        if (tunnel.SlotTaken)
+        {
+            return new HopConnectionException(
+                $"Another local connection took this hop's forward on 127.0.0.1:{tunnel.LocalPort} before the hop's own session did; the forward serves one connection only, so the hop refuses to share it. Connect again.",
+                hop,
+                HopStage.ChannelOpen,
+                error);
+        }
+
+        if (error is SshOperationTimeoutException or TimeoutException)
+        {
+            var budget = context.Timeouts.BeforeBanner(throughJump: true);
+            return new HopTimeoutException(
+                $"The jump {hop.Jump} did not bring up {hop.Endpoint} within {Seconds(budget)} s (no SSH banner arrived).", hop, HopStage.ChannelOpen, budget, error);
+        }
+
+        // The jump opened the channel (it reports a refusal before it closes one), so the server itself hung up.
+        return new HopConnectionException(
+            $"The server at {hop.Endpoint} closed the connection before sending its SSH banner (the jump {hop.Jump} reached it). A burst of connections may have hit its MaxStartups limit, or it refuses this client.",
             hop,
-            null,
-            null,
+            HopStage.ChannelOpen,
             error);
     }
 
     private static HopAuthenticationException Authentication(Exception error, FailureContext context)
     {
         var tried = context.Tracker.TriedMethods;
-        IReadOnlyList<string> allowed = context.Tracker.AllowedMethods;
-        if (allowed.Count == 0 && AllowedInMessage.Match(error.Message) is { Success: true } match)
+        var allowed = context.Tracker.AllowedMethods;
+        if (allowed.Count == 0)
         {
-            allowed = match.Groups[1].Value.Split(',');
+            allowed = AuthenticationFailureText.AllowedMethods(error.Message);
         }
 
         var triedText = tried.Count == 0 ? "no method the server accepts" : string.Join(", ", tried.Distinct());
-        var allowedText = allowed.Count == 0 ? "nothing more" : string.Join(", ", allowed);
+        var allowedText = allowed.Count == 0 ? "nothing more" : ServerText.Escape(string.Join(", ", allowed));
         return new HopAuthenticationException(
-            $"Authentication failed ({error.Message.TrimEnd('.')}). Tried: {triedText}; the server still allows: {allowedText}.",
+            $"Authentication failed ({ServerText.Escape(error.Message.TrimEnd('.'))}). Tried: {triedText}; the server still allows: {allowedText}.",
             context.Hop,
             tried,
             allowed,
             error);
     }
 
-    private static TimeSpan BudgetOf(FailureContext context) => context.Stage switch
-    {
-        HopStage.Authentication => context.Timeouts.Auth,
-        HopStage.Session => context.Timeouts.Channel,
-        HopStage.KeyExchange or HopStage.HostKeyVerification => context.Timeouts.Connect,
-        _ => context.Timeouts.BeforeBanner(context.Tunnel is not null),
-    };
+    private static string Seconds(TimeSpan budget) => budget.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Describe(HopStage stage) => stage switch
     {

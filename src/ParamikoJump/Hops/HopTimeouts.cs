@@ -2,19 +2,15 @@ using System;
 
 namespace ParamikoJump.Hops;
 
-/// <summary>The time budgets of one hop, each applied to the SSH.NET waits of its stage.</summary>
+/// <summary>The time budgets of one hop, one per stage.</summary>
 internal sealed class HopTimeouts
 {
-    public static readonly TimeSpan DefaultConnect = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan DefaultAuth = TimeSpan.FromMinutes(2);
-    public static readonly TimeSpan DefaultChannel = TimeSpan.FromSeconds(30);
-
-    public HopTimeouts(TimeSpan? connect, TimeSpan? banner, TimeSpan? auth, TimeSpan? channel)
+    public HopTimeouts(TimeSpan connect, TimeSpan? banner, TimeSpan auth, TimeSpan channel)
     {
-        Connect = Check(connect, nameof(connect)) ?? DefaultConnect;
-        Banner = Check(banner, nameof(banner));
-        Auth = Check(auth, nameof(auth)) ?? DefaultAuth;
-        Channel = Check(channel, nameof(channel)) ?? DefaultChannel;
+        Connect = connect;
+        Banner = banner;
+        Auth = auth;
+        Channel = channel;
     }
 
     /// <summary>TCP connect (direct hops) and key exchange.</summary>
@@ -30,19 +26,23 @@ internal sealed class HopTimeouts
     public TimeSpan Channel { get; }
 
     /// <summary>
-    /// The per-wait budget until the banner arrives. Through a jump the TCP connection is a loopback one and the
-    /// wait is all channel open and banner, so a banner timeout governs it; on a direct hop SSH.NET waits for
-    /// the TCP connection and the banner with one budget, so the longer of the two is used.
+    /// The budget until the banner arrives. Through a jump the TCP connection is a loopback one and the wait is all
+    /// channel open and banner, so a banner timeout governs it; on a direct hop the TCP connection and the banner
+    /// share one budget, so the longer of the two is used.
     /// </summary>
     public TimeSpan BeforeBanner(bool throughJump) => Banner switch
     {
         null => Connect,
         { } banner when throughJump => banner,
-        { } banner => banner > Connect ? banner : Connect,
+        { } banner => banner > Connect || banner == System.Threading.Timeout.InfiniteTimeSpan ? banner : Connect,
     };
 
-    private static TimeSpan? Check(TimeSpan? value, string name) =>
-        value is { } v && v <= TimeSpan.Zero && v != System.Threading.Timeout.InfiniteTimeSpan
-            ? throw new ArgumentOutOfRangeException(name, v, $"The {name} timeout must be positive (or Timeout.InfiniteTimeSpan).")
-            : value;
+    /// <summary>The budget of a stage, for the watchdog and for error messages.</summary>
+    public TimeSpan Of(HopStage stage, bool throughJump) => stage switch
+    {
+        HopStage.Authentication => Auth,
+        HopStage.Session => Channel,
+        HopStage.KeyExchange or HopStage.HostKeyVerification => Connect,
+        _ => BeforeBanner(throughJump),
+    };
 }

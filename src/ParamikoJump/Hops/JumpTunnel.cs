@@ -11,10 +11,17 @@ using Renci.SshNet.Messages.Connection;
 namespace ParamikoJump.Hops;
 
 /// <summary>
-/// One hop's way through its jump: a local forwarded port on the jump client, bound to 127.0.0.1 only, that
-/// the hop's own SSH session dials. It watches the jump's session so that a refused channel or a lost jump can
-/// be reported with the jump's own words instead of SSH.NET's "no identification string".
+/// One hop's way through its jump: a local forwarded port on the jump client, bound to 127.0.0.1 only, that the
+/// hop's own SSH session dials, and that serves nothing else. It watches the jump's session so that a refused
+/// channel or a lost jump can be reported with the jump's own words instead of SSH.NET's "no identification string".
 /// </summary>
+/// <remarks>
+/// Who may use the forward: only while its hop connects, and only the hop's own connection. When the hop knows its
+/// socket (<see cref="ExpectConnectionFrom"/>, see <see cref="Transport"/>) that is the connection from that exact
+/// loopback port; otherwise the first connection of the attempt, and an attempt whose connection was taken fails
+/// loudly instead of sharing. Anything else is refused by throwing from SSH.NET's <c>RequestReceived</c>, which
+/// closes the accepted socket before a channel is opened on the jump (pinned by SshNetSeamTests).
+/// </remarks>
 internal sealed class JumpTunnel : IDisposable
 {
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(1);
@@ -24,10 +31,15 @@ internal sealed class JumpTunnel : IDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly List<ChannelOpenFailure> _failuresThisAttempt = [];
+    private readonly List<string> _refusedThisAttempt = [];
     private HopForward _forward;
+    private int _localPort;
     private Session? _watchedSession;
     private bool _jumpLost;
     private bool _pinsPoolThread;
+    private bool _armed;
+    private int? _expectedPort;
+    private int? _admittedPort;
     private bool _disposed;
 
     private JumpTunnel(SshClient jump, HopIdentity hop, ILogger logger, HopForward forward)
@@ -38,11 +50,74 @@ internal sealed class JumpTunnel : IDisposable
         _forward = forward;
     }
 
+    /// <summary>Raised (on the jump's receive thread) when the jump's session ends or fails.</summary>
+    public event EventHandler? JumpLost;
+
     /// <summary>The loopback port the hop's session dials.</summary>
-    public int LocalPort { get; private set; }
+    public int LocalPort
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _localPort;
+            }
+        }
+    }
 
     /// <summary>The jump client this tunnel goes through.</summary>
     public SshClient Jump => _jump;
+
+    /// <summary>Whether the jump disconnected or failed since the forward was opened on its current session.</summary>
+    public bool IsJumpLost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_jumpLost)
+                {
+                    return true;
+                }
+            }
+
+            try
+            {
+                return !_jump.IsConnected;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The channel refusals the jump reported since <see cref="PrepareAttempt"/>.</summary>
+    public IReadOnlyList<ChannelOpenFailure> FailuresThisAttempt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failuresThisAttempt.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether, with no way to recognise the hop's own connection, another one took the attempt's single slot
+    /// and the hop's own was refused.
+    /// </summary>
+    public bool SlotTaken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expectedPort is null && _admittedPort is not null && _refusedThisAttempt.Count > 0;
+            }
+        }
+    }
 
     /// <summary>Opens the tunnel; the jump must be connected.</summary>
     public static JumpTunnel Open(SshClient jump, HopIdentity hop, ILogger logger)
@@ -60,68 +135,6 @@ internal sealed class JumpTunnel : IDisposable
         }
 
         return tunnel;
-    }
-
-    /// <summary>
-    /// Called before each connect attempt: the jump must still be connected, and the forward is rebuilt on the
-    /// same loopback port if the jump reconnected (SSH.NET stops every forward of a client that disconnects).
-    /// </summary>
-    public void PrepareAttempt()
-    {
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            _failuresThisAttempt.Clear();
-        }
-
-        EnsureJumpUsable(_jump, _hop);
-        if (!_forward.IsStarted || !ReferenceEquals(_watchedSession, SessionAccess.TryGetSession(_jump)))
-        {
-            var port = (uint)LocalPort;
-            RemoveForward();
-            _forward = new HopForward(port, _hop.Host, (uint)_hop.Port);
-            StartForward();
-        }
-    }
-
-    /// <summary>Whether the jump disconnected or failed since the tunnel was opened.</summary>
-    public bool JumpLost
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _jumpLost || !_jump.IsConnected;
-            }
-        }
-    }
-
-    /// <summary>The channel refusals the jump reported since <see cref="PrepareAttempt"/>.</summary>
-    public IReadOnlyList<ChannelOpenFailure> FailuresThisAttempt
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _failuresThisAttempt.ToArray();
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-        }
-
-        RemoveForward();
-        Log.TunnelClosed(_logger, _hop.ToString(), LocalPort);
     }
 
     internal static void EnsureJumpUsable(SshClient jump, HopIdentity hop)
@@ -142,33 +155,126 @@ internal sealed class JumpTunnel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Called before each connect attempt: the jump must still be connected, the forward is rebuilt on the same
+    /// loopback port if the jump reconnected (SSH.NET stops every forward of a client that disconnects), and the
+    /// forward is armed to take this attempt's one connection.
+    /// </summary>
+    public void PrepareAttempt()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            _failuresThisAttempt.Clear();
+            _refusedThisAttempt.Clear();
+            _expectedPort = null;
+            _admittedPort = null;
+        }
+
+        EnsureJumpUsable(_jump, _hop);
+        bool rebuild;
+        lock (_gate)
+        {
+            rebuild = !_forward.IsStarted || !ReferenceEquals(_watchedSession, SessionAccess.TryGetSession(_jump));
+        }
+
+        if (rebuild)
+        {
+            var port = (uint)LocalPort;
+            RemoveForward();
+            lock (_gate)
+            {
+                _forward = new HopForward(port, _hop.Host, (uint)_hop.Port);
+            }
+
+            StartForward();
+        }
+
+        lock (_gate)
+        {
+            _armed = true;
+        }
+    }
+
+    /// <summary>The hop's own session will connect from this loopback port: only that connection is served.</summary>
+    public void ExpectConnectionFrom(int port)
+    {
+        lock (_gate)
+        {
+            _expectedPort = port;
+        }
+    }
+
+    /// <summary>The attempt is over (connected or failed): the forward takes nothing more until the next attempt.</summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            _armed = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _armed = false;
+        }
+
+        RemoveForward();
+        Log.TunnelClosed(_logger, _hop.ToString(), LocalPort);
+    }
+
     private void StartForward()
     {
-        _forward.RequestReceived += OnForwardRequest;
-        _forward.Exception += OnForwardException;
+        HopForward forward;
+        lock (_gate)
+        {
+            forward = _forward;
+        }
+
+        forward.RequestReceived += OnForwardRequest;
+        forward.Exception += OnForwardException;
         try
         {
-            _jump.AddForwardedPort(_forward);
-            _forward.Start();
+            _jump.AddForwardedPort(forward);
+            forward.Start();
         }
         catch (Exception ex) when (ex is SshException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            throw new JumpNotConnectedException($"The jump {_hop.Jump} could not open a local forward: {ex.Message}", _hop, ex);
+            throw new JumpNotConnectedException($"The jump {_hop.Jump} could not open a local forward: {ServerText.Escape(ex.Message)}", _hop, ex);
         }
 
-        LocalPort = checked((int)_forward.BoundPort);
+        lock (_gate)
+        {
+            _localPort = checked((int)forward.BoundPort);
+            _pinsPoolThread = true;
+        }
+
         PinnedPoolThreads.Add();
-        _pinsPoolThread = true;
         WatchJumpSession();
         Log.TunnelOpened(_logger, _hop.ToString(), LocalPort);
     }
 
     private void RemoveForward()
     {
-        var forward = _forward;
-        if (_pinsPoolThread)
+        HopForward forward;
+        bool pinned;
+        lock (_gate)
         {
+            forward = _forward;
+            pinned = _pinsPoolThread;
             _pinsPoolThread = false;
+        }
+
+        if (pinned)
+        {
             PinnedPoolThreads.Remove();
         }
 
@@ -239,15 +345,70 @@ internal sealed class JumpTunnel : IDisposable
     {
         lock (_gate)
         {
+            if (_jumpLost)
+            {
+                return;
+            }
+
             _jumpLost = true;
         }
+
+        JumpLost?.Invoke(this, EventArgs.Empty);
     }
 
-    private void OnForwardRequest(object? sender, PortForwardEventArgs e) =>
-        Log.TunnelConnection(_logger, _hop.ToString(), e.OriginatorPort.ToString(CultureInfo.InvariantCulture));
+    /// <summary>Runs on the forward's accept thread before SSH.NET opens a channel for the connection.</summary>
+    private void OnForwardRequest(object? sender, PortForwardEventArgs e)
+    {
+        var peer = e.OriginatorHost + ":" + e.OriginatorPort.ToString(CultureInfo.InvariantCulture);
+        string? refusal;
+        lock (_gate)
+        {
+            refusal = Admit((int)e.OriginatorPort);
+            if (refusal is not null)
+            {
+                _refusedThisAttempt.Add(peer);
+            }
+        }
 
-    private void OnForwardException(object? sender, ExceptionEventArgs e) =>
-        Log.TunnelError(_logger, _hop.ToString(), e.Exception.Message);
+        if (refusal is null)
+        {
+            Log.TunnelConnection(_logger, _hop.ToString(), peer);
+            return;
+        }
+
+        Log.TunnelRefused(_logger, _hop.ToString(), LocalPort, peer, refusal);
+        throw new ForwardRefusedException(peer);
+    }
+
+    /// <summary>Null to serve the connection, else why not.</summary>
+    private string? Admit(int originatorPort)
+    {
+        if (_disposed || !_armed)
+        {
+            return "the hop is not connecting, so its forward serves no one";
+        }
+
+        if (_admittedPort is not null)
+        {
+            return "the hop's own connection was already served";
+        }
+
+        if (_expectedPort is { } expected && originatorPort != expected)
+        {
+            return "it is not the hop's own session";
+        }
+
+        _admittedPort = originatorPort;
+        return null;
+    }
+
+    private void OnForwardException(object? sender, ExceptionEventArgs e)
+    {
+        if (e.Exception is not ForwardRefusedException)
+        {
+            Log.TunnelError(_logger, _hop.ToString(), ServerText.Escape(e.Exception.Message));
+        }
+    }
 
     private void ThrowIfDisposed()
     {
@@ -256,6 +417,9 @@ internal sealed class JumpTunnel : IDisposable
             throw new ObjectDisposedException(nameof(JumpTunnel));
         }
     }
+
+    /// <summary>Thrown from RequestReceived to make SSH.NET close a connection that is not the hop's own.</summary>
+    private sealed class ForwardRefusedException(string peer) : Exception($"Connection from {peer} refused: not this hop's own session.");
 
     /// <summary>A loopback-only forward whose stop has a short, fixed budget.</summary>
     private sealed class HopForward : ForwardedPortLocal

@@ -4,109 +4,91 @@ using Microsoft.Extensions.Logging;
 namespace ParamikoJump.Logging;
 
 /// <summary>
-/// Every log line ParamikoJump writes. Answers to prompts, passwords and passphrases are never arguments here.
+/// Every log line ParamikoJump writes, source-generated. Answers to prompts, passwords and passphrases are never
+/// arguments here, and every text a server sent arrives already escaped (<see cref="ServerText.Escape"/>).
 /// </summary>
 internal static partial class Log
 {
-    private static readonly Action<ILogger, string, int, Exception?> TunnelOpenedMessage =
-        LoggerMessage.Define<string, int>(LogLevel.Debug, new EventId(1, "TunnelOpened"), "Hop {Hop}: forward opened on 127.0.0.1:{LocalPort}");
+    [LoggerMessage(1, LogLevel.Debug, "Hop {Hop}: forward opened on 127.0.0.1:{LocalPort}")]
+    public static partial void TunnelOpened(ILogger logger, string hop, int localPort);
 
-    private static readonly Action<ILogger, string, int, Exception?> TunnelClosedMessage =
-        LoggerMessage.Define<string, int>(LogLevel.Debug, new EventId(2, "TunnelClosed"), "Hop {Hop}: forward on 127.0.0.1:{LocalPort} closed");
+    [LoggerMessage(2, LogLevel.Debug, "Hop {Hop}: forward on 127.0.0.1:{LocalPort} closed")]
+    public static partial void TunnelClosed(ILogger logger, string hop, int localPort);
 
-    private static readonly Action<ILogger, string, string, Exception?> TunnelConnectionMessage =
-        LoggerMessage.Define<string, string>(LogLevel.Trace, new EventId(3, "TunnelConnection"), "Hop {Hop}: local connection from port {OriginatorPort}");
+    [LoggerMessage(3, LogLevel.Trace, "Hop {Hop}: forward serves its own session's connection from {Peer}")]
+    public static partial void TunnelConnection(ILogger logger, string hop, string peer);
 
-    private static readonly Action<ILogger, string, string, Exception?> TunnelErrorMessage =
-        LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(4, "TunnelError"), "Hop {Hop}: forward error: {Error}");
+    [LoggerMessage(4, LogLevel.Warning, "Hop {Hop}: forward error: {Error}")]
+    public static partial void TunnelError(ILogger logger, string hop, string error);
 
-    private static readonly Action<ILogger, string, Exception?> HopConnectingMessage =
-        LoggerMessage.Define<string>(LogLevel.Information, new EventId(10, "HopConnecting"), "Hop {Hop}: connecting");
+    [LoggerMessage(5, LogLevel.Warning, "Hop {Hop}: refused a connection to its forward on 127.0.0.1:{LocalPort} from {Peer}: {Reason}")]
+    public static partial void TunnelRefused(ILogger logger, string hop, int localPort, string peer, string reason);
 
-    private static readonly Action<ILogger, string, string, Exception?> HopConnectedMessage =
-        LoggerMessage.Define<string, string>(LogLevel.Information, new EventId(11, "HopConnected"), "Hop {Hop}: connected ({ServerVersion})");
+    [LoggerMessage(10, LogLevel.Information, "Hop {Hop}: connecting")]
+    public static partial void HopConnecting(ILogger logger, string hop);
 
-    private static readonly Action<ILogger, string, Exception?> HopClosedMessage =
-        LoggerMessage.Define<string>(LogLevel.Information, new EventId(12, "HopClosed"), "Hop {Hop}: closed");
+    [LoggerMessage(11, LogLevel.Information, "Hop {Hop}: connected ({ServerVersion})")]
+    public static partial void HopConnected(ILogger logger, string hop, string serverVersion);
 
-    private static readonly Action<ILogger, string, string, Exception?> HopFailedMessage =
-        LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(13, "HopFailed"), "Hop {Hop}: failed at stage {Stage}");
+    [LoggerMessage(12, LogLevel.Information, "Hop {Hop}: closed")]
+    public static partial void HopClosed(ILogger logger, string hop);
 
-    private static readonly Action<ILogger, string, string, string, Exception?> AuthMethodMessage =
-        LoggerMessage.Define<string, string, string>(LogLevel.Debug, new EventId(20, "AuthMethod"), "Hop {Hop}: {Method} authentication: {Result}");
+    [LoggerMessage(13, LogLevel.Warning, "Hop {Hop}: failed at stage {Stage}")]
+    public static partial void HopFailed(ILogger logger, string hop, HopStage stage, Exception error);
 
-    private static readonly Action<ILogger, string, int, int, string, Exception?> AuthRoundMessage =
-        LoggerMessage.Define<string, int, int, string>(LogLevel.Debug, new EventId(21, "AuthRound"), "Hop {Hop}: keyboard-interactive round {Round} with {PromptCount} prompt(s): {Prompts}");
+    [LoggerMessage(14, LogLevel.Warning, "Hop {Hop}: {Budget} budget of {Seconds} s ran out during stage {Stage}; the attempt was cut")]
+    public static partial void StageTimedOut(ILogger logger, string hop, string budget, double seconds, HopStage stage);
 
-    private static readonly Action<ILogger, string, string, Exception?> KeyOfferedMessage =
-        LoggerMessage.Define<string, string>(LogLevel.Debug, new EventId(30, "KeyOffered"), "Hop {Hop}: offering {Key}");
+    [LoggerMessage(15, LogLevel.Information, "Hop {Hop}: login banner: {Banner}")]
+    public static partial void LoginBanner(ILogger logger, string hop, string banner);
 
-    private static readonly Action<ILogger, string, string, string, Exception?> KeySkippedMessage =
-        LoggerMessage.Define<string, string, string>(LogLevel.Information, new EventId(31, "KeySkipped"), "Hop {Hop}: skipping key {Key}: {Reason}");
+    [LoggerMessage(16, LogLevel.Warning, "Hop {Hop}: no answer to {Unanswered} keep-alive requests in {Seconds} s: the hop is declared dead and its connection cut")]
+    public static partial void HopUnresponsive(ILogger logger, string hop, int unanswered, double seconds);
 
-    private static readonly Action<ILogger, string, int, int, int, string, Exception?> KeysCappedMessage =
-        LoggerMessage.Define<string, int, int, int, string>(LogLevel.Information, new EventId(32, "KeysCapped"), "Hop {Hop}: offering {Offered} of {Total} public keys to stay within MaxAuthTries {MaxAuthTries}; not offered: {Dropped}");
+    [LoggerMessage(17, LogLevel.Warning, "Hop {Hop}: its jump was lost; closing this hop's connection")]
+    public static partial void JumpLost(ILogger logger, string hop);
 
-    private static readonly Action<ILogger, string, string, string, Exception?> AgentUnavailableMessage =
-        LoggerMessage.Define<string, string, string>(LogLevel.Information, new EventId(33, "AgentUnavailable"), "Hop {Hop}: no keys from the ssh-agent at {Socket}: {Reason}");
+    [LoggerMessage(20, LogLevel.Debug, "Hop {Hop}: {Method} authentication: {Result}")]
+    public static partial void AuthMethod(ILogger logger, string hop, string method, string result);
 
-    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyTrustedMessage =
-        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Debug, new EventId(40, "HostKeyTrusted"), "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) trusted by {Source}");
-
-    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyAcceptedUnknownMessage =
-        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Warning, new EventId(41, "HostKeyAcceptedUnknown"), "Hop {Hop}: UNKNOWN host key of {HostName} ({KeyType} {Fingerprint}) accepted for this connection by {Policy}");
-
-    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyAddedMessage =
-        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Information, new EventId(42, "HostKeyAdded"), "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) added to {KnownHosts}");
-
-    private static readonly Action<ILogger, string, string, string, Exception?> HostKeySaveFailedMessage =
-        LoggerMessage.Define<string, string, string>(LogLevel.Warning, new EventId(43, "HostKeySaveFailed"), "Hop {Hop}: host key of {HostName} trusted but could not be added to {KnownHosts}");
-
-    private static readonly Action<ILogger, string, string, string, string, string, Exception?> HostKeyRejectedMessage =
-        LoggerMessage.Define<string, string, string, string, string>(LogLevel.Warning, new EventId(44, "HostKeyRejected"), "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) rejected: {Verdict}");
-
-    private static readonly Action<ILogger, string, string, Exception?> HostKeyRekeyMessage =
-        LoggerMessage.Define<string, string>(LogLevel.Trace, new EventId(45, "HostKeyRekey"), "Hop {Hop}: re-key presented the host key of {HostName} already trusted");
-
-    public static void TunnelOpened(ILogger logger, string hop, int localPort) => TunnelOpenedMessage(logger, hop, localPort, null);
-
-    public static void TunnelClosed(ILogger logger, string hop, int localPort) => TunnelClosedMessage(logger, hop, localPort, null);
-
-    public static void TunnelConnection(ILogger logger, string hop, string originatorPort) => TunnelConnectionMessage(logger, hop, originatorPort, null);
-
-    public static void TunnelError(ILogger logger, string hop, string error) => TunnelErrorMessage(logger, hop, error, null);
-
-    public static void HopConnecting(ILogger logger, string hop) => HopConnectingMessage(logger, hop, null);
-
-    public static void HopConnected(ILogger logger, string hop, string serverVersion) => HopConnectedMessage(logger, hop, serverVersion, null);
-
-    public static void HopClosed(ILogger logger, string hop) => HopClosedMessage(logger, hop, null);
-
-    public static void HopFailed(ILogger logger, string hop, HopStage stage, Exception error) => HopFailedMessage(logger, hop, stage.ToString(), error);
-
-    public static void AuthMethod(ILogger logger, string hop, string method, string result) => AuthMethodMessage(logger, hop, method, result, null);
-
-    /// <summary>Logs a round's prompt texts (what the server asked), never the answers.</summary>
-    public static void AuthRound(ILogger logger, string hop, int round, int promptCount, string prompts) => AuthRoundMessage(logger, hop, round, promptCount, prompts, null);
+    /// <summary>Logs a round's prompt texts (what the server asked, escaped), never the answers.</summary>
+    [LoggerMessage(21, LogLevel.Debug, "Hop {Hop}: keyboard-interactive round {Round} with {PromptCount} prompt(s): {Prompts}")]
+    public static partial void AuthRound(ILogger logger, string hop, int round, int promptCount, string prompts);
 
     /// <summary>Logs a key about to be offered: its source, algorithm and fingerprint, never its material.</summary>
-    public static void KeyOffered(ILogger logger, string hop, string key) => KeyOfferedMessage(logger, hop, key, null);
+    [LoggerMessage(30, LogLevel.Debug, "Hop {Hop}: offering {Key}")]
+    public static partial void KeyOffered(ILogger logger, string hop, string key);
 
-    public static void KeySkipped(ILogger logger, string hop, string key, string reason) => KeySkippedMessage(logger, hop, key, reason, null);
+    [LoggerMessage(31, LogLevel.Information, "Hop {Hop}: skipping key {Key}: {Reason}")]
+    public static partial void KeySkipped(ILogger logger, string hop, string key, string reason);
 
-    public static void KeysCapped(ILogger logger, string hop, int offered, int total, int maxAuthTries, string dropped) => KeysCappedMessage(logger, hop, offered, total, maxAuthTries, dropped, null);
+    [LoggerMessage(32, LogLevel.Information, "Hop {Hop}: offering {Offered} of {Total} public keys to stay within MaxAuthTries {MaxAuthTries}; not offered: {Dropped}")]
+    public static partial void KeysCapped(ILogger logger, string hop, int offered, int total, int maxAuthTries, string dropped);
 
-    public static void AgentUnavailable(ILogger logger, string hop, string socket, string reason) => AgentUnavailableMessage(logger, hop, socket, reason, null);
+    [LoggerMessage(33, LogLevel.Information, "Hop {Hop}: no keys from the ssh-agent at {Socket}: {Reason}")]
+    public static partial void AgentUnavailable(ILogger logger, string hop, string socket, string reason);
 
-    public static void HostKeyTrusted(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string source) => HostKeyTrustedMessage(logger, hop, hostName, keyType, fingerprint, source, null);
+    [LoggerMessage(40, LogLevel.Debug, "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) trusted by {Source}")]
+    public static partial void HostKeyTrusted(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string source);
 
-    public static void HostKeyAcceptedUnknown(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string policy) => HostKeyAcceptedUnknownMessage(logger, hop, hostName, keyType, fingerprint, policy, null);
+    [LoggerMessage(41, LogLevel.Warning, "Hop {Hop}: UNKNOWN host key of {HostName} ({KeyType} {Fingerprint}) accepted for this connection by {Policy}")]
+    public static partial void HostKeyAcceptedUnknown(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string policy);
 
-    public static void HostKeyAdded(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string knownHosts) => HostKeyAddedMessage(logger, hop, hostName, keyType, fingerprint, knownHosts, null);
+    [LoggerMessage(42, LogLevel.Information, "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) added to {KnownHosts}")]
+    public static partial void HostKeyAdded(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string knownHosts);
 
-    public static void HostKeySaveFailed(ILogger logger, string hop, string hostName, string knownHosts, Exception error) => HostKeySaveFailedMessage(logger, hop, hostName, knownHosts, error);
+    [LoggerMessage(43, LogLevel.Warning, "Hop {Hop}: host key of {HostName} trusted but could not be added to {KnownHosts}")]
+    public static partial void HostKeySaveFailed(ILogger logger, string hop, string hostName, string knownHosts, Exception error);
 
-    public static void HostKeyRejected(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string verdict) => HostKeyRejectedMessage(logger, hop, hostName, keyType, fingerprint, verdict, null);
+    [LoggerMessage(44, LogLevel.Warning, "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) rejected: {Verdict}")]
+    public static partial void HostKeyRejected(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string verdict);
 
-    public static void HostKeyRekey(ILogger logger, string hop, string hostName) => HostKeyRekeyMessage(logger, hop, hostName, null);
+    [LoggerMessage(45, LogLevel.Trace, "Hop {Hop}: re-key presented the host key of {HostName} already trusted")]
+    public static partial void HostKeyRekey(ILogger logger, string hop, string hostName);
+
+    [LoggerMessage(50, LogLevel.Warning, "Hop {Hop}: '{Command}' sent its exit status but its channel stayed open for {Seconds} s; closed by the client")]
+    public static partial void CommandChannelForcedClosed(ILogger logger, string hop, string command, double seconds);
+
+    [LoggerMessage(51, LogLevel.Warning, "Hop {Hop}: '{Command}' had more than {Limit} bytes of output waiting unread; cancelled")]
+    public static partial void CommandOutputOverflow(ILogger logger, string hop, string command, long limit);
 }

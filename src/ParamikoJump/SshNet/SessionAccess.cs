@@ -1,19 +1,45 @@
 using System;
+using System.Net.Sockets;
 using System.Reflection;
 using Renci.SshNet;
+using Renci.SshNet.Messages;
+using Renci.SshNet.Messages.Connection;
+using Renci.SshNet.Messages.Transport;
 
 namespace ParamikoJump.SshNet;
 
 /// <summary>
-/// Reaches the SSH.NET <see cref="Session"/> behind any connected client. SSH.NET keeps the property internal,
-/// but the session's public events carry what users need to see, such as the jump server's reason for refusing
-/// a channel. A unit test pins this to the SSH.NET version we ship with; if it ever fails, errors lose only the
-/// server's reason, never correctness.
+/// The SSH.NET <see cref="Session"/> behind a client, and the three things ParamikoJump does with it that SSH.NET
+/// keeps internal: find it (<c>BaseClient.Session</c>), send a message of our choosing on it
+/// (<c>Session.SendMessage</c>), and cut its socket (<c>Session._socket</c>).
 /// </summary>
+/// <remarks>
+/// What depends on it: the jump's own words for a refused channel and the loss of a jump (events of the session),
+/// rebuilding a forward after the jump reconnected, keep-alives that detect a dead peer, declaring a silent hop
+/// dead, and the SSH_MSG_IGNORE that spares a command through a jump 40 ms of delayed ACK. Fallbacks when an SSH.NET
+/// upgrade breaks a member (the pin tests in SshNetSeamTests name which): without the session, errors lose the
+/// jump's reason and keep-alive is SSH.NET's own SSH_MSG_IGNORE, which cannot detect a dead peer; without
+/// SendMessage, the same; without the socket, a silent hop is disconnected instead of cut, which can wait on a
+/// send to the dead peer.
+/// </remarks>
 internal static class SessionAccess
 {
-    private static readonly PropertyInfo? SessionProperty =
-        typeof(BaseClient).GetProperty("Session", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
+    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+
+    private static readonly PropertyInfo? SessionProperty = typeof(BaseClient).GetProperty("Session", Instance);
+
+    private static readonly FieldInfo? SocketField = typeof(Session).GetField("_socket", Instance);
+
+    private static readonly Action<Session, Message>? SendMessageCall = BindSendMessage();
+
+    private static readonly ConstructorInfo? GlobalRequestConstructor =
+        typeof(GlobalRequestMessage).GetConstructor(Instance, null, [typeof(byte[]), typeof(bool)], null);
+
+    /// <summary>Whether messages of our choosing can be sent (keep-alive requests, the IGNORE nudge).</summary>
+    public static bool CanSend => SendMessageCall is not null;
+
+    /// <summary>Whether a session's socket can be cut.</summary>
+    public static bool CanCutSocket => SocketField?.FieldType == typeof(Socket);
 
     public static Session? TryGetSession(BaseClient client)
     {
@@ -29,5 +55,52 @@ internal static class SessionAccess
         {
             return null;
         }
+    }
+
+    /// <summary>Sends a message on the session; false when the seam is missing or the session is gone.</summary>
+    public static bool TrySend(Session session, Message message)
+    {
+        if (SendMessageCall is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            SendMessageCall(session, message);
+            return true;
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SshException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An SSH_MSG_IGNORE, which asks for no answer.</summary>
+    public static Message Ignore() => new IgnoreMessage();
+
+    /// <summary>A global request the server must answer, success or failure (RFC 4254 §4); null if the seam is missing.</summary>
+    public static Message? GlobalRequest(string name, bool wantReply) =>
+        GlobalRequestConstructor?.Invoke([System.Text.Encoding.ASCII.GetBytes(name), wantReply]) as Message;
+
+    /// <summary>
+    /// Shuts the session's socket down both ways: its receive loop ends, SSH.NET fails every wait on the session and
+    /// raises <see cref="Session.ErrorOccured"/>, and a send blocked on a dead peer returns. False if the seam is missing.
+    /// </summary>
+    public static bool TryCutSocket(Session session)
+    {
+        if (!CanCutSocket || SocketField!.GetValue(session) is not Socket socket)
+        {
+            return false;
+        }
+
+        Transport.Cut(socket);
+        return true;
+    }
+
+    private static Action<Session, Message>? BindSendMessage()
+    {
+        var method = typeof(Session).GetMethod("SendMessage", Instance, null, [typeof(Message)], null);
+        return method is null ? null : (Action<Session, Message>)Delegate.CreateDelegate(typeof(Action<Session, Message>), method, throwOnBindFailure: false)!;
     }
 }

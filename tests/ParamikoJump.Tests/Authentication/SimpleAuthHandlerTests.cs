@@ -3,7 +3,7 @@ namespace ParamikoJump.Tests.Authentication;
 public class SimpleAuthHandlerTests
 {
     [Fact]
-    public void Shows_instruction_and_prompts_and_reads_a_line_per_prompt()
+    public void Shows_instruction_and_prompts_labelled_with_the_hop_and_reads_a_line_per_prompt()
     {
         var output = new StringWriter();
         var handler = new SimpleAuthHandler(new StringReader("pw\n123456\n"), output);
@@ -13,7 +13,7 @@ public class SimpleAuthHandlerTests
         var answers = handler.Respond(round);
 
         Assert.Equal(["pw", "123456"], answers);
-        Assert.Equal(string.Join(Environment.NewLine, "Two factors please", "Password: ", "Verification code: ", ""), output.ToString());
+        Assert.Equal(string.Join(Environment.NewLine, "Two factors please", "(admin@db.internal) Password: ", "(admin@db.internal) Verification code: ", ""), output.ToString());
     }
 
     [Fact]

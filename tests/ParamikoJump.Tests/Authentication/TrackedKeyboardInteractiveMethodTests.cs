@@ -8,7 +8,7 @@ namespace ParamikoJump.Tests.Authentication;
 public class TrackedKeyboardInteractiveMethodTests
 {
     private static TrackedKeyboardInteractiveMethod Method(IKeyboardInteractiveHandler handler) =>
-        new("admin", handler, new AuthenticationTracker(TestHops.Target, TimeSpan.FromMinutes(2), NullLogger.Instance));
+        new("admin", handler, TestHops.Tracker(TestHops.Target));
 
     private static AuthenticationPromptEventArgs Request(string instruction, params AuthenticationPrompt[] prompts) =>
         new("admin", instruction, "en", prompts);

@@ -11,7 +11,7 @@ public class FailureTranslatorTests
     private static readonly HopIdentity Direct = new("bastion.example", 22, "ops");
 
     private static FailureContext Context(HopStage stage, AuthenticationTracker? tracker = null) =>
-        new(Direct, stage, null, tracker ?? new AuthenticationTracker(Direct, TimeSpan.FromMinutes(2), NullLogger.Instance), new HopTimeouts(TimeSpan.FromSeconds(7), null, null, null));
+        new(Direct, stage, null, tracker ?? TestHops.Tracker(Direct), TestHops.Timeouts(connect: TimeSpan.FromSeconds(7)));
 
     [Fact]
     public void Our_own_errors_pass_through_untouched()

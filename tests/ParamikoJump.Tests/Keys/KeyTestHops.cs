@@ -9,7 +9,7 @@ internal static class KeyTestHops
     public const string Passphrase = "c0rrect-horse-passphrase";
 
     /// <summary>A direct hop built from paramiko-style arguments in its own key environment; no traffic.</summary>
-    public static HopSetup Setup(
+    public static HopPlan Setup(
         KeyEnvironment environment,
         string? password = null,
         string? passphrase = null,
@@ -18,9 +18,9 @@ internal static class KeyTestHops
         bool lookForKeys = true,
         bool allowAgent = true,
         ListLogger? log = null) =>
-        HopSetup.FromArguments(new HopArguments
-        {
-            Hostname = "db.internal",
+        HopPlan.FromSettings(
+            new HopSettings("db.internal")
+            {
             Username = "admin",
             Password = password,
             Passphrase = passphrase,
@@ -30,11 +30,12 @@ internal static class KeyTestHops
             AllowAgent = allowAgent,
             LoggerFactory = log,
             KeyEnvironment = environment,
-        });
+            },
+            jump: null);
 
     public static KeyEnvironment NoKeys => new(homeDirectory: null, agentSocket: null);
 
-    public static string[] Sources(HopSetup setup) => setup.Keys.Resolve().Select(o => o.Source).ToArray();
+    public static string[] Sources(HopPlan setup) => setup.Keys.Resolve().Select(o => o.Source).ToArray();
 
-    public static string[] Algorithms(HopSetup setup) => setup.Keys.Resolve().Select(o => o.Algorithm.Name).ToArray();
+    public static string[] Algorithms(HopPlan setup) => setup.Keys.Resolve().Select(o => o.Algorithm.Name).ToArray();
 }

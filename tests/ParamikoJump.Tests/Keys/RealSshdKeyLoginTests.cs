@@ -265,22 +265,20 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
         }
 
         internal SshJumpClient Client(KeyEnvironment keys, string[]? keyFilenames = null, string? passphrase = null, string? password = null, SshJumpClient? jump = null) =>
-            new(new HopArguments
-            {
-                Hostname = "127.0.0.1",
-                Port = Port,
-                Username = "root",
-                Password = password,
-                Passphrase = passphrase,
-                KeyFilenames = keyFilenames ?? [],
-                LookForKeys = true,
-                AllowAgent = true,
-                KeyEnvironment = keys,
-                Jump = jump,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                AuthTimeout = TimeSpan.FromSeconds(20),
-            },
-            HostKeys);
+            new(
+                new HopSettings("127.0.0.1")
+                {
+                    Port = Port,
+                    Username = "root",
+                    Password = password,
+                    Passphrase = passphrase,
+                    KeyFilenames = keyFilenames ?? [],
+                    KeyEnvironment = keys,
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                    AuthTimeout = TimeSpan.FromSeconds(20),
+                    KnownHosts = HostKeys,
+                },
+                jump);
 
         public long LogMark() => File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
 

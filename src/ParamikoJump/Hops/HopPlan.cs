@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Authentication;
 using ParamikoJump.Keys;
+using ParamikoJump.HostKeys;
 using ParamikoJump.Keys.Agent;
 using ParamikoJump.Logging;
 using ParamikoJump.SshNet;
@@ -14,11 +15,13 @@ namespace ParamikoJump.Hops;
 /// <summary>
 /// Everything a hop needs before SSH.NET's constructor runs. SSH.NET fixes the endpoint a client dials at
 /// construction, so the forward through the jump is opened here and the client dials its loopback port.
+/// Built the same way for every client type (SSH, SFTP, SCP).
 /// </summary>
-internal sealed class HopSetup
+internal sealed class HopPlan
 {
-    private HopSetup(HopIdentity hop, SshClient? jump, JumpTunnel? tunnel, ConnectionInfo dialInfo, AuthenticationTracker tracker, HopTimeouts timeouts, ILogger logger, PublicKeyPlan keys)
+    private HopPlan(HopSettings settings, HopIdentity hop, SshClient? jump, JumpTunnel? tunnel, ConnectionInfo dialInfo, AuthenticationTracker tracker, HopTimeouts timeouts, ILogger logger, PublicKeyPlan keys, ConnectionInfo? given)
     {
+        Settings = settings;
         Hop = hop;
         Jump = jump;
         Tunnel = tunnel;
@@ -27,7 +30,11 @@ internal sealed class HopSetup
         Timeouts = timeouts;
         Logger = logger;
         Keys = keys;
+        GivenConnectionInfo = given;
     }
+
+    /// <summary>The client's own copy of its settings (for a ConnectionInfo-built hop, the settings it implies).</summary>
+    public HopSettings Settings { get; }
 
     public HopIdentity Hop { get; }
 
@@ -46,27 +53,37 @@ internal sealed class HopSetup
     /// <summary>The public keys this hop gathered itself; offers nothing for a hop built from a ConnectionInfo.</summary>
     public PublicKeyPlan Keys { get; }
 
-    /// <summary>Builds a hop from paramiko-style arguments.</summary>
-    public static HopSetup FromArguments(HopArguments args)
-    {
-        var username = string.IsNullOrEmpty(args.Username) ? Environment.UserName : args.Username!;
-        var hop = NewIdentity(args.Hostname, args.Port, username, args.Jump);
-        var timeouts = new HopTimeouts(args.ConnectTimeout, args.BannerTimeout, args.AuthTimeout, args.ChannelTimeout);
-        var logger = SshNetLogging.CreateLogger(args.LoggerFactory);
-        var tracker = new AuthenticationTracker(hop, timeouts.Auth, logger);
-        var (methods, keys) = BuildMethods(args, username, hop, tracker, logger);
+    /// <summary>The ConnectionInfo the hop was built from, if it was; another client to the same hop is built from it again.</summary>
+    public ConnectionInfo? GivenConnectionInfo { get; }
 
-        return Create(hop, args.Jump, timeouts, logger, tracker, keys, (host, port) =>
+    /// <summary>Builds a hop from settings (and so from paramiko-style arguments).</summary>
+    public static HopPlan FromSettings(HopSettings given, SshClient? jump)
+    {
+        if (given is null)
+        {
+            throw new ArgumentNullException(nameof(given));
+        }
+
+        var settings = given.Validated();
+        var username = string.IsNullOrEmpty(settings.Username) ? Environment.UserName : settings.Username!;
+        var hop = NewIdentity(settings.Host, settings.Port, username, jump);
+        var timeouts = new HopTimeouts(settings.ConnectTimeout, settings.BannerTimeout, settings.AuthTimeout, settings.ChannelTimeout);
+        var logger = SshNetLogging.CreateLogger(settings.LoggerFactory);
+        var tracker = new AuthenticationTracker(hop, timeouts, settings, logger);
+        var (methods, keys) = BuildMethods(settings, username, hop, tracker, logger);
+        keys.MaxAuthTries = settings.MaxAuthTries;
+
+        return Create(settings, hop, jump, timeouts, logger, tracker, keys, null, (host, port) =>
         {
             var info = new ConnectionInfo(host, port, username, methods.ToArray());
-            info.LoggerFactory = args.LoggerFactory;
+            info.LoggerFactory = settings.LoggerFactory;
             PreferAesGcm(info);
             return info;
         });
     }
 
     /// <summary>Builds a hop from an SSH.NET <see cref="ConnectionInfo"/>, keeping its methods and algorithm choices.</summary>
-    public static HopSetup FromConnectionInfo(ConnectionInfo given, SshClient? jump, IKeyboardInteractiveHandler? authHandler)
+    public static HopPlan FromConnectionInfo(ConnectionInfo given, SshClient? jump, IKeyboardInteractiveHandler? authHandler, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
     {
         if (given is null)
         {
@@ -79,9 +96,22 @@ internal sealed class HopSetup
             throw new ArgumentException($"{hop}: a ConnectionInfo with a proxy cannot also go through a jump; use one or the other.", nameof(given));
         }
 
-        var timeouts = new HopTimeouts(given.Timeout, null, null, given.Timeout);
+        var settings = new HopSettings(given.Host)
+        {
+            Port = given.Port,
+            Username = given.Username,
+            AuthHandler = authHandler,
+            ConnectTimeout = given.Timeout,
+            ChannelTimeout = given.Timeout,
+            HostKeyPolicy = hostKeyPolicy,
+            KnownHosts = knownHosts,
+            LoggerFactory = given.LoggerFactory,
+            LookForKeys = false,
+            AllowAgent = false,
+        }.Validated();
+        var timeouts = new HopTimeouts(settings.ConnectTimeout, null, settings.AuthTimeout, settings.ChannelTimeout);
         var logger = SshNetLogging.CreateLogger(given.LoggerFactory);
-        var tracker = new AuthenticationTracker(hop, timeouts.Auth, logger);
+        var tracker = new AuthenticationTracker(hop, timeouts, settings, logger);
         var methods = given.AuthenticationMethods.ToList();
         if (authHandler is not null)
         {
@@ -91,10 +121,10 @@ internal sealed class HopSetup
         var keys = new PublicKeyPlan([], [], null, hop, logger);
         if (jump is null && authHandler is null)
         {
-            return Create(hop, null, timeouts, logger, tracker, keys, (_, _) => given);
+            return Create(settings, hop, null, timeouts, logger, tracker, keys, given, (_, _) => given);
         }
 
-        return Create(hop, jump, timeouts, logger, tracker, keys, (host, port) =>
+        return Create(settings, hop, jump, timeouts, logger, tracker, keys, given, (host, port) =>
         {
             var info = jump is null
                 ? new ConnectionInfo(host, port, given.Username, given.ProxyType, given.ProxyHost, given.ProxyPort, given.ProxyUsername, given.ProxyPassword, methods.ToArray())
@@ -104,21 +134,27 @@ internal sealed class HopSetup
         });
     }
 
-    private static HopSetup Create(HopIdentity hop, SshClient? jump, HopTimeouts timeouts, ILogger logger, AuthenticationTracker tracker, PublicKeyPlan keys, Func<string, int, ConnectionInfo> dialInfoFor)
+    private static HopPlan Create(HopSettings settings, HopIdentity hop, SshClient? jump, HopTimeouts timeouts, ILogger logger, AuthenticationTracker tracker, PublicKeyPlan keys, ConnectionInfo? given, Func<string, int, ConnectionInfo> dialInfoFor)
     {
         if (jump is null)
         {
             var direct = dialInfoFor(hop.Host, hop.Port);
+            if (!ReferenceEquals(direct, given))
+            {
+                SessionCreationGate.Install(direct, hop);
+            }
+
             tracker.ConnectionInfo = direct;
-            return new HopSetup(hop, null, null, direct, tracker, timeouts, logger, keys);
+            return new HopPlan(settings, hop, null, null, direct, tracker, timeouts, logger, keys, given);
         }
 
         var tunnel = JumpTunnel.Open(jump, hop, logger);
         try
         {
             var dialInfo = dialInfoFor("127.0.0.1", tunnel.LocalPort);
+            SessionCreationGate.Install(dialInfo, hop);
             tracker.ConnectionInfo = dialInfo;
-            return new HopSetup(hop, jump, tunnel, dialInfo, tracker, timeouts, logger, keys);
+            return new HopPlan(settings, hop, jump, tunnel, dialInfo, tracker, timeouts, logger, keys, given);
         }
         catch
         {
@@ -174,7 +210,7 @@ internal sealed class HopSetup
         _ => new HopIdentity(jump.ConnectionInfo.Host, jump.ConnectionInfo.Port, jump.ConnectionInfo.Username),
     };
 
-    private static (List<AuthenticationMethod> Methods, PublicKeyPlan Keys) BuildMethods(HopArguments args, string username, HopIdentity hop, AuthenticationTracker tracker, ILogger logger)
+    private static (List<AuthenticationMethod> Methods, PublicKeyPlan Keys) BuildMethods(HopSettings args, string username, HopIdentity hop, AuthenticationTracker tracker, ILogger logger)
     {
         // Public keys, then password, then keyboard-interactive. A handler is added, never a replacement, so
         // servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
@@ -218,7 +254,7 @@ internal sealed class HopSetup
     }
 
     /// <summary>paramiko's order: keys given in memory, key files, then (at login) the agent, then the default key files.</summary>
-    private static PublicKeyPlan PlanKeys(HopArguments args, HopIdentity hop, AuthenticationTracker tracker, ILogger logger, ICollection<(string Path, string Reason)> skipped)
+    private static PublicKeyPlan PlanKeys(HopSettings args, HopIdentity hop, AuthenticationTracker tracker, ILogger logger, ICollection<(string Path, string Reason)> skipped)
     {
         // paramiko decrypts keys with the password when no passphrase is given.
         var passphrase = args.Passphrase ?? args.Password;
@@ -236,7 +272,7 @@ internal sealed class HopSetup
 
         var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
         var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped) : [];
-        var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, tracker.AuthTimeout) : null;
+        var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;
         return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger);
     }
 

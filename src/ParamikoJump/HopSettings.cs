@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.Extensions.Logging;
+using ParamikoJump.HostKeys;
+using ParamikoJump.Keys;
+using Renci.SshNet;
+
+namespace ParamikoJump;
+
+/// <summary>
+/// Where one hop is and how to reach it and log in: the settings every ParamikoJump client takes
+/// (<see cref="SshJumpClient"/>, and the SFTP and SCP clients) and the ssh_config
+/// reader produces. A client copies the settings when it is created; changing them afterwards changes nothing.
+/// </summary>
+/// <example>
+/// <code>
+/// var bastion = new HopSettings("bastion.example.com") { Username = "ops", AuthHandler = new SimpleAuthHandler() };
+/// using var jumper = new SshJumpClient(bastion);
+/// jumper.Connect();
+/// </code>
+/// </example>
+public sealed class HopSettings
+{
+    /// <summary>The connect budget when none is given: 30 s.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The login budget when none is given: 2 minutes.</summary>
+    public static readonly TimeSpan DefaultAuthTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The budget of each wait once connected when none is given: 30 s.</summary>
+    public static readonly TimeSpan DefaultChannelTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The keep-alive interval when none is given: 15 s.</summary>
+    public static readonly TimeSpan DefaultKeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Creates settings for the server at <paramref name="host"/>.</summary>
+    /// <param name="host">The server as the user names it; through a jump, the jump resolves and dials it.</param>
+    public HopSettings(string host)
+    {
+        Host = host;
+    }
+
+    /// <summary>The server as the user names it; through a jump, the jump resolves and dials it.</summary>
+    public string Host { get; set; }
+
+    /// <summary>The server's port.</summary>
+    /// <value>22.</value>
+    public int Port { get; set; } = 22;
+
+    /// <summary>The user to log in as.</summary>
+    /// <value><see langword="null"/>: the local user name.</value>
+    public string? Username { get; set; }
+
+    /// <summary>
+    /// A password for password authentication, and the answer to a lone password prompt when no
+    /// <see cref="AuthHandler"/> is given. Also the passphrase of encrypted keys when <see cref="Passphrase"/> is
+    /// not set, as in paramiko. Never logged, never in an exception message or <see cref="object.ToString"/>.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public string? Password { get; set; }
+
+    /// <summary>Private key files to offer, each with its <c>-cert.pub</c> certificate when one is next to it.</summary>
+    /// <value>Empty.</value>
+    public IList<string> KeyFilenames { get; set; } = new List<string>();
+
+    /// <summary>Keys already loaded (paramiko's <c>pkey</c>), e.g. <see cref="PrivateKeyFile"/> instances.</summary>
+    /// <value>Empty.</value>
+    public IList<IPrivateKeySource> Keys { get; set; } = new List<IPrivateKeySource>();
+
+    /// <summary>The passphrase of encrypted key files.</summary>
+    /// <value><see langword="null"/>: <see cref="Password"/> is tried.</value>
+    public string? Passphrase { get; set; }
+
+    /// <summary>
+    /// Whether to also offer the user's default key files (~/.ssh/id_rsa, id_ecdsa, id_ed25519, ..., in OpenSSH's
+    /// order) and their certificates. One that cannot be decrypted is skipped with a log line, as ssh does.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool LookForKeys { get; set; } = true;
+
+    /// <summary>
+    /// Whether to also offer the keys held by the ssh-agent at SSH_AUTH_SOCK, asked at each login. No agent, or a
+    /// dead or locked one, is skipped with a log line; one that refuses to sign is an error.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool AllowAgent { get; set; } = true;
+
+    /// <summary>
+    /// Answers keyboard-interactive prompts (MFA); added to the other methods, not replacing them. An
+    /// <see cref="AsyncKeyboardInteractiveHandler"/> is awaited; a handler that also implements
+    /// <see cref="IAuthenticationBannerHandler"/> is shown the server's login banner.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public IKeyboardInteractiveHandler? AuthHandler { get; set; }
+
+    /// <summary>The budget of the TCP connection (direct hops) and of the key exchange (paramiko's <c>timeout</c>).</summary>
+    /// <value>30 s.</value>
+    public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
+
+    /// <summary>The budget for the server's SSH banner (paramiko's <c>banner_timeout</c>).</summary>
+    /// <value><see langword="null"/>: <see cref="ConnectTimeout"/>.</value>
+    public TimeSpan? BannerTimeout { get; set; }
+
+    /// <summary>The budget of the whole login, MFA rounds and push approvals included (paramiko's <c>auth_timeout</c>).</summary>
+    /// <value>2 minutes.</value>
+    public TimeSpan AuthTimeout { get; set; } = DefaultAuthTimeout;
+
+    /// <summary>The budget of each wait once connected: channel opens, commands starting (paramiko's <c>channel_timeout</c>).</summary>
+    /// <value>30 s.</value>
+    public TimeSpan ChannelTimeout { get; set; } = DefaultChannelTimeout;
+
+    /// <summary>
+    /// How often to ask the server for a sign of life (<c>keepalive@openssh.com</c>, which it must answer), as
+    /// ssh's <c>ServerAliveInterval</c>. <see cref="TimeSpan.Zero"/> or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+    /// turns keep-alive off.
+    /// </summary>
+    /// <value>15 s.</value>
+    public TimeSpan KeepAliveInterval { get; set; } = DefaultKeepAliveInterval;
+
+    /// <summary>
+    /// How many keep-alives may go unanswered before the hop is declared dead, its session closed, and every wait
+    /// on it and on the hops behind it fails (ssh's <c>ServerAliveCountMax</c>).
+    /// </summary>
+    /// <value>3.</value>
+    public int KeepAliveCountMax { get; set; } = 3;
+
+    /// <summary>
+    /// The server's <c>MaxAuthTries</c>. Each public key the server refuses counts against it, so at most that many
+    /// keys are offered, less one for each of password and keyboard-interactive.
+    /// </summary>
+    /// <value>6, OpenSSH's default.</value>
+    public int MaxAuthTries { get; set; } = 6;
+
+    /// <summary>How many keyboard-interactive rounds one login may take before it is abandoned with an error.</summary>
+    /// <value>50.</value>
+    public int MaxKeyboardInteractiveRounds { get; set; } = 50;
+
+    /// <summary>
+    /// How many bytes of a command's output (stdout and stderr together) may wait unread. SSH.NET lets a server
+    /// send about 2 GiB before it must wait, so a command whose reader falls this far behind is cancelled, its
+    /// channel closed, and its reader gets a <see cref="CommandOutputLimitException"/>.
+    /// </summary>
+    /// <value>64 MiB.</value>
+    public long MaxCommandOutputBuffer { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>What to do with host keys no known_hosts file holds.</summary>
+    /// <value><see langword="null"/>: the jump's policy, or <see cref="RejectPolicy"/>.</value>
+    public IMissingHostKeyPolicy? HostKeyPolicy { get; set; }
+
+    /// <summary>The host keys to trust.</summary>
+    /// <value><see langword="null"/>: the jump's store, or <see cref="KnownHosts.CreateDefault"/>.</value>
+    public KnownHosts? KnownHosts { get; set; }
+
+    /// <summary>Where this hop logs.</summary>
+    /// <value><see langword="null"/>: the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/>.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock every budget, keep-alive and grace period of the hop is measured with.</summary>
+    /// <value><see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where default keys and the agent are looked for; tests give a hop an environment of its own.</summary>
+    internal KeyEnvironment? KeyEnvironment { get; set; }
+
+    /// <summary>Describes the hop without any secret.</summary>
+    public override string ToString() => $"{nameof(HopSettings)} {Username ?? "(local user)"}@{Host}:{Port}";
+
+    /// <summary>paramiko's <c>connect()</c> arguments, as every client's named-parameter constructor takes them.</summary>
+    internal static HopSettings FromConnectArguments(
+        string hostname,
+        int port,
+        string? username,
+        string? password,
+        IEnumerable<string>? keyFilenames,
+        IEnumerable<IPrivateKeySource>? keys,
+        string? passphrase,
+        bool lookForKeys,
+        bool allowAgent,
+        IKeyboardInteractiveHandler? authHandler,
+        TimeSpan? timeout,
+        TimeSpan? bannerTimeout,
+        TimeSpan? authTimeout,
+        TimeSpan? channelTimeout,
+        TimeSpan? keepAliveInterval,
+        IMissingHostKeyPolicy? hostKeyPolicy,
+        KnownHosts? knownHosts,
+        ILoggerFactory? loggerFactory) => new(hostname)
+        {
+            Port = port,
+            Username = username,
+            Password = password,
+            KeyFilenames = keyFilenames?.ToList() ?? [],
+            Keys = keys?.ToList() ?? [],
+            Passphrase = passphrase,
+            LookForKeys = lookForKeys,
+            AllowAgent = allowAgent,
+            AuthHandler = authHandler,
+            ConnectTimeout = timeout ?? DefaultConnectTimeout,
+            BannerTimeout = bannerTimeout,
+            AuthTimeout = authTimeout ?? DefaultAuthTimeout,
+            ChannelTimeout = channelTimeout ?? DefaultChannelTimeout,
+            KeepAliveInterval = keepAliveInterval ?? DefaultKeepAliveInterval,
+            HostKeyPolicy = hostKeyPolicy,
+            KnownHosts = knownHosts,
+            LoggerFactory = loggerFactory,
+        };
+
+    /// <summary>A copy the client owns, checked once: every problem names the setting and the host.</summary>
+    internal HopSettings Validated()
+    {
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            throw new ArgumentException("A hop needs a host name or address.", nameof(Host));
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, $"Port {Port} for host '{Host}' is outside 1-65535.");
+        }
+
+        CheckBudget(ConnectTimeout, nameof(ConnectTimeout));
+        if (BannerTimeout is { } banner)
+        {
+            CheckBudget(banner, nameof(BannerTimeout));
+        }
+
+        CheckBudget(AuthTimeout, nameof(AuthTimeout));
+        CheckBudget(ChannelTimeout, nameof(ChannelTimeout));
+        if (KeepAliveInterval < TimeSpan.Zero && KeepAliveInterval != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, $"{Host}: the keep-alive interval must be positive, or zero to turn keep-alive off.");
+        }
+
+        CheckAtLeastOne(KeepAliveCountMax, nameof(KeepAliveCountMax));
+        CheckAtLeastOne(MaxAuthTries, nameof(MaxAuthTries));
+        CheckAtLeastOne(MaxKeyboardInteractiveRounds, nameof(MaxKeyboardInteractiveRounds));
+        if (MaxCommandOutputBuffer < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCommandOutputBuffer), MaxCommandOutputBuffer, $"{Host}: {nameof(MaxCommandOutputBuffer)} must be at least 1 byte.");
+        }
+
+        var copy = (HopSettings)MemberwiseClone();
+        copy.KeyFilenames = (KeyFilenames ?? []).ToList();
+        copy.Keys = (Keys ?? []).ToList();
+        copy.TimeProvider = TimeProvider ?? throw new ArgumentNullException(nameof(TimeProvider), $"{Host}: a hop needs a TimeProvider.");
+        return copy;
+    }
+
+    /// <summary>Keep-alive is on unless the interval is zero or infinite.</summary>
+    internal bool KeepAliveEnabled => KeepAliveInterval > TimeSpan.Zero;
+
+    private void CheckBudget(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero && value != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{Host}: the {name} must be positive (or Timeout.InfiniteTimeSpan).");
+        }
+    }
+
+    private void CheckAtLeastOne(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{Host}: {name} must be at least 1.");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace ParamikoJump;
+
+/// <summary>
+/// A connected hop stopped answering: <see cref="UnansweredKeepAlives"/> keep-alive requests in a row went without
+/// an answer (ssh's "Timeout, server not responding"), so the hop was declared dead and its connection cut. The
+/// server, or the link to it, went silent without closing the connection. Hops behind it fail with a
+/// <see cref="JumpNotConnectedException"/> whose inner exception is this one.
+/// </summary>
+public sealed class HopUnresponsiveException : ParamikoJumpException
+{
+    /// <summary>Creates the error.</summary>
+    /// <param name="hop">The hop that went silent.</param>
+    /// <param name="keepAliveInterval">The keep-alive interval in force.</param>
+    /// <param name="unansweredKeepAlives">How many requests went unanswered.</param>
+    /// <param name="innerException">What SSH.NET reported when the connection was cut, if anything.</param>
+    public HopUnresponsiveException(HopIdentity? hop, TimeSpan keepAliveInterval, int unansweredKeepAlives, Exception? innerException = null)
+        : base(
+            $"No answer to {unansweredKeepAlives} keep-alive request(s) sent every {keepAliveInterval.TotalSeconds:0.###} s: the server or the link to it went silent, so the connection was cut.",
+            hop,
+            HopStage.Session,
+            innerException)
+    {
+        KeepAliveInterval = keepAliveInterval;
+        UnansweredKeepAlives = unansweredKeepAlives;
+    }
+
+    /// <summary>The keep-alive interval in force.</summary>
+    public TimeSpan KeepAliveInterval { get; }
+
+    /// <summary>How many keep-alive requests in a row went unanswered.</summary>
+    public int UnansweredKeepAlives { get; }
+}
