@@ -134,13 +134,30 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>Starts <paramref name="command"/>: opens its channel and sends the exec request.</summary>
     internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
+        using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
         var process = new RemoteProcess(command, hop, timeout, cancellationToken);
-        var execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        turn.Starting(command, () => process.HasEnded);
+        Task execution;
+        try
+        {
+            execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        }
+        catch
+        {
+            turn.Failed();
+            process.Dispose();
+            throw;
+        }
+
         process._stdin = OpenStdin(command, execution);
         hop.Commands.Add(process);
         execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
     }
+
+    /// <summary>Whether the command's process is known to be gone: it reported its exit, or its channel ended.</summary>
+    internal bool HasEnded => _completion.Task.IsCompleted || _command.ExitStatus is not null || _command.ExitSignal is not null || Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Called by the outputs at end of data: a lost connection must not look like a clean end.</summary>
     internal void ThrowIfLost()

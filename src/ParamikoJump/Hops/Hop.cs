@@ -136,6 +136,7 @@ internal sealed class Hop : IDisposable
             }
 
             session.ChannelRequestReceived += OnChannelRequest;
+            Commands.Starts.OnSessionStarted(session, _client.ConnectionInfo.ServerVersion);
             StartKeepAlive(session);
         }
 
@@ -367,6 +368,7 @@ internal sealed class Hop : IDisposable
         }
 
         keepAlive?.Dispose();
+        Commands.Starts.OnSessionEnded();
         if (session is not null)
         {
             session.ChannelSuccessReceived -= OnRequestAnsweredThroughJump;
