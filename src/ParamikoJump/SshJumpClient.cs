@@ -226,18 +226,35 @@ public partial class SshJumpClient : SshClient
 
     /// <summary>
     /// Connects and logs in. Failures raise a <see cref="ParamikoJumpException"/> that names the hop, the jump
-    /// and the stage.
+    /// and the stage. A connection the server closes before its banner is tried again
+    /// (<see cref="HopSettings.ConnectionAttempts"/>).
     /// </summary>
     public new void Connect()
     {
-        try
+        var attempts = new ConnectAttempts(_hop);
+        while (true)
         {
-            base.Connect();
-        }
-        catch (Exception ex) when (!_hop.IsDisposedError(ex))
-        {
-            _hop.OnConnectFailed();
-            throw _hop.Fail(ex);
+            ParamikoJumpException error;
+            using (attempts.BeginAsync(CancellationToken.None).GetAwaiter().GetResult())
+            {
+                try
+                {
+                    base.Connect();
+                    return;
+                }
+                catch (Exception ex) when (!_hop.IsDisposedError(ex))
+                {
+                    _hop.OnConnectFailed();
+                    error = _hop.Fail(ex);
+                }
+            }
+
+            if (!attempts.ShouldRetry(error, out var pause))
+            {
+                throw attempts.Final(error);
+            }
+
+            attempts.PauseAsync(pause, CancellationToken.None).GetAwaiter().GetResult();
         }
     }
 
@@ -245,24 +262,40 @@ public partial class SshJumpClient : SshClient
     /// <param name="cancellationToken">Cancels the attempt, and the token an <see cref="AsyncKeyboardInteractiveHandler"/> is given.</param>
     public new async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
-        _hop.ConnectToken = cancellationToken;
-        try
+        var attempts = new ConnectAttempts(_hop);
+        while (true)
         {
-            await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _hop.OnConnectFailed();
-            throw;
-        }
-        catch (Exception ex) when (!_hop.IsDisposedError(ex))
-        {
-            _hop.OnConnectFailed();
-            throw _hop.Fail(ex);
-        }
-        finally
-        {
-            _hop.ConnectToken = CancellationToken.None;
+            ParamikoJumpException error;
+            using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _hop.ConnectToken = cancellationToken;
+                try
+                {
+                    await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    _hop.OnConnectFailed();
+                    throw;
+                }
+                catch (Exception ex) when (!_hop.IsDisposedError(ex))
+                {
+                    _hop.OnConnectFailed();
+                    error = _hop.Fail(ex);
+                }
+                finally
+                {
+                    _hop.ConnectToken = CancellationToken.None;
+                }
+            }
+
+            if (!attempts.ShouldRetry(error, out var pause))
+            {
+                throw attempts.Final(error);
+            }
+
+            await attempts.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
         }
     }
 
