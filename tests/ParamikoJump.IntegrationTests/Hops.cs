@@ -55,5 +55,22 @@ internal static class Hops
             lookForKeys: false, allowAgent: false, jumpSession: jump);
     }
 
+    /// <summary>A password login to any target of the lab, through its jump.</summary>
+    public static SshJumpClient Target(LabDescription lab, string id, SshClient jump, Action<HopSettings>? configure = null)
+    {
+        var target = lab[id];
+        var settings = new HopSettings(target.Host)
+        {
+            Port = target.Port,
+            Username = target.User,
+            Password = target.Credentials().Password,
+            LookForKeys = false,
+            AllowAgent = false,
+            KnownHosts = KnownHostsOf(lab),
+        };
+        configure?.Invoke(settings);
+        return new SshJumpClient(settings, jump);
+    }
+
     public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
 }

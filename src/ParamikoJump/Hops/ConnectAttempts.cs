@@ -36,14 +36,18 @@ internal sealed class ConnectAttempts
     private int _made = 1;
 
     public ConnectAttempts(Hop hop)
+        : this(hop.Plan.Hop, hop.Plan.Settings, hop.Plan.Timeouts, hop.Plan.Tunnel is not null)
     {
-        var plan = hop.Plan;
-        _hop = plan.Hop;
-        _clock = plan.Settings.TimeProvider;
-        _allowed = plan.Settings.ConnectionAttempts;
-        _concurrent = plan.Settings.MaxConcurrentConnects;
-        _budget = plan.Timeouts.BeforeBanner(plan.Tunnel is not null);
-        _slotBudget = Sum(Sum(_budget, plan.Timeouts.Connect), plan.Timeouts.Auth);
+    }
+
+    internal ConnectAttempts(HopIdentity hop, HopSettings settings, HopTimeouts timeouts, bool throughJump)
+    {
+        _hop = hop;
+        _clock = settings.TimeProvider;
+        _allowed = settings.ConnectionAttempts;
+        _concurrent = settings.MaxConcurrentConnects;
+        _budget = timeouts.BeforeBanner(throughJump);
+        _slotBudget = Sum(Sum(_budget, timeouts.Connect), timeouts.Auth);
     }
 
     /// <summary>How many attempts were made so far.</summary>

@@ -31,9 +31,10 @@ internal static class CommandChannel
     private static readonly PropertyInfo? ExtendedOutput = typeof(SshCommand).GetProperty(nameof(SshCommand.ExtendedOutputStream), Instance);
     private static readonly Type? InputStreamType = typeof(SshCommand).Assembly.GetType("Renci.SshNet.Common.ChannelInputStream");
     private static readonly FieldInfo? InputChannel = InputStreamType?.GetField("_channel", Instance);
-    private static readonly MethodInfo? SendEofMethod = InputChannel?.FieldType.GetMethod("SendEof", Type.EmptyTypes);
+    private static readonly MethodInfo? SendEofMethod = FindOnInterfaces(InputChannel?.FieldType, type => type.GetMethod("SendEof", Type.EmptyTypes));
     private static readonly FieldInfo? CommandChannelField = typeof(SshCommand).GetField("_channel", Instance);
-    private static readonly PropertyInfo? LocalChannelNumber = FindLocalChannelNumber(CommandChannelField?.FieldType);
+    private static readonly PropertyInfo? LocalChannelNumber = FindOnInterfaces(
+        CommandChannelField?.FieldType, type => type.GetProperty("LocalChannelNumber", Instance) is { } property && property.PropertyType == typeof(uint) ? property : null);
 
     public static bool CanReplaceOutput => Output?.SetMethod is not null && ExtendedOutput?.SetMethod is not null;
 
@@ -89,22 +90,19 @@ internal static class CommandChannel
         return LocalChannelNumber!.GetValue(channel) as uint?;
     }
 
-    /// <summary><c>LocalChannelNumber</c> is declared on <c>IChannel</c>, which <c>IChannelSession</c> extends.</summary>
-    private static PropertyInfo? FindLocalChannelNumber(Type? channelType)
+    /// <summary>
+    /// A member of an internal channel interface: <c>SendEof</c> and <c>LocalChannelNumber</c> are declared on
+    /// <c>IChannel</c>, which <c>IChannelSession</c> (the type of the fields) extends, and reflection over an interface
+    /// does not show the members of the interfaces it extends.
+    /// </summary>
+    private static TMember? FindOnInterfaces<TMember>(Type? channelType, Func<Type, TMember?> find)
+        where TMember : MemberInfo
     {
         if (channelType is null)
         {
             return null;
         }
 
-        foreach (var type in new[] { channelType }.Concat(channelType.GetInterfaces()))
-        {
-            if (type.GetProperty("LocalChannelNumber", Instance) is { PropertyType: var propertyType } property && propertyType == typeof(uint))
-            {
-                return property;
-            }
-        }
-
-        return null;
+        return new[] { channelType }.Concat(channelType.GetInterfaces()).Select(find).FirstOrDefault(member => member is not null);
     }
 }
