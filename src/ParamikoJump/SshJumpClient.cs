@@ -259,8 +259,16 @@ public partial class SshJumpClient : SshClient
     }
 
     /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
+    public Task ConnectAsync() => ConnectAsync(CancellationToken.None);
+
+    /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
     /// <param name="cancellationToken">Cancels the attempt, and the token an <see cref="AsyncKeyboardInteractiveHandler"/> is given.</param>
-    public new async Task ConnectAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// No default value here, on purpose: with the same signature as <see cref="BaseClient.ConnectAsync"/>, which it
+    /// hides, PowerShell's method binder sees one method where a default value made it see two and refuse the call as
+    /// ambiguous; <see cref="ConnectAsync()"/> is the call without a token.
+    /// </remarks>
+    public new async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var attempts = new ConnectAttempts(_hop);
         while (true)
