@@ -46,7 +46,7 @@ internal sealed class Hop : IDisposable
     {
         _client = client;
         _plan = plan;
-        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger);
+        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider);
         _watchdog = Clock.Timer(plan.Settings.TimeProvider, OnStageBudgetSpent);
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
         plan.Tracker.Started += (_, _) => EnterStage(HopStage.Authentication);

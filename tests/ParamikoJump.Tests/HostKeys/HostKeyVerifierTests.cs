@@ -183,9 +183,9 @@ public class HostKeyVerifierTests
         using var jump = new SshJumpClient(hostname: "bastion.example", username: "ops", password: "pw", hostKeyPolicy: policy, knownHosts: store);
         using var plainJump = new SshClient("bastion.example", "ops", "pw");
 
-        var shared = HostKeyVerifier.ForHop(Db, jump, null, null, new ListLogger());
-        var own = HostKeyVerifier.ForHop(Db, jump, new RejectPolicy(), new KnownHosts(), new ListLogger());
-        var throughPlain = HostKeyVerifier.ForHop(Db, plainJump, null, null, new ListLogger());
+        var shared = HostKeyVerifier.ForHop(Db, jump, null, null, new ListLogger(), TimeProvider.System);
+        var own = HostKeyVerifier.ForHop(Db, jump, new RejectPolicy(), new KnownHosts(), new ListLogger(), TimeProvider.System);
+        var throughPlain = HostKeyVerifier.ForHop(Db, plainJump, null, null, new ListLogger(), TimeProvider.System);
 
         Assert.Same(store, shared.Store);
         Assert.Same(policy, shared.Policy);
@@ -214,7 +214,7 @@ public class HostKeyVerifierTests
     }
 
     private static HostKeyVerifier Verifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy) =>
-        new(hop, store, policy, new ListLogger());
+        new(hop, store, policy, new ListLogger(), TimeProvider.System);
 
     private sealed class CountingPolicy(MissingHostKeyAction action) : IMissingHostKeyPolicy
     {
