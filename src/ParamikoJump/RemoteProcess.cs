@@ -22,6 +22,9 @@ namespace ParamikoJump;
 /// </remarks>
 public sealed class RemoteProcess : IDisposable
 {
+    /// <summary>How long an ended output waits for the command's outcome, which follows at once in every case.</summary>
+    private static readonly TimeSpan OutcomeSettles = TimeSpan.FromSeconds(5);
+
     private readonly SshCommand _command;
     private readonly Hop _hop;
     private readonly OutputBudget _budget;
@@ -142,8 +145,32 @@ public sealed class RemoteProcess : IDisposable
         return process;
     }
 
-    /// <summary>Called by the outputs at end of data: a lost connection must not look like a clean end.</summary>
+    /// <summary>
+    /// Called by the outputs at end of data: a lost connection must not look like a clean end. An output ends only
+    /// as the command completes, so its outcome is at most a moment away.
+    /// </summary>
     internal void ThrowIfLost()
+    {
+        if (!Completion.IsCompleted)
+        {
+            ((IAsyncResult)Completion).AsyncWaitHandle.WaitOne(OutcomeSettles);
+        }
+
+        ThrowIfFaulted();
+    }
+
+    /// <summary>As <see cref="ThrowIfLost"/>, without blocking a thread.</summary>
+    internal async Task ThrowIfLostAsync(CancellationToken cancellationToken)
+    {
+        if (!Completion.IsCompleted)
+        {
+            await Task.WhenAny(Completion, Clock.Delay(_hop.Plan.Settings.TimeProvider, OutcomeSettles, cancellationToken)).ConfigureAwait(false);
+        }
+
+        ThrowIfFaulted();
+    }
+
+    private void ThrowIfFaulted()
     {
         if (Completion.IsFaulted && Completion.Exception?.InnerException is { } error)
         {
