@@ -235,21 +235,3 @@ public class HostKeyVerifierTests
         public MissingHostKeyAction MissingHostKey(UnknownHostKey hostKey) => throw new InvalidOperationException("no prompt available");
     }
 }
-
-internal sealed class ListLogger : ILogger
-{
-    public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (Entries)
-        {
-            Entries.Add((logLevel, formatter(state, exception)));
-        }
-    }
-}
