@@ -79,14 +79,10 @@ public sealed class OutputLimitTests(LabFixture fixture, ITestOutputHelper outpu
         Assert.True(peak < Limit + (32L * 1024 * 1024), $"the managed heap grew by {peak} bytes, more than the limit allows");
     }
 
-    private HopSettings Settings(LabServer server) => new(server.Host)
+    private HopSettings Settings(LabServer server)
     {
-        Port = server.Port,
-        Username = server.User,
-        Password = server.Credentials().Password,
-        LookForKeys = false,
-        AllowAgent = false,
-        KnownHosts = Hops.KnownHostsOf(Lab),
-        MaxCommandOutputBuffer = Limit,
-    };
+        var settings = Hops.SettingsFor(Lab, server);
+        settings.MaxCommandOutputBuffer = Limit;
+        return settings;
+    }
 }

@@ -72,31 +72,15 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
     {
         using var jump = await Hops.ConnectAsync(new SshJumpClient(Settings(Lab["bastion-password"])));
         using var target = await Hops.ConnectAsync(new SshJumpClient(Settings(Lab["target-password"]), jump));
-        using var openSsh = new OpenSsh(Lab, $"  ServerAliveInterval {KeepAliveInterval.TotalSeconds}\n  ServerAliveCountMax {KeepAliveCountMax}\n");
-        using var ssh = openSsh.Start("target-password", "sleep 60");
-        var (_, stdout, _) = target.ExecCommand("sleep 60; echo late");
-        var read = Task.Run(stdout.ReadToEnd, TestContext.Current.CancellationToken);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
 
-        TimeSpan ours, theirs;
-        using (Lab.Silence(Lab["target-password"]))
+        await SilenceWhileReading<HopUnresponsiveException>(Lab["target-password"], target, error =>
         {
-            var cut = Stopwatch.StartNew();
-            var error = await Assert.ThrowsAsync<HopUnresponsiveException>(() => read);
-            ours = cut.Elapsed;
-            await ssh.WaitForExitAsync(TestContext.Current.CancellationToken);
-            theirs = cut.Elapsed;
-
             Assert.Equal(target.Hop, error.Hop);
             Assert.Equal(KeepAliveCountMax, error.UnansweredKeepAlives);
             Assert.False(target.IsConnected);
             Assert.True(jump.IsConnected);
             Assert.Equal("jump alive", Hops.Run(jump, "echo jump alive"));
-        }
-
-        output.WriteLine($"link cut in front of the target, keep-alive {KeepAliveInterval.TotalSeconds} s x {KeepAliveCountMax}: ParamikoJump's read failed after {ours.TotalSeconds:0.0} s, ssh -J exited after {theirs.TotalSeconds:0.0} s (status {ssh.ExitCode})");
-        Assert.True(ours <= DeadPeerBound, $"the read failed after {ours}, beyond {DeadPeerBound}");
-        Assert.NotEqual(0, ssh.ExitCode);
+        });
 
         // The link is back: the same client reconnects through the same jump.
         await target.ConnectAsync(TestContext.Current.CancellationToken);
@@ -109,21 +93,9 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
         using var hop1 = await Hops.ConnectAsync(new SshJumpClient(Settings(Lab["hop1"])));
         using var hop2 = await Hops.ConnectAsync(new SshJumpClient(Settings(Lab["hop2"]), hop1));
         using var hop3 = await Hops.ConnectAsync(new SshJumpClient(Settings(Lab["hop3"]), hop2));
-        using var openSsh = new OpenSsh(Lab, $"  ServerAliveInterval {KeepAliveInterval.TotalSeconds}\n  ServerAliveCountMax {KeepAliveCountMax}\n");
-        using var ssh = openSsh.Start("hop3", "sleep 60");
-        var (_, stdout, _) = hop3.ExecCommand("sleep 60; echo late");
-        var read = Task.Run(stdout.ReadToEnd, TestContext.Current.CancellationToken);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
 
-        TimeSpan ours, theirs;
-        using (Lab.Silence(Lab["hop2"]))
+        await SilenceWhileReading<JumpNotConnectedException>(Lab["hop2"], hop3, error =>
         {
-            var cut = Stopwatch.StartNew();
-            var error = await Assert.ThrowsAsync<JumpNotConnectedException>(() => read);
-            ours = cut.Elapsed;
-            await ssh.WaitForExitAsync(TestContext.Current.CancellationToken);
-            theirs = cut.Elapsed;
-
             var silent = Assert.IsType<HopUnresponsiveException>(error.InnerException);
             Assert.Equal(hop2.Hop, silent.Hop);
             Assert.Equal(hop3.Hop, error.Hop);
@@ -131,28 +103,51 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
             Assert.False(hop2.IsConnected);
             Assert.False(hop3.IsConnected);
             Assert.True(hop1.IsConnected);
-        }
-
-        output.WriteLine($"link cut in front of the middle of three hops: ParamikoJump's read on the last hop failed after {ours.TotalSeconds:0.0} s, ssh -J exited after {theirs.TotalSeconds:0.0} s (status {ssh.ExitCode})");
-        Assert.True(ours <= DeadPeerBound, $"the read failed after {ours}, beyond {DeadPeerBound}");
+        });
 
         await hop2.ConnectAsync(TestContext.Current.CancellationToken);
         await hop3.ConnectAsync(TestContext.Current.CancellationToken);
         Assert.Equal("back", Hops.Run(hop3, "echo back"));
     }
 
-    private HopSettings Settings(LabServer server, CapturingLoggerFactory? logs = null) => new(server.Host)
+    private HopSettings Settings(LabServer server, CapturingLoggerFactory? logs = null)
     {
-        Port = server.Port,
-        Username = server.User,
-        Password = server.Credentials().Password,
-        LookForKeys = false,
-        AllowAgent = false,
-        KnownHosts = Hops.KnownHostsOf(Lab),
-        KeepAliveInterval = KeepAliveInterval,
-        KeepAliveCountMax = KeepAliveCountMax,
-        LoggerFactory = logs,
-    };
+        var settings = Hops.SettingsFor(Lab, server);
+        settings.KeepAliveInterval = KeepAliveInterval;
+        settings.KeepAliveCountMax = KeepAliveCountMax;
+        settings.LoggerFactory = logs;
+        return settings;
+    }
+
+    /// <summary>
+    /// Silences the link into <paramref name="silenced"/>'s host while our read and OpenSSH's command wait behind it;
+    /// checks what <paramref name="whileSilent"/> expects of our read's error while the link is down, and that it came
+    /// within the keep-alive bound, printing how long each side took to notice.
+    /// </summary>
+    private async Task SilenceWhileReading<TError>(LabServer silenced, SshJumpClient last, Action<TError> whileSilent)
+        where TError : Exception
+    {
+        using var openSsh = new OpenSsh(Lab, $"  ServerAliveInterval {KeepAliveInterval.TotalSeconds}\n  ServerAliveCountMax {KeepAliveCountMax}\n");
+        using var ssh = openSsh.Start(LabIdOf(last), "sleep 60");
+        var (_, stdout, _) = last.ExecCommand("sleep 60; echo late");
+        var read = Task.Run(stdout.ReadToEnd, TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+
+        using (Lab.Silence(silenced))
+        {
+            var cut = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<TError>(() => read);
+            var ours = cut.Elapsed;
+            await ssh.WaitForExitAsync(TestContext.Current.CancellationToken);
+            var theirs = cut.Elapsed;
+            whileSilent(error);
+            output.WriteLine($"link into {silenced.Id} cut, keep-alive {KeepAliveInterval.TotalSeconds} s x {KeepAliveCountMax}: ParamikoJump's read on {LabIdOf(last)} failed after {ours.TotalSeconds:0.0} s, ssh -J exited after {theirs.TotalSeconds:0.0} s (status {ssh.ExitCode})");
+            Assert.True(ours <= DeadPeerBound, $"the read failed after {ours}, beyond {DeadPeerBound}");
+            Assert.NotEqual(0, ssh.ExitCode);
+        }
+    }
+
+    private string LabIdOf(SshJumpClient client) => Lab.Servers.Single(s => s.Value.Host == client.Hop.Host && s.Value.Port == client.Hop.Port).Key;
 
     /// <summary>Another process that connects to a loopback port again and again and counts the bytes it is sent.</summary>
     private sealed class Probe
