@@ -138,7 +138,17 @@ public sealed class RemoteProcess : IDisposable
     internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var process = new RemoteProcess(command, hop, timeout, cancellationToken);
-        var execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        Task execution;
+        try
+        {
+            execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
         process._stdin = OpenStdin(command, execution);
         hop.Commands.Add(process);
         execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -181,7 +191,8 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>The server reported an exit on this session: if it was ours, its channel must close soon.</summary>
     internal void WatchForClose()
     {
-        if (Interlocked.Exchange(ref _closeWatchStarted, 1) == 0)
+        // Output must arrive through our streams to tell a quiet channel from a busy one.
+        if (_stdout is not null && Interlocked.Exchange(ref _closeWatchStarted, 1) == 0)
         {
             _closeWatch.Change(RunningCommands.ExitGrace, Timeout.InfiniteTimeSpan);
         }
