@@ -276,7 +276,7 @@ public partial class SshJumpClient : SshClient
             ParamikoJumpException error;
             using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
             {
-                _hop.ConnectToken = cancellationToken;
+                _hop.AsyncConnect = cancellationToken;
                 try
                 {
                     await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -294,7 +294,7 @@ public partial class SshJumpClient : SshClient
                 }
                 finally
                 {
-                    _hop.ConnectToken = CancellationToken.None;
+                    _hop.AsyncConnect = null;
                 }
             }
 

@@ -55,19 +55,21 @@ internal static class Hops
             lookForKeys: false, allowAgent: false, jumpSession: jump);
     }
 
+    /// <summary>Settings for a lab server's first user, by password, trusting the lab's host keys.</summary>
+    public static HopSettings SettingsFor(LabDescription lab, LabServer server) => new(server.Host)
+    {
+        Port = server.Port,
+        Username = server.User,
+        Password = server.Credentials().Password,
+        LookForKeys = false,
+        AllowAgent = false,
+        KnownHosts = KnownHostsOf(lab),
+    };
+
     /// <summary>A password login to any target of the lab, through its jump.</summary>
     public static SshJumpClient Target(LabDescription lab, string id, SshClient jump, Action<HopSettings>? configure = null)
     {
-        var target = lab[id];
-        var settings = new HopSettings(target.Host)
-        {
-            Port = target.Port,
-            Username = target.User,
-            Password = target.Credentials().Password,
-            LookForKeys = false,
-            AllowAgent = false,
-            KnownHosts = KnownHostsOf(lab),
-        };
+        var settings = SettingsFor(lab, lab[id]);
         configure?.Invoke(settings);
         return new SshJumpClient(settings, jump);
     }

@@ -18,7 +18,7 @@ namespace ParamikoJump.SshNet;
 /// while another command exits (see <see cref="Execution.CommandStarts"/>) a command counts as running until then.
 /// </summary>
 /// <remarks>
-/// Fallbacks when an SSH.NET upgrade breaks one (pinned by CommandChannelSeamTests): output is read from SSH.NET's
+/// Fallbacks when an SSH.NET upgrade breaks one (pinned by SshNetSeamTests): output is read from SSH.NET's
 /// own streams, unbounded and without a real <c>ReadAsync</c>; an unused stdin is closed without EOF, as in SSH.NET;
 /// without the channel number a command counts as running until its exit status arrives or its channel closes as
 /// seen by SSH.NET, so one disposed while still running no longer holds back the next command's start.
