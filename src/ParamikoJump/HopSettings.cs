@@ -126,6 +126,29 @@ public sealed class HopSettings
     public int KeepAliveCountMax { get; set; } = 3;
 
     /// <summary>
+    /// How many times one <c>Connect</c> tries a connection that the server closes before sending its SSH banner, as
+    /// ssh's <c>ConnectionAttempts</c> (whose default there is 1). That is how servers shed a burst of connections
+    /// (OpenSSH's <c>MaxStartups</c>, 10 unauthenticated by default; dropbear's 5 per address), so a burst to one
+    /// host succeeds. Pauses between attempts are jittered and grow from up to 0.1 s to up to 2 s, and all attempts
+    /// stay within the budget of the first one before the banner (<see cref="BannerTimeout"/> or
+    /// <see cref="ConnectTimeout"/>). Nothing else is retried: a refused connection or channel, a timeout, a host key
+    /// or a login failure is reported at once. 1 turns retries off.
+    /// </summary>
+    /// <value>10.</value>
+    public int ConnectionAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// How many connect attempts to this hop's server (its host and port through the same jumps) this process runs
+    /// at once; more wait for a slot, each held from the TCP connection or channel open until the login ended. Servers
+    /// drop unauthenticated connections past a limit (OpenSSH's <c>MaxStartups</c> starts at 10), so a burst to one
+    /// host stays under it. Clients with different values queue apart. Waiting for a slot is bounded by one
+    /// attempt's budgets (<see cref="BannerTimeout"/> or <see cref="ConnectTimeout"/>, plus <see cref="ConnectTimeout"/>
+    /// and <see cref="AuthTimeout"/>).
+    /// </summary>
+    /// <value>8.</value>
+    public int MaxConcurrentConnects { get; set; } = 8;
+
+    /// <summary>
     /// The server's <c>MaxAuthTries</c>. Each public key the server refuses counts against it, so at most that many
     /// keys are offered, less one for each of password and keyboard-interactive.
     /// </summary>
@@ -233,6 +256,8 @@ public sealed class HopSettings
         }
 
         CheckAtLeastOne(KeepAliveCountMax, nameof(KeepAliveCountMax));
+        CheckAtLeastOne(ConnectionAttempts, nameof(ConnectionAttempts));
+        CheckAtLeastOne(MaxConcurrentConnects, nameof(MaxConcurrentConnects));
         CheckAtLeastOne(MaxAuthTries, nameof(MaxAuthTries));
         CheckAtLeastOne(MaxKeyboardInteractiveRounds, nameof(MaxKeyboardInteractiveRounds));
         if (MaxCommandOutputBuffer < 1)

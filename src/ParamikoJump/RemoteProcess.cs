@@ -137,7 +137,10 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>Starts <paramref name="command"/>: opens its channel and sends the exec request.</summary>
     internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
+        using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
         var process = new RemoteProcess(command, hop, timeout, cancellationToken);
+        turn.Starting(command, () => process.HasEnded);
         Task execution;
         try
         {
@@ -145,6 +148,7 @@ public sealed class RemoteProcess : IDisposable
         }
         catch
         {
+            turn.Failed();
             process.Dispose();
             throw;
         }
@@ -154,6 +158,9 @@ public sealed class RemoteProcess : IDisposable
         execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
     }
+
+    /// <summary>Whether the command's process is known to be gone: it reported its exit, or its channel ended.</summary>
+    internal bool HasEnded => _completion.Task.IsCompleted || _command.ExitStatus is not null || _command.ExitSignal is not null || Volatile.Read(ref _disposed) != 0;
 
     /// <summary>
     /// Called by the outputs at end of data: a lost connection must not look like a clean end. An output ends only

@@ -226,43 +226,84 @@ public partial class SshJumpClient : SshClient
 
     /// <summary>
     /// Connects and logs in. Failures raise a <see cref="ParamikoJumpException"/> that names the hop, the jump
-    /// and the stage.
+    /// and the stage. A connection the server closes before its banner is tried again
+    /// (<see cref="HopSettings.ConnectionAttempts"/>).
     /// </summary>
     public new void Connect()
     {
-        try
+        var attempts = new ConnectAttempts(_hop);
+        while (true)
         {
-            base.Connect();
-        }
-        catch (Exception ex) when (!_hop.IsDisposedError(ex))
-        {
-            _hop.OnConnectFailed();
-            throw _hop.Fail(ex);
+            ParamikoJumpException error;
+            using (attempts.BeginAsync(CancellationToken.None).GetAwaiter().GetResult())
+            {
+                try
+                {
+                    base.Connect();
+                    return;
+                }
+                catch (Exception ex) when (!_hop.IsDisposedError(ex))
+                {
+                    _hop.OnConnectFailed();
+                    error = _hop.Fail(ex);
+                }
+            }
+
+            if (!attempts.ShouldRetry(error, out var pause))
+            {
+                throw attempts.Final(error);
+            }
+
+            attempts.PauseAsync(pause, CancellationToken.None).GetAwaiter().GetResult();
         }
     }
 
     /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
+    public Task ConnectAsync() => ConnectAsync(CancellationToken.None);
+
+    /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
     /// <param name="cancellationToken">Cancels the attempt, and the token an <see cref="AsyncKeyboardInteractiveHandler"/> is given.</param>
-    public new async Task ConnectAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// No default value here, on purpose: with the same signature as <see cref="BaseClient.ConnectAsync"/>, which it
+    /// hides, PowerShell's method binder sees one method where a default value made it see two and refuse the call as
+    /// ambiguous; <see cref="ConnectAsync()"/> is the call without a token.
+    /// </remarks>
+    public new async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        _hop.AsyncConnect = cancellationToken;
-        try
+        var attempts = new ConnectAttempts(_hop);
+        while (true)
         {
-            await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _hop.OnConnectFailed();
-            throw;
-        }
-        catch (Exception ex) when (!_hop.IsDisposedError(ex))
-        {
-            _hop.OnConnectFailed();
-            throw _hop.Fail(ex);
-        }
-        finally
-        {
-            _hop.AsyncConnect = null;
+            ParamikoJumpException error;
+            using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _hop.AsyncConnect = cancellationToken;
+                try
+                {
+                    await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    _hop.OnConnectFailed();
+                    throw;
+                }
+                catch (Exception ex) when (!_hop.IsDisposedError(ex))
+                {
+                    _hop.OnConnectFailed();
+                    error = _hop.Fail(ex);
+                }
+                finally
+                {
+                    _hop.AsyncConnect = null;
+                }
+            }
+
+            if (!attempts.ShouldRetry(error, out var pause))
+            {
+                throw attempts.Final(error);
+            }
+
+            await attempts.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -66,5 +66,13 @@ internal static class Hops
         KnownHosts = KnownHostsOf(lab),
     };
 
+    /// <summary>A password login to any target of the lab, through its jump.</summary>
+    public static SshJumpClient Target(LabDescription lab, string id, SshClient jump, Action<HopSettings>? configure = null)
+    {
+        var settings = SettingsFor(lab, lab[id]);
+        configure?.Invoke(settings);
+        return new SshJumpClient(settings, jump);
+    }
+
     public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
 }

@@ -116,6 +116,12 @@ public sealed class LabServer
 
     public bool Forwarding { get; init; } = true;
 
+    /// <summary>"openssh" or "dropbear".</summary>
+    public string Software { get; init; } = "openssh";
+
+    /// <summary>The sshd's MaxStartups setting (OpenSSH servers only).</summary>
+    public string? MaxStartups { get; init; }
+
     public Dictionary<string, LabUser> Users { get; init; } = [];
 
     /// <summary>The first (usually only) user of the server.</summary>

@@ -5,6 +5,7 @@
 # Layout (10.231.0.0/16, routed `unreachable` in the root namespace so nothing meant for the lab leaves the machine):
 #   root 10.231.1.254 -- 10.231.1.1 pjlab-bastion 10.231.2.1 -- 10.231.2.2 pjlab-targets   (targets.pjlab)
 #   root 10.231.11.254 -- 10.231.11.1 pjlab-hop1 -- 10.231.12.2 pjlab-hop2 -- ... -- 10.231.15.2 pjlab-hop5
+#   root 10.231.21.254 -- 10.231.21.1 pjlab-dbastion 10.231.22.1 -- 10.231.22.2 pjlab-dtargets   (dropbear; dtarget.pjlab)
 # Namespaces do not forward packets, so each one is reachable only through an sshd of the one before it.
 # `start` writes $PJLAB_DIR/lab.json (default /run/paramikojump-lab) last: tests, samples and benchmarks read it.
 set -Eeuo pipefail
@@ -12,8 +13,8 @@ set -Eeuo pipefail
 STATE=${PJLAB_DIR:-/run/paramikojump-lab}
 RANGE=10.231.0.0/16
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NAMESPACES=(pjlab-bastion pjlab-targets pjlab-hop1 pjlab-hop2 pjlab-hop3 pjlab-hop4 pjlab-hop5)
-USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop)
+NAMESPACES=(pjlab-bastion pjlab-targets pjlab-hop1 pjlab-hop2 pjlab-hop3 pjlab-hop4 pjlab-hop5 pjlab-dbastion pjlab-dtargets)
+USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop pjdrop)
 PAM_SERVICES=(sshd-pjlab sshd-pjlab-mfa sshd-pjlab-keymfa sshd-pjlab-duo)
 DUO_DELAY=3
 
@@ -36,6 +37,7 @@ install_packages() {
     command -v ip >/dev/null || missing+=(iproute2)
     command -v sshpass >/dev/null || missing+=(sshpass)
     /usr/bin/python3 -c 'import paramiko' 2>/dev/null || missing+=(python3-paramiko)
+    [[ -x /usr/sbin/dropbear ]] && command -v dropbearconvert >/dev/null || missing+=(dropbear-bin)
     if ((${#missing[@]})); then
         log "installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
@@ -89,6 +91,12 @@ build_network() {
     hosts_file pjlab-hop1 "10.231.12.2 hop2.pjlab"
     for n in 2 3 4; do hosts_file "pjlab-hop$n" "10.231.1$((n + 1)).2 hop$((n + 1)).pjlab"; done
     hosts_file pjlab-hop5 ""
+
+    # Dropbear: a bastion and a target reachable only through it.
+    link "" pjl-dbastion 10.231.21.254 pjlab-dbastion eth0 10.231.21.1
+    link pjlab-dbastion eth1 10.231.22.1 pjlab-dtargets eth0 10.231.22.2
+    hosts_file pjlab-dbastion "10.231.22.2 dtarget.pjlab"
+    hosts_file pjlab-dtargets ""
 }
 
 hosts_file() {
@@ -186,7 +194,7 @@ PermitRootLogin no
 UseDNS no
 PrintMotd no
 PrintLastLog no
-MaxStartups 400:30:800
+MaxStartups ${MAX_STARTUPS:-400:30:800}
 MaxSessions 200
 LogLevel VERBOSE
 Subsystem sftp internal-sftp
@@ -204,8 +212,33 @@ EOF
     for user in "${users[@]}"; do user_json+=("$(user_json "$kind" "$user")"); done
     local via_json=null
     [[ -n $via ]] && via_json="\"$via\""
-    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": %s, "namespace": "%s", "auth": "%s", "forwarding": %s, "users": {%s}}' \
-        "$id" "$host" "$address" "$port" "$via_json" "$ns" "$auth" "$([[ $forwarding == yes ]] && echo true || echo false)" "$(IFS=,; echo "${user_json[*]}")")")
+    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": %s, "namespace": "%s", "auth": "%s", "forwarding": %s, "software": "openssh", "maxStartups": "%s", "users": {%s}}' \
+        "$id" "$host" "$address" "$port" "$via_json" "$ns" "$auth" "$([[ $forwarding == yes ]] && echo true || echo false)" "${MAX_STARTUPS:-400:30:800}" "$(IFS=,; echo "${user_json[*]}")")")
+}
+
+# dropbear_server ID NS ADDRESS PORT HOST VIA USER: Debian's dropbear, password or key (~USER/.ssh/authorized_keys,
+# the only place dropbear reads), local forwarding allowed, its built-in limits (5 unauthenticated connections per
+# address, 30 in all). Its host key is the namespace's, converted to dropbear's format.
+dropbear_server() {
+    local id=$1 ns=$2 address=$3 port=$4 host=$5 via=$6 user=$7 home
+    install -d -m 755 "$STATE/dropbear"
+    home=$(getent passwd "$user" | cut -d: -f6)
+    install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
+    install -m 600 -o "$user" -g "$user" "$STATE/authorized_keys/$user" "$home/.ssh/authorized_keys"
+    [[ -f $STATE/dropbear/$ns.key ]] || dropbearconvert openssh dropbear "$STATE/hostkeys/$ns" "$STATE/dropbear/$ns.key" >/dev/null 2>&1 \
+        || die "dropbearconvert could not convert the host key of $ns"
+    in_ns "$ns" /usr/sbin/dropbear -r "$STATE/dropbear/$ns.key" -p "$address:$port" -P "$STATE/dropbear/$id.pid" -E -m -w \
+        2>>"$STATE/dropbear/$id.log" || die "dropbear $id did not start (see $STATE/dropbear/$id.log)"
+    wait_listening "$ns" "$address" "$port" || die "dropbear $id did not listen on $address:$port (see $STATE/dropbear/$id.log)"
+
+    local names=$host
+    [[ $host != "$address" ]] && names+=",$address"
+    if [[ $port != 22 ]]; then names=$(tr ',' '\n' <<<"$names" | sed "s/.*/[&]:$port/" | paste -sd,); fi
+    KNOWN_HOSTS+=("$names $(cut -d' ' -f1,2 "$STATE/hostkeys/$ns.pub")")
+    local via_json=null
+    [[ -n $via ]] && via_json="\"$via\""
+    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": %s, "namespace": "%s", "auth": "password|publickey", "forwarding": true, "software": "dropbear", "users": {%s}}' \
+        "$id" "$host" "$address" "$port" "$via_json" "$ns" "$(user_json password "$user")")")
 }
 
 user_json() {
@@ -238,6 +271,10 @@ start_servers() {
     for n in 2 3 4 5; do
         server "hop$n" "pjlab-hop$n" "10.231.1$n.2" 22 "hop$n.pjlab" "hop$((n - 1))" password pjhop
     done
+    # OpenSSH's default MaxStartups (10:30:100): what a burst of connections meets on a stock server.
+    MAX_STARTUPS=10:30:100 server target-maxstartups pjlab-targets 10.231.2.2 2201 targets.pjlab bastion-password password pjtarget
+    dropbear_server dropbear-bastion pjlab-dbastion 10.231.21.1 22 10.231.21.1 "" pjdrop
+    dropbear_server dropbear-target pjlab-dtargets 10.231.22.2 22 dtarget.pjlab dropbear-bastion pjdrop
 }
 
 write_description() {
@@ -303,14 +340,14 @@ set_link() {
 status() {
     [[ -f $STATE/lab.json ]] || { echo "lab: not running"; return 1; }
     local down=0 pidfile
-    for pidfile in "$STATE"/sshd/*.pid; do
+    for pidfile in "$STATE"/sshd/*.pid "$STATE"/dropbear/*.pid; do
         if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
             echo "lab: $(basename "$pidfile" .pid) is down"
             down=1
         fi
     done
     ((down == 0)) || return 1
-    echo "lab: running, $(ls "$STATE"/sshd/*.pid | wc -l) servers, described in $STATE/lab.json"
+    echo "lab: running, $(ls "$STATE"/sshd/*.pid "$STATE"/dropbear/*.pid | wc -l) servers, described in $STATE/lab.json"
 }
 
 start() {

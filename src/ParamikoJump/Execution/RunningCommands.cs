@@ -23,6 +23,9 @@ internal sealed class RunningCommands(HopIdentity hop, ILogger logger, TimeProvi
 
     public TimeProvider Clock { get; } = clock;
 
+    /// <summary>When a command's channel may open; see <see cref="CommandStarts"/>.</summary>
+    public CommandStarts Starts { get; } = new();
+
     public void Add(RemoteProcess process)
     {
         lock (_gate)

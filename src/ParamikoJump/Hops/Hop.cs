@@ -141,6 +141,7 @@ internal sealed class Hop : IDisposable
             }
 
             session.ChannelRequestReceived += OnChannelRequest;
+            Commands.Starts.OnSessionStarted(session, _client.ConnectionInfo.ServerVersion);
             StartKeepAlive(session);
         }
 
@@ -372,6 +373,7 @@ internal sealed class Hop : IDisposable
         }
 
         keepAlive?.Dispose();
+        Commands.Starts.OnSessionEnded();
         if (session is not null)
         {
             session.ChannelSuccessReceived -= OnRequestAnsweredThroughJump;

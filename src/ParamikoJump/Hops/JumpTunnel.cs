@@ -241,6 +241,11 @@ internal sealed class JumpTunnel : IDisposable
 
         forward.RequestReceived += OnForwardRequest;
         forward.Exception += OnForwardException;
+
+        // Watch the jump's session before the forward does: when the session fails, SSH.NET runs its handlers in
+        // order, and the forward's closes the hop's loopback connection; the hop must see its jump lost first, so
+        // that its own failure names the jump (JumpNotConnectedException) instead of a plain lost connection.
+        WatchJumpSession();
         try
         {
             _jump.AddForwardedPort(forward);
@@ -258,7 +263,6 @@ internal sealed class JumpTunnel : IDisposable
         }
 
         PinnedPoolThreads.Add();
-        WatchJumpSession();
         Log.TunnelOpened(_logger, _hop.ToString(), LocalPort);
     }
 

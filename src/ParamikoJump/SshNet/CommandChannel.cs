@@ -7,16 +7,21 @@ using Renci.SshNet;
 namespace ParamikoJump.SshNet;
 
 /// <summary>
-/// Two things ParamikoJump changes about an <see cref="SshCommand"/> that SSH.NET keeps private.
+/// Three things ParamikoJump needs of an <see cref="SshCommand"/> that SSH.NET keeps private.
 /// Its output streams (<c>OutputStream</c> / <c>ExtendedOutputStream</c>, private setters) are replaced before the
 /// command starts by ParamikoJump's own bounded, awaitable ones: SSH.NET's <c>PipeStream</c> grows without limit and
 /// cannot be awaited. And its stdin (<c>ChannelInputStream</c>) sends end-of-file on close only when something was
 /// written, so closing an unused stdin left <c>cat</c> or <c>wc -c</c> waiting forever; ParamikoJump sends the EOF
-/// itself (<c>IChannelSession.SendEof</c>, reached through the stream's private <c>_channel</c>).
+/// itself (<c>IChannelSession.SendEof</c>, reached through the stream's private <c>_channel</c>). And the local number
+/// of the command's channel (<c>SshCommand._channel</c>, <c>IChannel.LocalChannelNumber</c>), which tells the session's
+/// messages about that channel (exit status, close) from the others: on servers that must not see a channel open
+/// while another command exits (see <see cref="Execution.CommandStarts"/>) a command counts as running until then.
 /// </summary>
 /// <remarks>
-/// Fallbacks when an SSH.NET upgrade breaks either (pinned by SshNetSeamTests): output is read from SSH.NET's own
-/// streams, unbounded and without a real <c>ReadAsync</c>; an unused stdin is closed without EOF, as in SSH.NET.
+/// Fallbacks when an SSH.NET upgrade breaks one (pinned by SshNetSeamTests): output is read from SSH.NET's
+/// own streams, unbounded and without a real <c>ReadAsync</c>; an unused stdin is closed without EOF, as in SSH.NET;
+/// without the channel number a command counts as running until its exit status arrives or its channel closes as
+/// seen by SSH.NET, so one disposed while still running no longer holds back the next command's start.
 /// </remarks>
 internal static class CommandChannel
 {
@@ -26,30 +31,16 @@ internal static class CommandChannel
     private static readonly PropertyInfo? ExtendedOutput = typeof(SshCommand).GetProperty(nameof(SshCommand.ExtendedOutputStream), Instance);
     private static readonly Type? InputStreamType = typeof(SshCommand).Assembly.GetType("Renci.SshNet.Common.ChannelInputStream");
     private static readonly FieldInfo? InputChannel = InputStreamType?.GetField("_channel", Instance);
-    private static readonly MethodInfo? SendEofMethod = FindSendEof(InputChannel?.FieldType);
-
-    private static MethodInfo? FindSendEof(Type? channelType)
-    {
-        // Declared on IChannel, which the field's IChannelSession extends.
-        if (channelType is null)
-        {
-            return null;
-        }
-
-        foreach (var type in new[] { channelType }.Concat(channelType.GetInterfaces()))
-        {
-            if (type.GetMethod("SendEof", Type.EmptyTypes) is { } method)
-            {
-                return method;
-            }
-        }
-
-        return null;
-    }
+    private static readonly MethodInfo? SendEofMethod = FindOnInterfaces(InputChannel?.FieldType, type => type.GetMethod("SendEof", Type.EmptyTypes));
+    private static readonly FieldInfo? CommandChannelField = typeof(SshCommand).GetField("_channel", Instance);
+    private static readonly PropertyInfo? LocalChannelNumber = FindOnInterfaces(
+        CommandChannelField?.FieldType, type => type.GetProperty("LocalChannelNumber", Instance) is { } property && property.PropertyType == typeof(uint) ? property : null);
 
     public static bool CanReplaceOutput => Output?.SetMethod is not null && ExtendedOutput?.SetMethod is not null;
 
     public static bool CanSendEof => SendEofMethod is not null;
+
+    public static bool CanNumberChannels => LocalChannelNumber is not null;
 
     /// <summary>Puts our streams where SSH.NET writes the command's output; call before the command starts.</summary>
     public static bool TryReplaceOutput(SshCommand command, Stream stdout, Stream stderr)
@@ -86,5 +77,32 @@ internal static class CommandChannel
             // The channel closed meanwhile: the command has its EOF already.
             return false;
         }
+    }
+
+    /// <summary>The local number of the channel a command runs on (the recipient channel of the server's messages about it).</summary>
+    public static uint? TryGetLocalChannelNumber(SshCommand command)
+    {
+        if (!CanNumberChannels || CommandChannelField!.GetValue(command) is not { } channel)
+        {
+            return null;
+        }
+
+        return LocalChannelNumber!.GetValue(channel) as uint?;
+    }
+
+    /// <summary>
+    /// A member of an internal channel interface: <c>SendEof</c> and <c>LocalChannelNumber</c> are declared on
+    /// <c>IChannel</c>, which <c>IChannelSession</c> (the type of the fields) extends, and reflection over an interface
+    /// does not show the members of the interfaces it extends.
+    /// </summary>
+    private static TMember? FindOnInterfaces<TMember>(Type? channelType, Func<Type, TMember?> find)
+        where TMember : MemberInfo
+    {
+        if (channelType is null)
+        {
+            return null;
+        }
+
+        return new[] { channelType }.Concat(channelType.GetInterfaces()).Select(find).FirstOrDefault(member => member is not null);
     }
 }

@@ -54,6 +54,13 @@ public class SshNetSeamTests
     }
 
     [Fact]
+    public void CommandChannel_reads_the_local_number_of_a_commands_channel()
+    {
+        // CommandStarts tells a command's exit and close from the others' by it (dropbear 2022.82-2024.85).
+        Assert.True(CommandChannel.CanNumberChannels, Broken("CommandChannel", "SshCommand._channel / IChannel.LocalChannelNumber moved"));
+    }
+
+    [Fact]
     public void SessionCreationGate_stops_another_client_before_it_sends_a_byte()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
