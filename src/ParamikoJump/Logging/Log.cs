@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(33, LogLevel.Information, "Hop {Hop}: no keys from the ssh-agent at {Socket}: {Reason}")]
     public static partial void AgentUnavailable(ILogger logger, string hop, string socket, string reason);
 
+    [LoggerMessage(34, LogLevel.Debug, "Hop {Hop}: IdentitiesOnly: {Count} key(s) of the ssh-agent not offered, being none of this hop's identities")]
+    public static partial void AgentKeysFiltered(ILogger logger, string hop, int count);
+
     [LoggerMessage(40, LogLevel.Debug, "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) trusted by {Source}")]
     public static partial void HostKeyTrusted(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string source);
 
