@@ -260,9 +260,9 @@ internal sealed class ConfigReader
                 AddFileList(_options.GlobalKnownHostsFiles, keyword, argument, at, applies);
                 break;
             case Keyword.ProxyCommand:
-                // Ignored once ProxyJump is set (ProxyJump sets ProxyCommand to "none" itself).
+                // Ignored once ProxyJump is set: ProxyJump sets ProxyCommand to "none" itself.
                 var command = str!.Substring(SkipWhitespaceOrEquals(str!));
-                if (applies && _options.ProxyCommand is null && _options.JumpHost is null)
+                if (applies && _options.ProxyCommand is null)
                 {
                     _options.ProxyCommand = new Sourced(command, at);
                 }
@@ -271,7 +271,7 @@ internal sealed class ConfigReader
                 break;
             case Keyword.ProxyJump:
                 var jump = str!.Substring(SkipWhitespaceOrEquals(str!));
-                if (!JumpSpec.Apply(jump, _options, applies))
+                if (!JumpSpec.Apply(jump, _options, strict: false, applies))
                 {
                     throw Bad(at, $"Invalid ProxyJump \"{jump}\"");
                 }

@@ -75,15 +75,20 @@ internal sealed class HostResolver
 
     private ResolvedValues ResolveOne(string hostArg, string? user, int port, string? jumps, out ConfigOptions options, out string host)
     {
-        options = new ConfigOptions { User = user, Port = port > 0 ? port : -1 };
-        if (jumps is not null)
+        if (!CommandLine.ValidHostName(hostArg))
         {
-            if (!JumpSpec.Apply(jumps, options, applies: true))
-            {
-                throw new SshConfigException($"Invalid jump list (-J) \"{ServerText.Escape(jumps)}\"", null, 0);
-            }
+            throw new SshConfigException($"hostname '{ServerText.Escape(hostArg)}' contains invalid characters (ssh refuses shell characters, white space and a leading '-' in names it is given)", null, 0);
+        }
 
-            options.ProxyCommand = new Sourced("none", default);
+        if (user is not null && !CommandLine.ValidRemoteUser(user))
+        {
+            throw new SshConfigException($"remote username '{ServerText.Escape(user)}' of {hostArg} contains invalid characters (ssh refuses shell characters in names it is given)", null, 0);
+        }
+
+        options = new ConfigOptions { User = user, Port = port > 0 ? port : -1 };
+        if (jumps is not null && !JumpSpec.Apply(jumps, options, strict: true, applies: true))
+        {
+            throw new SshConfigException($"Invalid jump list (-J) \"{ServerText.Escape(jumps)}\"", null, 0);
         }
 
         // First pass: Host patterns see the host as given.

@@ -1,18 +1,29 @@
-using System;
-
 namespace ParamikoJump.Configuration;
 
-/// <summary>readconf.c parse_jump: a ProxyJump value (or <c>-J</c> argument) read into the options.</summary>
+/// <summary>
+/// readconf.c parse_jump as OpenSSH 10.3 has it and Debian 12's 9.2p1-2+deb12u10 carries it: a ProxyJump value (or
+/// <c>-J</c> argument) read into the options. ProxyJump and ProxyCommand are first-match-wins between each other;
+/// <c>none</c> only stops later ProxyJump lines.
+/// </summary>
 internal static class JumpSpec
 {
     /// <summary>
-    /// Checks every hop of <paramref name="text"/> and, when the line applies and neither ProxyJump nor ProxyCommand is
-    /// set yet, keeps the last hop (the one dialled last) and the hops before it as ssh does. False when a hop is bad.
+    /// Checks every hop of <paramref name="text"/> (strictly, for a command line: no shell characters in names) and,
+    /// when the line applies and neither ProxyJump nor ProxyCommand is set yet, keeps the last hop (the one dialled
+    /// last) and the hops before it. False when a hop is bad.
     /// </summary>
-    public static bool Apply(string text, ConfigOptions options, bool applies)
+    public static bool Apply(string text, ConfigOptions options, bool strict, bool applies)
     {
-        applies &= options.ProxyCommand is null && options.JumpHost is null;
-        var isNone = ConfigText.EqualsIgnoreCase(text, "none");
+        if (ConfigText.EqualsIgnoreCase(text, "none"))
+        {
+            if (applies && options.JumpHost is null)
+            {
+                options.JumpHost = "none";
+                options.JumpPort = 0;
+            }
+
+            return true;
+        }
 
         // ssh cuts a comment, then (quirk of its rtrim) everything from the first white space after the first character.
         var trimmed = text;
@@ -31,51 +42,40 @@ internal static class JumpSpec
             }
         }
 
+        applies &= options.ProxyCommand is null && options.JumpHost is null;
         string? user = null, host = null;
         var port = -1;
-        if (!isNone)
+        var hops = trimmed.Split(',');
+        for (var i = hops.Length - 1; i >= 0; i--)
         {
-            var hops = trimmed.Split(',');
-            for (var i = hops.Length - 1; i >= 0; i--)
+            var uri = SshDestination.ParseSshUri(hops[i], out var u, out var h, out var p);
+            if (uri < 0 || (uri == 1 && !SshDestination.ParseUserHostPort(hops[i], out u, out h, out p)))
             {
-                var uri = SshDestination.ParseSshUri(hops[i], out var u, out var h, out var p);
-                if (uri == 1 && !SshDestination.ParseUserHostPort(hops[i], out u, out h, out p))
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                if (uri < 0)
-                {
-                    return false;
-                }
+            if (strict && (!CommandLine.ValidHostName(h!) || (u is not null && !CommandLine.ValidRemoteUser(u))))
+            {
+                return false;
+            }
 
-                if (i == hops.Length - 1)
-                {
-                    (user, host, port) = (u, h, p);
-                }
+            if (i == hops.Length - 1)
+            {
+                (user, host, port) = (u, h, p);
             }
         }
 
-        if (!applies)
+        if (applies)
         {
-            return true;
-        }
-
-        if (isNone)
-        {
-            options.JumpHost = "none";
-            options.JumpPort = 0;
-            return true;
-        }
-
-        options.JumpUser = user;
-        options.JumpHost = host;
-        options.JumpPort = port;
-        options.ProxyCommand = new Sourced("none", default);
-        var lastComma = text.LastIndexOf(',');
-        if (lastComma > 0)
-        {
-            options.JumpExtra = text.Substring(0, lastComma);
+            options.JumpUser = user;
+            options.JumpHost = host;
+            options.JumpPort = port;
+            options.ProxyCommand = new Sourced("none", default);
+            var lastComma = trimmed.LastIndexOf(',');
+            if (lastComma >= 0)
+            {
+                options.JumpExtra = trimmed.Substring(0, lastComma);
+            }
         }
 
         return true;

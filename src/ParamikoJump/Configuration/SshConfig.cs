@@ -129,6 +129,10 @@ public sealed class SshConfig
         return new HostResolver(_sources, Account, AllowMatchExec, logger).Resolve(host, user, port, jumps);
     }
 
+    /// <summary>Resolves as <c>ssh -l user -p port -J jumps host</c> would (user, port and jumps optional).</summary>
+    internal SshHostConfig ResolveAs(string host, string? user, int port, string? jumps) =>
+        new HostResolver(_sources, Account, AllowMatchExec, SshNetLogging.CreateLogger(LoggerFactory)).Resolve(host, user, port, jumps);
+
     /// <summary>
     /// Connects every hop of <paramref name="destination"/>'s chain (ProxyJump, recursively), each with the settings
     /// its own configuration gives, and returns the target connected. The target owns the chain: disposing it closes
