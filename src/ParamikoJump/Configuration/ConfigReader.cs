@@ -719,10 +719,24 @@ internal sealed class ConfigReader
                 {
                     value += " " + second;
                 }
+                else if (keyword == "localforward")
+                {
+                    throw Bad(at, "Missing target argument.");
+                }
 
                 break;
             default:
                 value = string.Join(" ", argument.All);
+                if (keyword == "sendenv" && argument.All.Any(name => name.Length == 0 || name.Contains("=")))
+                {
+                    throw Bad(at, "Invalid environment name.");
+                }
+
+                if (keyword == "setenv" && argument.All.Any(pair => !pair.Contains("=")))
+                {
+                    throw Bad(at, "Invalid SetEnv.");
+                }
+
                 argument.ConsumeAll();
                 break;
         }

@@ -41,6 +41,10 @@ internal sealed class HostResolver
     /// </summary>
     public SshHostConfig Resolve(string hostArg, string? user, int port, string? jumps) => Resolve(hostArg, user, port, jumps, []);
 
+    /// <summary>Resolves <paramref name="hostArg"/> alone, without following its jumps (what one <c>ssh -G</c> shows).</summary>
+    public SshHostConfig ResolveAlone(string hostArg, string? user, int port, string? jumps) =>
+        new(ResolveOne(hostArg, user, port, jumps, out _, out _), [], _logger);
+
     private static string Describe(string? user, string host, int port) => SshDestination.Format(user, host, port);
 
     private SshHostConfig Resolve(string hostArg, string? user, int port, string? jumps, List<string> path)
@@ -55,12 +59,6 @@ internal sealed class HostResolver
         SshHostConfig? jump = null;
         if (options.JumpHost is { } jumpHost)
         {
-            var jumpPort = options.JumpPort <= 0 ? 22 : options.JumpPort;
-            if (string.Equals(jumpHost, finalHost, StringComparison.Ordinal) && jumpPort == values.Port && string.Equals(options.JumpUser ?? values.User, values.User, StringComparison.Ordinal))
-            {
-                throw new SshConfigException($"jumphost loop via {jumpHost}: {hostArg} would jump through itself", null, 0);
-            }
-
             jump = Resolve(jumpHost, options.JumpUser, options.JumpPort, options.JumpExtra, path);
         }
         else if (options.ProxyCommand is { } command && !ConfigText.EqualsIgnoreCase(command.Value, "none"))
@@ -96,6 +94,12 @@ internal sealed class HostResolver
         ReadAll(first, ReadFlags.None);
         var wantFinal = first.WantFinalPass;
 
+        // ssh fills CanonicalizeHostname's default before the final pass, so a final block cannot turn it on.
+        if (options.CanonicalizeHostname < 0)
+        {
+            options.CanonicalizeHostname = 0;
+        }
+
         host = hostArg;
         if (options.HostName is { } hostName)
         {
@@ -127,7 +131,17 @@ internal sealed class HostResolver
             ReadAll(final, ReadFlags.Final);
         }
 
-        return Finish(options, hostArg, host);
+        var values = Finish(options, hostArg, host);
+        if (options.JumpHost is { } jumpHost)
+        {
+            var jumpPort = options.JumpPort <= 0 ? 22 : options.JumpPort;
+            if (string.Equals(jumpHost, host, StringComparison.Ordinal) && jumpPort == values.Port && string.Equals(options.JumpUser ?? values.User, values.User, StringComparison.Ordinal))
+            {
+                throw new SshConfigException($"jumphost loop via {jumpHost}: {hostArg} would jump through itself", null, 0);
+            }
+        }
+
+        return values;
     }
 
     private void ReadAll(ConfigReader reader, ReadFlags extra)

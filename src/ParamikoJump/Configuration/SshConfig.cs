@@ -130,8 +130,11 @@ public sealed class SshConfig
     }
 
     /// <summary>Resolves as <c>ssh -l user -p port -J jumps host</c> would (user, port and jumps optional).</summary>
-    internal SshHostConfig ResolveAs(string host, string? user, int port, string? jumps) =>
-        new HostResolver(_sources, Account, AllowMatchExec, SshNetLogging.CreateLogger(LoggerFactory)).Resolve(host, user, port, jumps);
+    internal SshHostConfig ResolveAs(string host, string? user, int port, string? jumps, bool followJumps = true)
+    {
+        var resolver = new HostResolver(_sources, Account, AllowMatchExec, SshNetLogging.CreateLogger(LoggerFactory));
+        return followJumps ? resolver.Resolve(host, user, port, jumps) : resolver.ResolveAlone(host, user, port, jumps);
+    }
 
     /// <summary>
     /// Connects every hop of <paramref name="destination"/>'s chain (ProxyJump, recursively), each with the settings

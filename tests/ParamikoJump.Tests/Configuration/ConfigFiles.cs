@@ -32,15 +32,14 @@ public sealed class ConfigFiles : IDisposable
         var theirs = SshG.Run(file, host, user, port, jumps);
         var config = SshConfig.Load(file);
         config.AllowMatchExec = allowExec;
-        SshHostConfig ours;
+        SshHostConfig alone;
         try
         {
-            ours = config.ResolveAs(host, user, port, jumps);
+            alone = config.ResolveAs(host, user, port, jumps, followJumps: false);
         }
         catch (SshConfigException ex)
         {
-            // ssh -G resolves one host; ssh itself fails when a jump it starts fails: follow its chain.
-            return !theirs.Ok || ChainFails(file, theirs, 0) ? [] : [$"{host}: we refused ({ex.Message}) what ssh accepts"];
+            return theirs.Ok ? [$"{host}: we refused ({ex.Message}) what ssh -G accepts"] : [];
         }
 
         if (!theirs.Ok)
@@ -49,6 +48,28 @@ public sealed class ConfigFiles : IDisposable
         }
 
         var differences = new List<string>();
+        SshG.Compare(host, SshG.Ours(alone), theirs.Lines, differences);
+        if (differences.Count > 0)
+        {
+            return differences;
+        }
+
+        SshHostConfig ours;
+        try
+        {
+            ours = config.ResolveAs(host, user, port, jumps);
+        }
+        catch (SshConfigException ex) when (ex.Message.Contains("never runs a command", StringComparison.Ordinal))
+        {
+            // A ProxyCommand other than ssh -W somewhere in the chain: refused by design.
+            return [];
+        }
+        catch (SshConfigException ex)
+        {
+            // ssh -G resolves one host; ssh itself fails when a jump it starts fails: follow its chain.
+            return ChainFails(file, theirs, 0) ? [] : [$"{host}: we refused the chain ({ex.Message}) that ssh follows"];
+        }
+
         CompareChain(file, ours, theirs, differences, 0);
         return differences;
     }
@@ -71,7 +92,9 @@ public sealed class ConfigFiles : IDisposable
         var proxyJump = theirs.Lines.Where(l => l.Keyword == "proxyjump").Select(l => l.Value).FirstOrDefault();
         if (proxyJump is null)
         {
-            return null;
+            // A ProxyCommand of the form ssh -W %h:%p HOST is a jump through HOST.
+            var command = theirs.Lines.Where(l => l.Keyword == "proxycommand").Select(l => l.Value).FirstOrDefault()?.Split(' ');
+            return command is ["ssh", "-W", "%h:%p", var through] ? (through, null, -1, null) : null;
         }
 
         var comma = proxyJump.LastIndexOf(',');
