@@ -1,8 +1,6 @@
 using System;
 using System.Threading;
-#if !NET8_0_OR_GREATER
 using System.Threading.Tasks;
-#endif
 
 namespace ParamikoJump.Hops;
 
@@ -22,6 +20,14 @@ internal static class Clock
         return clock.CreateCancellationTokenSource(delay);
 #endif
     }
+
+    /// <summary>A delay on <paramref name="clock"/>.</summary>
+    public static Task Delay(TimeProvider clock, TimeSpan delay, CancellationToken cancellationToken) =>
+#if NET8_0_OR_GREATER
+        Task.Delay(delay, clock, cancellationToken);
+#else
+        clock.Delay(delay, cancellationToken);
+#endif
 
     /// <summary>A one-shot timer, not yet started; start it with <see cref="ITimer.Change"/>.</summary>
     public static ITimer Timer(TimeProvider clock, Action callback) =>
