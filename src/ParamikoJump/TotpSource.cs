@@ -112,12 +112,17 @@ public sealed class TotpSource
     /// <summary>The code for the time step that holds <paramref name="at"/> (RFC 6238); gives nothing out.</summary>
     /// <param name="at">The time.</param>
     /// <returns>The code, <see cref="Digits"/> digits with leading zeros.</returns>
-    public string ComputeCode(DateTimeOffset at) => _totp.ComputeTotp(at.UtcDateTime);
+    public string ComputeCode(DateTimeOffset at) => CodeOfStep(TimeStep(at));
 
     /// <summary>The RFC 6238 time step number that holds <paramref name="at"/>.</summary>
     /// <param name="at">The time.</param>
     /// <returns>Seconds since the Unix epoch divided by the period.</returns>
-    public long TimeStep(DateTimeOffset at) => (long)Math.Floor((at - DateTimeOffset.FromUnixTimeSeconds(0)).TotalSeconds / Period.TotalSeconds);
+    public long TimeStep(DateTimeOffset at)
+    {
+        var ticks = (at - DateTimeOffset.FromUnixTimeSeconds(0)).Ticks;
+        var step = ticks / Period.Ticks;
+        return ticks < 0 && ticks % Period.Ticks != 0 ? step - 1 : step;
+    }
 
     /// <summary>
     /// The code to send now: the current step's, or, when that step was already given out (with
@@ -133,7 +138,7 @@ public sealed class TotpSource
             var step = TimeStep(now);
             if (_ledger.TryTake(step, ReuseProtection))
             {
-                return ComputeCode(now);
+                return CodeOfStep(step);
             }
 
             var nextStart = DateTimeOffset.FromUnixTimeSeconds(0) + TimeSpan.FromTicks(Period.Ticks * (step + 1));
@@ -161,7 +166,7 @@ public sealed class TotpSource
         var now = _clock.GetUtcNow();
         var current = TimeStep(now);
         var refused = Enumerable.Range(-2, 5).Select(offset => current + offset)
-            .Where(step => string.Equals(ComputeCode(DateTimeOffset.FromUnixTimeSeconds(0) + TimeSpan.FromTicks(Period.Ticks * step)), code, StringComparison.Ordinal))
+            .Where(step => string.Equals(CodeOfStep(step), code, StringComparison.Ordinal))
             .DefaultIfEmpty(current)
             .Max();
         _ledger.MarkRefused(refused);
@@ -169,6 +174,13 @@ public sealed class TotpSource
 
     /// <summary>Describes the source without its secret.</summary>
     public override string ToString() => string.Format(CultureInfo.InvariantCulture, "TotpSource ({0}, {1} digits, {2} s)", Algorithm.ToString().ToUpperInvariant(), Digits, Period.TotalSeconds);
+
+    /// <summary>
+    /// The code of one step. The library is asked for the middle of the step, so the step is ours to decide: near a
+    /// boundary its own reading of a timestamp can fall on the other side (seen: a code of the step before).
+    /// </summary>
+    private string CodeOfStep(long step) =>
+        _totp.ComputeTotp((DateTimeOffset.FromUnixTimeSeconds(0) + TimeSpan.FromTicks((Period.Ticks * step) + (Period.Ticks / 2))).UtcDateTime);
 
     private static byte[] DecodeSecret(string base32Secret)
     {

@@ -43,6 +43,19 @@ public sealed class TotpAndPromptHandlerTests
         Assert.Equal("7081804", new TotpSource(secret.ToLowerInvariant() + "====", digits: 7).ComputeCode(at));
     }
 
+    [Fact]
+    public void A_code_always_belongs_to_the_step_its_time_falls_in_even_a_moment_after_a_boundary()
+    {
+        var source = new TotpSource("JBSWY3DPEHPK3PXP", period: TimeSpan.FromSeconds(3));
+        var boundary = DateTimeOffset.FromUnixTimeSeconds(1_796_012_433);
+
+        foreach (var ticks in new long[] { 1, 10, 1000, 10_000 })
+        {
+            Assert.Equal(source.ComputeCode(boundary.AddSeconds(1)), source.ComputeCode(boundary.AddTicks(ticks)));
+            Assert.Equal(source.ComputeCode(boundary.AddSeconds(-1)), source.ComputeCode(boundary.AddTicks(-ticks)));
+        }
+    }
+
     [Theory]
     [InlineData("", 6, 30)]
     [InlineData("not base32!", 6, 30)]
