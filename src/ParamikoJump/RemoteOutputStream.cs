@@ -109,7 +109,7 @@ public sealed class RemoteOutputStream : Stream
 #endif
         if (read == 0)
         {
-            _process.ThrowIfLost();
+            await _process.ThrowIfLostAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return read;
@@ -123,7 +123,7 @@ public sealed class RemoteOutputStream : Stream
         var read = await _pipe.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
-            _process.ThrowIfLost();
+            await _process.ThrowIfLostAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return read;

@@ -22,6 +22,9 @@ namespace ParamikoJump;
 /// </remarks>
 public sealed class RemoteProcess : IDisposable
 {
+    /// <summary>How long an ended output waits for the command's outcome, which follows at once in every case.</summary>
+    private static readonly TimeSpan OutcomeSettles = TimeSpan.FromSeconds(5);
+
     private readonly SshCommand _command;
     private readonly Hop _hop;
     private readonly OutputBudget _budget;
@@ -135,15 +138,49 @@ public sealed class RemoteProcess : IDisposable
     internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var process = new RemoteProcess(command, hop, timeout, cancellationToken);
-        var execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        Task execution;
+        try
+        {
+            execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
         process._stdin = OpenStdin(command, execution);
         hop.Commands.Add(process);
         execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
     }
 
-    /// <summary>Called by the outputs at end of data: a lost connection must not look like a clean end.</summary>
+    /// <summary>
+    /// Called by the outputs at end of data: a lost connection must not look like a clean end. An output ends only
+    /// as the command completes, so its outcome is at most a moment away.
+    /// </summary>
     internal void ThrowIfLost()
+    {
+        if (!Completion.IsCompleted)
+        {
+            ((IAsyncResult)Completion).AsyncWaitHandle.WaitOne(OutcomeSettles);
+        }
+
+        ThrowIfFaulted();
+    }
+
+    /// <summary>As <see cref="ThrowIfLost"/>, without blocking a thread.</summary>
+    internal async Task ThrowIfLostAsync(CancellationToken cancellationToken)
+    {
+        if (!Completion.IsCompleted)
+        {
+            await Task.WhenAny(Completion, Clock.Delay(_hop.Plan.Settings.TimeProvider, OutcomeSettles, cancellationToken)).ConfigureAwait(false);
+        }
+
+        ThrowIfFaulted();
+    }
+
+    private void ThrowIfFaulted()
     {
         if (Completion.IsFaulted && Completion.Exception?.InnerException is { } error)
         {
@@ -154,7 +191,8 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>The server reported an exit on this session: if it was ours, its channel must close soon.</summary>
     internal void WatchForClose()
     {
-        if (Interlocked.Exchange(ref _closeWatchStarted, 1) == 0)
+        // Output must arrive through our streams to tell a quiet channel from a busy one.
+        if (_stdout is not null && Interlocked.Exchange(ref _closeWatchStarted, 1) == 0)
         {
             _closeWatch.Change(RunningCommands.ExitGrace, Timeout.InfiniteTimeSpan);
         }

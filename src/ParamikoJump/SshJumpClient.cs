@@ -245,7 +245,7 @@ public partial class SshJumpClient : SshClient
     /// <param name="cancellationToken">Cancels the attempt, and the token an <see cref="AsyncKeyboardInteractiveHandler"/> is given.</param>
     public new async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
-        _hop.ConnectToken = cancellationToken;
+        _hop.AsyncConnect = cancellationToken;
         try
         {
             await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -262,7 +262,7 @@ public partial class SshJumpClient : SshClient
         }
         finally
         {
-            _hop.ConnectToken = CancellationToken.None;
+            _hop.AsyncConnect = null;
         }
     }
 

@@ -55,5 +55,16 @@ internal static class Hops
             lookForKeys: false, allowAgent: false, jumpSession: jump);
     }
 
+    /// <summary>Settings for a lab server's first user, by password, trusting the lab's host keys.</summary>
+    public static HopSettings SettingsFor(LabDescription lab, LabServer server) => new(server.Host)
+    {
+        Port = server.Port,
+        Username = server.User,
+        Password = server.Credentials().Password,
+        LookForKeys = false,
+        AllowAgent = false,
+        KnownHosts = KnownHostsOf(lab),
+    };
+
     public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
 }

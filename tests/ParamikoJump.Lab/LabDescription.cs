@@ -14,6 +14,9 @@ public sealed class LabDescription
 
     public string StateDir { get; init; } = "";
 
+    /// <summary>The lab.sh that started this lab, for the commands that change it while it runs.</summary>
+    public string Script { get; init; } = "";
+
     public string KnownHosts { get; init; } = "";
 
     public string AddressRange { get; init; } = "";
@@ -21,6 +24,39 @@ public sealed class LabDescription
     public Dictionary<string, string> Keys { get; init; } = [];
 
     public Dictionary<string, LabServer> Servers { get; init; } = [];
+
+    /// <summary>
+    /// Makes the link into <paramref name="server"/>'s host silent (every packet dropped both ways, no FIN or RST)
+    /// until the returned handle is disposed; connections through it stay open and hear nothing.
+    /// </summary>
+    public IDisposable Silence(LabServer server)
+    {
+        SetLink(server.Namespace, "down");
+        return new Restore(() => SetLink(server.Namespace, "up"));
+    }
+
+    private void SetLink(string ns, string state)
+    {
+        using var process = System.Diagnostics.Process.Start("bash", [Script, "link", ns, state])!;
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"lab.sh link {ns} {state} failed ({process.ExitCode}).");
+        }
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                restore();
+            }
+        }
+    }
 
     public LabServer this[string id] => Servers.TryGetValue(id, out var server)
         ? server
@@ -72,6 +108,9 @@ public sealed class LabServer
 
     /// <summary>The server whose network reaches this one, or null when the root namespace reaches it.</summary>
     public string? Via { get; init; }
+
+    /// <summary>The network namespace the server runs in (its host).</summary>
+    public string Namespace { get; init; } = "";
 
     public string Auth { get; init; } = "";
 

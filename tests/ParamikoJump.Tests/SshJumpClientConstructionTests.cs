@@ -115,25 +115,4 @@ public class SshJumpClientConstructionTests
 
         Assert.Contains("proxy", error.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void SSH_NET_internals_we_read_are_still_where_we_expect_them()
-    {
-        // Both reads degrade gracefully; this test makes an SSH.NET upgrade that moves them fail loudly instead.
-        var factory = new Moq.Mock<ILoggerFactory>().Object;
-        SshNetLoggingConfiguration.InitializeLogging(factory);
-        try
-        {
-            Assert.Same(factory, SshNetLogging.Global);
-        }
-        finally
-        {
-            SshNetLoggingConfiguration.InitializeLogging(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        }
-
-        using var client = new SshClient("h", "u", "p");
-        var property = typeof(BaseClient).GetProperty("Session", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
-        Assert.NotNull(property);
-        Assert.Null(SessionAccess.TryGetSession(client));
-    }
 }

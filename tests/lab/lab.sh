@@ -210,8 +210,8 @@ EOF
     for user in "${users[@]}"; do user_json+=("$(user_json "$kind" "$user")"); done
     local via_json=null
     [[ -n $via ]] && via_json="\"$via\""
-    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": %s, "auth": "%s", "forwarding": %s, "users": {%s}}' \
-        "$id" "$host" "$address" "$port" "$via_json" "$auth" "$([[ $forwarding == yes ]] && echo true || echo false)" "$(IFS=,; echo "${user_json[*]}")")")
+    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": %s, "namespace": "%s", "auth": "%s", "forwarding": %s, "users": {%s}}' \
+        "$id" "$host" "$address" "$port" "$via_json" "$ns" "$auth" "$([[ $forwarding == yes ]] && echo true || echo false)" "$(IFS=,; echo "${user_json[*]}")")")
 }
 
 user_json() {
@@ -254,6 +254,7 @@ write_description() {
 {
   "version": 1,
   "stateDir": "$STATE",
+  "script": "$HERE/lab.sh",
   "knownHosts": "$STATE/known_hosts",
   "addressRange": "$RANGE",
   "keys": {"ed25519": "$STATE/keys/client_ed25519", "rsa": "$STATE/keys/client_rsa", "userCa": "$STATE/keys/user_ca"},
@@ -297,6 +298,15 @@ stop() {
     rm -rf "$STATE"
 }
 
+# set_link NAMESPACE down|up: the link into a host (its eth0) goes silent or comes back. Down drops every packet both
+# ways without a FIN or RST, as a cut cable or a dead router does; connections through it stay open, silent.
+set_link() {
+    local ns=$1 state=$2
+    [[ $state == down || $state == up ]] || die "usage: $0 link NAMESPACE down|up"
+    ip netns list | grep -qw "$ns" || die "no lab namespace $ns"
+    ip -n "$ns" link set eth0 "$state"
+}
+
 status() {
     [[ -f $STATE/lab.json ]] || { echo "lab: not running"; return 1; }
     local down=0 pidfile
@@ -336,5 +346,6 @@ case ${1:-} in
     stop) require_root_and_namespaces; stop; log "stopped" ;;
     status) status ;;
     restart) require_root_and_namespaces; stop; start ;;
-    *) echo "usage: $0 start|stop|status|restart" >&2; exit 2 ;;
+    link) require_root_and_namespaces; set_link "${2:-}" "${3:-}" ;;
+    *) echo "usage: $0 start|stop|status|restart|link NAMESPACE down|up" >&2; exit 2 ;;
 esac

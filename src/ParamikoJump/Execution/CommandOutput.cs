@@ -96,6 +96,11 @@ internal sealed class CommandOutput : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (count == 0)
+        {
+            return 0;
+        }
+
         lock (_gate)
         {
             while (_segments.Count == 0 && !_ended)
@@ -110,6 +115,11 @@ internal sealed class CommandOutput : Stream
 #if NET8_0_OR_GREATER
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         lock (_gate)
         {
             while (_segments.Count == 0 && !_ended)
@@ -176,6 +186,11 @@ internal sealed class CommandOutput : Stream
 
     private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         while (true)
         {
             Task wait;

@@ -47,7 +47,7 @@ internal sealed class Hop : IDisposable
     {
         _client = client;
         _plan = plan;
-        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger);
+        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider);
         _watchdog = Clock.Timer(plan.Settings.TimeProvider, OnStageBudgetSpent);
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
         plan.Tracker.Started += (_, _) => EnterStage(HopStage.Authentication);
@@ -77,8 +77,11 @@ internal sealed class Hop : IDisposable
         private set => Volatile.Write(ref _stage, (int)value);
     }
 
-    /// <summary>The cancellation token of the connect in progress, given by <c>ConnectAsync</c>.</summary>
-    public CancellationToken ConnectToken { get; set; }
+    /// <summary>
+    /// The connect in progress is our own <c>ConnectAsync</c> (with its token); SSH.NET cannot tell the hooks which
+    /// path is running. Null for a synchronous connect, or an asynchronous one through a base-class reference.
+    /// </summary>
+    public CancellationToken? AsyncConnect { get; set; }
 
     /// <summary>Whether this hop, or one before it, has a keep-alive waiting for its answer.</summary>
     public bool IsGoingSilent => (_keepAlive?.IsWaiting ?? false) || (JumpHop?.IsGoingSilent ?? false);
@@ -115,10 +118,12 @@ internal sealed class Hop : IDisposable
             _unresponsive = null;
         }
 
-        _plan.Tracker.Reset(ConnectToken);
+        _plan.Tracker.Reset(AsyncConnect ?? CancellationToken.None);
         _hostKeyVerifier.Reset();
         _plan.Tunnel?.PrepareAttempt();
-        StageBudgets.Connecting(_plan.DialInfo, _plan.Timeouts, _plan.Tunnel is not null);
+        // With the watchdog every stage is cut at its budget on both paths; without it, SSH.NET's own waits are all
+        // there is, and a synchronous connect must not wait the whole attempt's budget for a TCP connection.
+        StageBudgets.Connecting(_plan.DialInfo, _plan.Timeouts, _plan.Tunnel is not null, wholeAttempt: _watchesTransport || AsyncConnect is not null);
         EnterStage(_plan.Tunnel is null ? HopStage.TcpConnect : HopStage.ChannelOpen);
         SessionCreationGate.Open(_plan.DialInfo);
         Log.HopConnecting(_plan.Logger, Identity.ToString());

@@ -15,16 +15,18 @@ internal sealed class HostKeyVerifier
     private readonly object _gate = new();
     private readonly HopIdentity _hop;
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
     private volatile IMissingHostKeyPolicy _policy;
     private byte[]? _trusted;
     private Func<Exception?, HostKeyRejectedException>? _rejection;
 
-    public HostKeyVerifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy, ILogger logger)
+    public HostKeyVerifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy, ILogger logger, TimeProvider? clock = null)
     {
         _hop = hop;
         Store = store;
         _policy = policy;
         _logger = logger;
+        _clock = clock ?? TimeProvider.System;
     }
 
     public KnownHosts Store { get; }
@@ -39,14 +41,15 @@ internal sealed class HostKeyVerifier
     /// The verifier of a new hop. One chain, one set of trust decisions (as with one ssh config): a hop whose jump
     /// is one of ours shares its store and starts with its policy unless given its own.
     /// </summary>
-    public static HostKeyVerifier ForHop(HopIdentity hop, SshClient? jump, IMissingHostKeyPolicy? policy, KnownHosts? store, ILogger logger)
+    public static HostKeyVerifier ForHop(HopIdentity hop, SshClient? jump, IMissingHostKeyPolicy? policy, KnownHosts? store, ILogger logger, TimeProvider clock)
     {
         var ours = jump as SshJumpClient;
         return new HostKeyVerifier(
             hop,
             store ?? ours?.HostKeys ?? KnownHosts.CreateDefault(),
             policy ?? ours?.MissingHostKeyPolicy ?? new RejectPolicy(),
-            logger);
+            logger,
+            clock);
     }
 
     /// <summary>Forgets the previous connection's key and refusal.</summary>
@@ -88,7 +91,7 @@ internal sealed class HostKeyVerifier
                 return RefuseSwitch(trusted, hostKey);
             }
 
-            var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, DateTimeOffset.UtcNow);
+            var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, _clock.GetUtcNow());
             var accepted = check.Verdict switch
             {
                 HostKeyVerdict.Known or HostKeyVerdict.Certified => Trusted(check),
@@ -106,7 +109,7 @@ internal sealed class HostKeyVerifier
 
     private bool Trusted(HostKeyCheck check)
     {
-        Log.HostKeyTrusted(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, check.Verdict == HostKeyVerdict.Certified ? "CA at " + check.Line!.Location : check.Line!.Location);
+        Log.HostKeyTrusted(_logger, _hop.ToString(), check.HostName, ServerText.Escape(check.KeyType), check.Fingerprint, check.Verdict == HostKeyVerdict.Certified ? "CA at " + check.Line!.Location : check.Line!.Location);
         return true;
     }
 
@@ -127,7 +130,7 @@ internal sealed class HostKeyVerifier
         switch (action)
         {
             case MissingHostKeyAction.Accept:
-                Log.HostKeyAcceptedUnknown(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, policy.GetType().Name);
+                Log.HostKeyAcceptedUnknown(_logger, _hop.ToString(), check.HostName, ServerText.Escape(check.KeyType), check.Fingerprint, policy.GetType().Name);
                 return true;
             case MissingHostKeyAction.AcceptAndSave:
                 Save(check);
@@ -142,7 +145,7 @@ internal sealed class HostKeyVerifier
         try
         {
             Store.Add(check.HostName, check.Key);
-            Log.HostKeyAdded(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, Store.WritableFile ?? "memory");
+            Log.HostKeyAdded(_logger, _hop.ToString(), check.HostName, ServerText.Escape(check.KeyType), check.Fingerprint, Store.WritableFile ?? "memory");
         }
         catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException)
         {
@@ -160,8 +163,8 @@ internal sealed class HostKeyVerifier
         var fingerprint = SshKeyBlob.Fingerprint(plain);
         var before = SshKeyBlob.Fingerprint(SshKeyBlob.IsCertificate(trusted) ? SshKeyBlob.PlainKeyOf(trusted) ?? trusted : trusted);
         _rejection = cause => new HostKeyRejectedException(
-            $"The host key of '{name}' changed during a re-key: it offered {type} {fingerprint} after {before}.", hop, name, type, fingerprint, cause);
-        Log.HostKeyRejected(_logger, hop.ToString(), name, type, fingerprint, "ChangedDuringRekey");
+            $"The host key of '{name}' changed during a re-key: it offered {ServerText.Escape(type)} {fingerprint} after {before}.", hop, name, type, fingerprint, cause);
+        Log.HostKeyRejected(_logger, hop.ToString(), name, ServerText.Escape(type), fingerprint, "ChangedDuringRekey");
         return false;
     }
 
@@ -169,7 +172,7 @@ internal sealed class HostKeyVerifier
     {
         var hop = _hop;
         var unknownHint = check.KnownKeyTypes.Count == 0 ? "" : $" ('{check.HostName}' is known with {string.Join(", ", check.KnownKeyTypes)} keys.)";
-        var offered = $"{check.KeyType} {check.Fingerprint}";
+        var offered = $"{ServerText.Escape(check.KeyType)} {check.Fingerprint}";
         _rejection = check.Verdict switch
         {
             HostKeyVerdict.Changed => cause => new HostKeyMismatchException(
@@ -193,7 +196,7 @@ internal sealed class HostKeyVerifier
                 check.Fingerprint,
                 cause),
             _ when policyError is not null => _ => new HostKeyRejectedException(
-                $"The host key of '{check.HostName}' ({offered}) is unknown and {policy!.GetType().Name} failed: {policyError.Message}",
+                $"The host key of '{check.HostName}' ({offered}) is unknown and {policy!.GetType().Name} failed: {ServerText.Escape(policyError.Message)}",
                 hop,
                 check.HostName,
                 check.KeyType,
@@ -208,7 +211,7 @@ internal sealed class HostKeyVerifier
                 check.Fingerprint,
                 cause),
         };
-        Log.HostKeyRejected(_logger, _hop.ToString(), check.HostName, check.KeyType, check.Fingerprint, check.Verdict.ToString());
+        Log.HostKeyRejected(_logger, _hop.ToString(), check.HostName, ServerText.Escape(check.KeyType), check.Fingerprint, check.Verdict.ToString());
         return false;
     }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -7,15 +9,17 @@ using System.Threading;
 namespace ParamikoJump.HostKeys;
 
 /// <summary>
-/// Reads and appends known_hosts files without ever rewriting them. An append takes the file's own exclusive
-/// lock (FileShare.None: flock on Unix, a share lock on Windows) so writers in other processes that do the
-/// same wait their turn; the new lines go out in one write, after a newline if the file lacked a final one.
+/// Reads and appends known_hosts files without ever rewriting them. Within the process, readers and writers of a
+/// file take turns on a lock of their own; an append also takes the file's exclusive lock (FileShare.None: flock on
+/// Unix, a share lock on Windows) so writers in other processes that do the same take turns too. The new lines go
+/// out in one write, after a newline if the file lacked a final one.
 /// </summary>
 internal static class KnownHostsFiles
 {
-    private const int Attempts = 200;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(10);
+    /// <summary>How long to keep trying a file another process holds (an append holds it for microseconds).</summary>
+    private static readonly TimeSpan OtherProcessBudget = TimeSpan.FromSeconds(2);
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly ConcurrentDictionary<string, object> Turns = new(StringComparer.Ordinal);
 
     /// <summary>The lines of a file, or <see langword="null"/> when it does not exist.</summary>
     public static List<KnownHostsLine>? Read(string path)
@@ -26,9 +30,10 @@ internal static class KnownHostsFiles
         }
 
         string text;
-        using (var stream = Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        using (var reader = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: false))
+        lock (TurnOf(path))
         {
+            using var stream = Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: false);
             text = reader.ReadToEnd();
         }
 
@@ -60,6 +65,16 @@ internal static class KnownHostsFiles
             Directory.CreateDirectory(directory);
         }
 
+        lock (TurnOf(path))
+        {
+            AppendInTurn(path, lines);
+        }
+    }
+
+    private static object TurnOf(string path) => Turns.GetOrAdd(Path.GetFullPath(path), _ => new object());
+
+    private static void AppendInTurn(string path, IReadOnlyCollection<string> lines)
+    {
         using var stream = Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         var text = new StringBuilder();
         if (stream.Length > 0)
@@ -84,17 +99,18 @@ internal static class KnownHostsFiles
 
     private static FileStream Open(string path, FileMode mode, FileAccess access, FileShare share)
     {
-        for (var attempt = 1; ; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
             try
             {
                 // bufferSize 1: no internal buffer, so the one Write call is one write to the file.
                 return new FileStream(path, mode, access, share, bufferSize: 1);
             }
-            catch (IOException) when (attempt < Attempts && File.Exists(path))
+            catch (IOException) when (File.Exists(path) && Stopwatch.GetTimestamp() - started < OtherProcessBudget.TotalSeconds * Stopwatch.Frequency)
             {
-                // Another reader or writer holds the lock for the few microseconds an append takes.
-                Thread.Sleep(RetryDelay);
+                // Another process holds the file's lock for the few microseconds an append takes: let it run.
+                Thread.Yield();
             }
         }
     }

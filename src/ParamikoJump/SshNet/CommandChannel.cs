@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using Renci.SshNet;
 
@@ -25,7 +26,26 @@ internal static class CommandChannel
     private static readonly PropertyInfo? ExtendedOutput = typeof(SshCommand).GetProperty(nameof(SshCommand.ExtendedOutputStream), Instance);
     private static readonly Type? InputStreamType = typeof(SshCommand).Assembly.GetType("Renci.SshNet.Common.ChannelInputStream");
     private static readonly FieldInfo? InputChannel = InputStreamType?.GetField("_channel", Instance);
-    private static readonly MethodInfo? SendEofMethod = InputChannel?.FieldType.GetMethod("SendEof", Type.EmptyTypes);
+    private static readonly MethodInfo? SendEofMethod = FindSendEof(InputChannel?.FieldType);
+
+    private static MethodInfo? FindSendEof(Type? channelType)
+    {
+        // Declared on IChannel, which the field's IChannelSession extends.
+        if (channelType is null)
+        {
+            return null;
+        }
+
+        foreach (var type in new[] { channelType }.Concat(channelType.GetInterfaces()))
+        {
+            if (type.GetMethod("SendEof", Type.EmptyTypes) is { } method)
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
 
     public static bool CanReplaceOutput => Output?.SetMethod is not null && ExtendedOutput?.SetMethod is not null;
 

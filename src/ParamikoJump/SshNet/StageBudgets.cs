@@ -13,9 +13,14 @@ namespace ParamikoJump.SshNet;
 /// </summary>
 internal static class StageBudgets
 {
-    /// <summary>Before any wait: long enough for every stage, as an async connect takes it as its overall deadline.</summary>
-    public static void Connecting(ConnectionInfo info, HopTimeouts timeouts, bool throughJump) =>
-        info.Timeout = Sum(Sum(timeouts.BeforeBanner(throughJump), timeouts.Connect), timeouts.Auth);
+    /// <summary>
+    /// Before any wait: long enough for every stage when the value must serve as an async connect's overall deadline
+    /// (<paramref name="wholeAttempt"/>), else the budget before the banner, which a synchronous connect's first waits use.
+    /// </summary>
+    public static void Connecting(ConnectionInfo info, HopTimeouts timeouts, bool throughJump, bool wholeAttempt) =>
+        info.Timeout = wholeAttempt
+            ? Sum(Sum(timeouts.BeforeBanner(throughJump), timeouts.Connect), timeouts.Auth)
+            : timeouts.BeforeBanner(throughJump);
 
     /// <summary>After the banner: the key exchange waits at most the connect budget.</summary>
     public static void KeyExchange(ConnectionInfo info, HopTimeouts timeouts) => info.Timeout = timeouts.Connect;

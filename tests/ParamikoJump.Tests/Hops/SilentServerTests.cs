@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using Renci.SshNet;
 
 namespace ParamikoJump.Tests.Hops;
 
@@ -20,6 +22,17 @@ public sealed class SilentServerTests : IDisposable
     }
 
     private int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    private int AcceptedCount
+    {
+        get
+        {
+            lock (_accepted)
+            {
+                return _accepted.Count;
+            }
+        }
+    }
 
     [Fact]
     public void A_silent_server_times_out_after_the_given_budget_on_the_synchronous_path()
@@ -45,6 +58,52 @@ public sealed class SilentServerTests : IDisposable
 
         Assert.Equal(TimeSpan.FromSeconds(1), error.Budget);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"waited {watch.Elapsed}");
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_five_minute_banner_budget_runs_on_the_hops_clock_whatever_the_declared_type(bool asynchronous, bool heldAsSshClient)
+    {
+        var clock = new FakeTimeProvider();
+        var budget = TimeSpan.FromMinutes(5);
+        using var client = new SshJumpClient(new HopSettings("127.0.0.1")
+        {
+            Port = Port,
+            Username = "nobody",
+            Password = "unused",
+            LookForKeys = false,
+            AllowAgent = false,
+            BannerTimeout = budget,
+            KeepAliveInterval = TimeSpan.Zero,
+            TimeProvider = clock,
+        });
+        SshClient plain = client;
+        var connecting = (asynchronous, heldAsSshClient) switch
+        {
+            (true, true) => plain.ConnectAsync(TestContext.Current.CancellationToken),
+            (true, false) => client.ConnectAsync(TestContext.Current.CancellationToken),
+            (false, true) => Task.Run(plain.Connect, TestContext.Current.CancellationToken),
+            (false, false) => Task.Run(client.Connect, TestContext.Current.CancellationToken),
+        };
+        while (AcceptedCount == 0 || client.Stage != HopStage.TcpConnect)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        var watch = Stopwatch.StartNew();
+        clock.Advance(budget);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => connecting);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the connect ended {watch.Elapsed} after the budget passed");
+        if (!heldAsSshClient)
+        {
+            var timeout = Assert.IsType<HopTimeoutException>(error);
+            Assert.Equal(budget, timeout.Budget);
+            Assert.Equal(HopStage.TcpConnect, timeout.Stage);
+        }
     }
 
     public void Dispose()

@@ -183,9 +183,9 @@ public class HostKeyVerifierTests
         using var jump = new SshJumpClient(hostname: "bastion.example", username: "ops", password: "pw", hostKeyPolicy: policy, knownHosts: store);
         using var plainJump = new SshClient("bastion.example", "ops", "pw");
 
-        var shared = HostKeyVerifier.ForHop(Db, jump, null, null, new ListLogger());
-        var own = HostKeyVerifier.ForHop(Db, jump, new RejectPolicy(), new KnownHosts(), new ListLogger());
-        var throughPlain = HostKeyVerifier.ForHop(Db, plainJump, null, null, new ListLogger());
+        var shared = HostKeyVerifier.ForHop(Db, jump, null, null, new ListLogger(), TimeProvider.System);
+        var own = HostKeyVerifier.ForHop(Db, jump, new RejectPolicy(), new KnownHosts(), new ListLogger(), TimeProvider.System);
+        var throughPlain = HostKeyVerifier.ForHop(Db, plainJump, null, null, new ListLogger(), TimeProvider.System);
 
         Assert.Same(store, shared.Store);
         Assert.Same(policy, shared.Policy);
@@ -214,7 +214,7 @@ public class HostKeyVerifierTests
     }
 
     private static HostKeyVerifier Verifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy) =>
-        new(hop, store, policy, new ListLogger());
+        new(hop, store, policy, new ListLogger(), TimeProvider.System);
 
     private sealed class CountingPolicy(MissingHostKeyAction action) : IMissingHostKeyPolicy
     {
@@ -233,23 +233,5 @@ public class HostKeyVerifierTests
     private sealed class ThrowingPolicy : IMissingHostKeyPolicy
     {
         public MissingHostKeyAction MissingHostKey(UnknownHostKey hostKey) => throw new InvalidOperationException("no prompt available");
-    }
-}
-
-internal sealed class ListLogger : ILogger
-{
-    public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (Entries)
-        {
-            Entries.Add((logLevel, formatter(state, exception)));
-        }
     }
 }

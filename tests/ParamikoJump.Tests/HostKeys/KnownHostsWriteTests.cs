@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using ParamikoJump.HostKeys;
 
@@ -142,7 +143,9 @@ public class KnownHostsWriteTests
 
     private static string ReadShared(string file)
     {
-        for (var attempt = 0; ; attempt++)
+        // A writer holds the file's lock for microseconds at a time; on a loaded machine give it a few seconds.
+        var started = Stopwatch.StartNew();
+        while (true)
         {
             try
             {
@@ -150,7 +153,7 @@ public class KnownHostsWriteTests
                 using var reader = new StreamReader(stream, Encoding.UTF8);
                 return reader.ReadToEnd();
             }
-            catch (IOException) when (attempt < 100)
+            catch (IOException) when (started.Elapsed < TimeSpan.FromSeconds(5))
             {
                 Thread.Sleep(1);
             }

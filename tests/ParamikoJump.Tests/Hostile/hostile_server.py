@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""A misbehaving SSH server on 127.0.0.1, for tests only: one scenario per process, built on paramiko (a real SSH
+server library) where the misbehaviour is above the transport, on a raw socket where it is below it.
+
+Usage: hostile_server.py SCENARIO [ARG]
+Prints one line when listening: "PORT <port> HOSTKEY <type> <base64>" (the host key for a known_hosts line).
+Serves connections until killed.
+"""
+import socket
+import sys
+import threading
+import time
+
+import paramiko
+
+HOSTILE_NAME = "\x1b]0;pwned\x07Round name"
+HOSTILE_INSTRUCTION = "\x1b[2J\x1b[HEnter your SSH key passphrase for root@prod:\r"
+HOSTILE_PROMPT = "Code\u202e:lave\x1b[31m: "
+HOSTILE_BANNER = "Welcome\x1b[2J\r\nAuthorized use only\x1b]0;title\x07\r\n"
+
+scenario = sys.argv[1]
+argument = sys.argv[2] if len(sys.argv) > 2 else ""
+host_key = paramiko.ECDSAKey.generate()
+
+
+class Server(paramiko.ServerInterface):
+    def __init__(self):
+        self.exec_command = threading.Event()
+        self.rounds = 0
+
+    def get_allowed_auths(self, username):
+        return "keyboard-interactive" if scenario.startswith("kbd") else "password"
+
+    def check_auth_password(self, username, password):
+        return paramiko.AUTH_SUCCESSFUL
+
+    def get_banner(self):
+        return (HOSTILE_BANNER, "en-US") if scenario == "kbd-hostile" else (None, None)
+
+    def check_auth_interactive(self, username, submethods):
+        return self.query()
+
+    def check_auth_interactive_response(self, responses):
+        if scenario == "kbd-endless":
+            return self.query()
+        return paramiko.AUTH_SUCCESSFUL
+
+    def query(self):
+        self.rounds += 1
+        if scenario == "kbd-hostile":
+            query = paramiko.InteractiveQuery(HOSTILE_NAME, HOSTILE_INSTRUCTION)
+            query.add_prompt(HOSTILE_PROMPT, False)
+        else:
+            query = paramiko.InteractiveQuery("", "round %d" % self.rounds)
+            query.add_prompt("Code %d: " % self.rounds, False)
+        if scenario == "kbd-disconnect":
+            # Send the round, then hang up before any answer can arrive.
+            threading.Timer(0.2, self.transport.close).start()
+        return query
+
+    def check_channel_request(self, kind, chanid):
+        return paramiko.OPEN_SUCCEEDED if kind == "session" else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
+    def check_channel_exec_request(self, channel, command):
+        self.exec_command.set()
+        return True
+
+
+def serve_paramiko(client):
+    transport = paramiko.Transport(client)
+    transport.add_server_key(host_key)
+    server = Server()
+    server.transport = transport
+    transport.start_server(server=server)
+    channel = transport.accept(30)
+    if channel is None:
+        return
+    server.exec_command.wait(30)
+    if scenario == "exec-flood":
+        # As fast as the client's window allows: SSH.NET opens a ~2 GiB window and re-opens it on receipt.
+        remaining = int(argument)
+        block = b"x" * 32768
+        try:
+            while remaining > 0 and transport.is_active():
+                sent = channel.send(block[: min(len(block), remaining)])
+                remaining -= sent
+            channel.send_exit_status(0)
+            channel.close()
+        except (EOFError, OSError, paramiko.SSHException):
+            pass
+        # The client may close the channel; the connection stays up, as a real server's does.
+        while transport.is_active():
+            time.sleep(0.5)
+    elif scenario == "exec-exit-no-close":
+        channel.sendall(b"output\n")
+        channel.send_exit_status(0)
+        # Never EOF, never CLOSE: hold the channel open while the transport lives.
+        while transport.is_active():
+            time.sleep(0.5)
+    elif scenario == "exec-silent":
+        while transport.is_active():
+            time.sleep(0.5)
+
+
+def serve_raw(client):
+    if scenario == "banner-trickle":
+        # A valid banner, one byte a second.
+        for byte in b"SSH-2.0-Trickle_1.0\r\n":
+            client.sendall(bytes([byte]))
+            time.sleep(1)
+        time.sleep(3600)
+    elif scenario == "prebanner-endless":
+        # Lines before the banner are allowed (RFC 4253 4.2); these never end, one byte a second.
+        while True:
+            client.sendall(b"x")
+            time.sleep(1)
+    elif scenario == "kex-stall":
+        # The banner at once, then silence: the key exchange never starts.
+        client.sendall(b"SSH-2.0-Stall_1.0\r\n")
+        time.sleep(3600)
+    elif scenario == "oversized-packet":
+        client.sendall(b"SSH-2.0-Oversized_1.0\r\n")
+        client.sendall((0x7FFFFFF0).to_bytes(4, "big") + b"\x04" + b"\x00" * 64)
+        time.sleep(3600)
+
+
+def serve(client):
+    try:
+        if scenario.startswith(("kbd", "exec")):
+            serve_paramiko(client)
+        else:
+            serve_raw(client)
+    except Exception:
+        pass
+    finally:
+        try:
+            client.close()
+        except OSError:
+            pass
+
+
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 0))
+listener.listen(16)
+print("PORT %d HOSTKEY %s %s" % (listener.getsockname()[1], host_key.get_name(), host_key.get_base64()), flush=True)
+while True:
+    connection, _ = listener.accept()
+    threading.Thread(target=serve, args=(connection,), daemon=True).start()
