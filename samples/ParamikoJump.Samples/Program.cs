@@ -17,6 +17,7 @@ var examples = new (string Name, string Title, Action<LabDescription> Run)[]
     ("agent", "Key-based login with the key held by ssh-agent", AgentLogin.Run),
     ("password", "Password login", PasswordLogin.Run),
     ("hostkeys", "Host-key policies: reject unknown hosts, trust on first use, verify", HostKeyPolicies.Run),
+    ("config", "ssh_config and -J chains in one call; MFA answered by TOTP and prompt rules", SshConfigChains.Run),
 };
 
 var lab = LabDescription.Load();

@@ -87,6 +87,45 @@ public sealed class HopSettings
     public bool AllowAgent { get; set; } = true;
 
     /// <summary>
+    /// Certificate files to offer with the private keys they certify (ssh's <c>CertificateFile</c>): each is offered
+    /// together with every key of <see cref="KeyFilenames"/> and of the default key files whose public key it
+    /// certifies, certificates first. A certificate that certifies none of them is skipped with a log line.
+    /// </summary>
+    /// <value>Empty: only the <c>-cert.pub</c> file next to each key is used.</value>
+    public IList<string> CertificateFiles { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Whether to offer only the keys this hop was given or found in files (ssh's <c>IdentitiesOnly</c>): keys
+    /// of the ssh-agent are then offered only when they are one of those keys, so an agent holding many keys cannot
+    /// exhaust the server's MaxAuthTries.
+    /// </summary>
+    /// <value><see langword="false"/>.</value>
+    public bool IdentitiesOnly { get; set; }
+
+    /// <summary>Whether to log in with public keys at all (ssh's <c>PubkeyAuthentication</c>).</summary>
+    /// <value><see langword="true"/>.</value>
+    public bool PubkeyAuthentication { get; set; } = true;
+
+    /// <summary>
+    /// Whether to use <see cref="Password"/> for password authentication (ssh's <c>PasswordAuthentication</c>). The
+    /// password still decrypts keys and answers a lone keyboard-interactive password prompt.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool PasswordAuthentication { get; set; } = true;
+
+    /// <summary>Whether to log in with keyboard-interactive at all (ssh's <c>KbdInteractiveAuthentication</c>).</summary>
+    /// <value><see langword="true"/>.</value>
+    public bool KbdInteractiveAuthentication { get; set; } = true;
+
+    /// <summary>
+    /// The order in which to try the methods (ssh's <c>PreferredAuthentications</c>): names among
+    /// <c>publickey</c>, <c>password</c> and <c>keyboard-interactive</c>. Methods left out are not tried; other
+    /// names (such as <c>gssapi-with-mic</c> or <c>hostbased</c>) are ignored, as ssh ignores methods it cannot do.
+    /// </summary>
+    /// <value><see langword="null"/>: public keys, then password, then keyboard-interactive.</value>
+    public IList<string>? PreferredAuthentications { get; set; }
+
+    /// <summary>
     /// Answers keyboard-interactive prompts (MFA); added to the other methods, not replacing them. An
     /// <see cref="AsyncKeyboardInteractiveHandler"/> is awaited; a handler that also implements
     /// <see cref="IAuthenticationBannerHandler"/> is shown the server's login banner.
@@ -265,9 +304,18 @@ public sealed class HopSettings
             throw new ArgumentOutOfRangeException(nameof(MaxCommandOutputBuffer), MaxCommandOutputBuffer, $"{Host}: {nameof(MaxCommandOutputBuffer)} must be at least 1 byte.");
         }
 
+        CheckFiles(CertificateFiles, nameof(CertificateFiles));
+        CheckFiles(KeyFilenames, nameof(KeyFilenames));
+        if (PreferredAuthentications is { } preferred && preferred.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"{Host}: {nameof(PreferredAuthentications)} holds an empty method name.", nameof(PreferredAuthentications));
+        }
+
         var copy = (HopSettings)MemberwiseClone();
         copy.KeyFilenames = (KeyFilenames ?? []).ToList();
         copy.Keys = (Keys ?? []).ToList();
+        copy.CertificateFiles = (CertificateFiles ?? []).ToList();
+        copy.PreferredAuthentications = PreferredAuthentications?.Select(name => name.Trim()).ToList();
         copy.TimeProvider = TimeProvider ?? throw new ArgumentNullException(nameof(TimeProvider), $"{Host}: a hop needs a TimeProvider.");
         return copy;
     }
@@ -280,6 +328,41 @@ public sealed class HopSettings
         if (value <= TimeSpan.Zero && value != System.Threading.Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(name, value, $"{Host}: the {name} must be positive (or Timeout.InfiniteTimeSpan).");
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> (<c>publickey</c>, <c>password</c> or <c>keyboard-interactive</c>) may be
+    /// tried, and its place: its index in <see cref="PreferredAuthentications"/>, or the default order's.
+    /// </summary>
+    internal int? MethodRank(string method)
+    {
+        var enabled = method switch
+        {
+            "publickey" => PubkeyAuthentication,
+            "password" => PasswordAuthentication,
+            "keyboard-interactive" => KbdInteractiveAuthentication,
+            _ => false,
+        };
+        if (!enabled)
+        {
+            return null;
+        }
+
+        if (PreferredAuthentications is null)
+        {
+            return method switch { "publickey" => 0, "password" => 1, _ => 2 };
+        }
+
+        var index = PreferredAuthentications.IndexOf(method);
+        return index < 0 ? null : index;
+    }
+
+    private void CheckFiles(IList<string>? files, string name)
+    {
+        if (files is not null && files.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException($"{Host}: {name} holds an empty path.", name);
         }
     }
 

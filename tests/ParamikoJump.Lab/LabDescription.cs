@@ -143,8 +143,11 @@ public sealed class LabUser
 
     public int DuoPushDelaySeconds { get; init; }
 
+    /// <summary>The TOTP time step in seconds: 30, or the short step of a user made for fast step changes.</summary>
+    public int TotpPeriod { get; init; } = 30;
+
     /// <summary>The current TOTP code for this user.</summary>
     public string Totp() => TotpSecret is { } secret
-        ? ParamikoJump.Lab.Totp.Compute(secret, DateTimeOffset.UtcNow)
+        ? ParamikoJump.Lab.Totp.Compute(secret, DateTimeOffset.UtcNow, period: TotpPeriod)
         : throw new InvalidOperationException("This lab user has no TOTP secret.");
 }

@@ -4,12 +4,12 @@ using System.Security.Cryptography;
 
 namespace ParamikoJump.Lab;
 
-/// <summary>RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits), as pam_google_authenticator computes it.</summary>
+/// <summary>RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s unless given), as pam_google_authenticator computes it.</summary>
 public static class Totp
 {
-    public static string Compute(string base32Secret, DateTimeOffset at, int stepOffset = 0)
+    public static string Compute(string base32Secret, DateTimeOffset at, int stepOffset = 0, int period = 30)
     {
-        var counter = (at.ToUnixTimeSeconds() / 30) + stepOffset;
+        var counter = (at.ToUnixTimeSeconds() / period) + stepOffset;
         Span<byte> message = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(message, counter);
 #pragma warning disable CA5350 // RFC 6238 and every TOTP authenticator use HMAC-SHA1.

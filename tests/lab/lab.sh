@@ -14,9 +14,10 @@ STATE=${PJLAB_DIR:-/run/paramikojump-lab}
 RANGE=10.231.0.0/16
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NAMESPACES=(pjlab-bastion pjlab-targets pjlab-hop1 pjlab-hop2 pjlab-hop3 pjlab-hop4 pjlab-hop5 pjlab-dbastion pjlab-dtargets)
-USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop pjdrop)
+USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop pjdrop pjmfa-fast)
 PAM_SERVICES=(sshd-pjlab sshd-pjlab-mfa sshd-pjlab-keymfa sshd-pjlab-duo)
 DUO_DELAY=3
+FAST_TOTP_STEP=3
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -126,6 +127,11 @@ make_users() {
         } >"$STATE/totp/$user"
         chmod 600 "$STATE/totp/$user"
     done
+    # pjmfa-fast: 3-second TOTP steps with reuse refused, so a test sees real step changes and real reuse refusals
+    # across many logins in seconds instead of minutes.
+    TOTP[pjmfa-fast]=$(random_totp_secret)
+    printf '%s\n" TOTP_AUTH\n" STEP_SIZE %s\n" WINDOW_SIZE 3\n" DISALLOW_REUSE\n' "${TOTP[pjmfa-fast]}" "$FAST_TOTP_STEP" >"$STATE/totp/pjmfa-fast"
+    chmod 600 "$STATE/totp/pjmfa-fast"
 }
 
 make_keys() {
@@ -245,6 +251,7 @@ user_json() {
     local kind=$1 user=$2 fields=()
     [[ $kind != keymfa && $kind != key ]] && fields+=("\"password\": \"${PASSWORD[$user]}\"")
     [[ -n ${TOTP[$user]:-} ]] && fields+=("\"totpSecret\": \"${TOTP[$user]}\"")
+    [[ $user == pjmfa-fast ]] && fields+=("\"totpPeriod\": $FAST_TOTP_STEP")
     [[ $kind == duo ]] && fields+=("\"duoPasscode\": \"$DUO_PASSCODE\"" "\"duoPushDelaySeconds\": $DUO_DELAY")
     printf '"%s": {%s}' "$user" "$(IFS=,; echo "${fields[*]}")"
 }
@@ -260,7 +267,7 @@ wait_listening() {
 
 start_servers() {
     install -d -m 755 /run/sshd
-    server bastion pjlab-bastion 10.231.1.1 22 10.231.1.1 "" mfa pjmfa pjmfa-noreuse
+    server bastion pjlab-bastion 10.231.1.1 22 10.231.1.1 "" mfa pjmfa pjmfa-noreuse pjmfa-fast
     server bastion-keymfa pjlab-bastion 10.231.1.1 2222 10.231.1.1 "" keymfa pjkey
     server bastion-duo pjlab-bastion 10.231.1.1 2223 10.231.1.1 "" duo pjduo
     server bastion-password pjlab-bastion 10.231.1.1 2224 10.231.1.1 "" password pjjump

@@ -33,7 +33,22 @@ internal sealed class TrackedKeyboardInteractiveMethod : KeyboardInteractiveAuth
     public override AuthenticationResult Authenticate(Session session)
     {
         Interlocked.Exchange(ref _round, 0);
-        return _tracker.Run(this, () => base.Authenticate(session));
+        var result = _tracker.Run(this, () => base.Authenticate(session));
+
+        // A handler of ours learns whether the answers it gave worked (a refused TOTP code is not given out again).
+        if (_handler is ILoginOutcomeObserver observer && Volatile.Read(ref _round) > 0)
+        {
+            if (result == AuthenticationResult.Failure)
+            {
+                observer.LoginFailed();
+            }
+            else
+            {
+                observer.LoginSucceeded();
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Asks the handler for one round's answers and puts them on the prompts (on SSH.NET's worker thread).</summary>

@@ -41,6 +41,7 @@ internal sealed class Hop : IDisposable
     private (HopStage Stage, TimeSpan Budget)? _timedOut;
     private HopUnresponsiveException? _unresponsive;
     private int _disposed;
+    private int _ownsJump;
 
     public Hop(BaseClient client, HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
     {
@@ -90,6 +91,13 @@ internal sealed class Hop : IDisposable
 
     /// <summary>Whether <paramref name="error"/> only says that this client was disposed, which is not a failure to translate.</summary>
     public bool IsDisposedError(Exception error) => error is ObjectDisposedException && Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>
+    /// Makes this hop own its jump: disposing this hop then disposes the jump too, after this hop's own session and
+    /// forward are gone. A chain built in one call (from a -J list or ssh_config) is owned this way, link by link, so
+    /// disposing its target closes every hop, the nearest jump first.
+    /// </summary>
+    public void OwnJump() => Volatile.Write(ref _ownsJump, 1);
 
     /// <summary>The runtime of the jump, when the jump is a ParamikoJump client.</summary>
     private Hop? JumpHop => (_plan.Jump as SshJumpClient)?.Runtime;
@@ -176,6 +184,11 @@ internal sealed class Hop : IDisposable
         {
             tunnel.JumpLost -= OnJumpLost;
             tunnel.Dispose();
+        }
+
+        if (Volatile.Read(ref _ownsJump) != 0)
+        {
+            _plan.Jump?.Dispose();
         }
     }
 

@@ -212,26 +212,31 @@ internal sealed class HopPlan
 
     private static (List<AuthenticationMethod> Methods, PublicKeyPlan Keys) BuildMethods(HopSettings args, string username, HopIdentity hop, AuthenticationTracker tracker, ILogger logger)
     {
-        // Public keys, then password, then keyboard-interactive. A handler is added, never a replacement, so
-        // servers demanding publickey,keyboard-interactive or password,keyboard-interactive work.
-        var methods = new List<AuthenticationMethod>();
+        // Public keys, then password, then keyboard-interactive, unless PreferredAuthentications orders them
+        // otherwise. A handler is added, never a replacement, so servers demanding publickey,keyboard-interactive
+        // or password,keyboard-interactive work.
+        var ranked = new List<(int Rank, AuthenticationMethod Method)>();
         var skipped = new List<(string Path, string Reason)>();
-        var keys = PlanKeys(args, hop, tracker, logger, skipped);
+        var keys = args.MethodRank("publickey") is not null
+            ? PlanKeys(args, hop, tracker, logger, skipped)
+            : new PublicKeyPlan([], [], null, hop, logger);
         if (keys.MayOffer)
         {
-            methods.Add(new TrackedPrivateKeyMethod(username, keys, tracker));
+            ranked.Add((args.MethodRank("publickey")!.Value, new TrackedPrivateKeyMethod(username, keys, tracker)));
         }
 
-        if (args.Password is not null)
+        if (args.Password is not null && args.MethodRank("password") is { } passwordRank)
         {
-            methods.Add(new TrackedPasswordMethod(username, args.Password, tracker));
+            ranked.Add((passwordRank, new TrackedPasswordMethod(username, args.Password, tracker)));
         }
 
         var handler = args.AuthHandler ?? (args.Password is null ? null : new PasswordPromptHandler(args.Password));
-        if (handler is not null)
+        if (handler is not null && args.MethodRank("keyboard-interactive") is { } interactiveRank)
         {
-            methods.Add(new TrackedKeyboardInteractiveMethod(username, handler, tracker));
+            ranked.Add((interactiveRank, new TrackedKeyboardInteractiveMethod(username, handler, tracker)));
         }
+
+        var methods = ranked.OrderBy(entry => entry.Rank).Select(entry => entry.Method).ToList();
 
         // Every refused key counts against the server's MaxAuthTries: keep a try for each method after publickey.
         keys.ReservedTries = methods.Count(method => method is not TrackedPrivateKeyMethod);
@@ -247,10 +252,26 @@ internal sealed class HopPlan
 
         if (methods.Count == 0)
         {
-            throw new ArgumentException($"{hop}: no way to log in was given: pass a password, key files, keys, or an authHandler.");
+            throw new ArgumentException($"{hop}: no way to log in was given: pass a password, key files, keys, or an authHandler{DescribeDisabled(args)}.");
         }
 
         return (methods, keys);
+    }
+
+    private static readonly string[] MethodNames = ["publickey", "password", "keyboard-interactive"];
+
+    /// <summary>What the settings switched off, for the error that says nothing is left to try.</summary>
+    private static string DescribeDisabled(HopSettings args)
+    {
+        var off = MethodNames.Where(method => args.MethodRank(method) is null).ToList();
+        if (off.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        return args.PreferredAuthentications is { } preferred
+            ? $" (PreferredAuthentications is '{string.Join(",", preferred)}'; switched off or not preferred: {string.Join(", ", off)})"
+            : $" (switched off: {string.Join(", ", off)})";
     }
 
     /// <summary>paramiko's order: keys given in memory, key files, then (at login) the agent, then the default key files.</summary>
@@ -265,15 +286,19 @@ internal sealed class HopPlan
             explicitOffers.AddRange(KeyOffer.From(key, $"key #{i + 1}"));
         }
 
+        var certificates = KeyFiles.LoadCertificates(args.CertificateFiles, hop);
         foreach (var path in args.KeyFilenames)
         {
+            explicitOffers.AddRange(KeyFiles.CertifiedOffers(path, passphrase, certificates, logger, hop));
             explicitOffers.AddRange(KeyOffer.From(KeyFiles.LoadExplicit(path, passphrase, hop), path));
         }
 
         var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
-        var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped) : [];
+        var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped, certificates) : [];
+        KeyFiles.LogUnused(certificates, logger, hop);
         var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;
-        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger);
+        var agentFilter = args.IdentitiesOnly ? KeyFiles.IdentityBlobs(explicitOffers.Concat(discovered)) : null;
+        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger, agentFilter);
     }
 
     private static void CopySettings(ConnectionInfo from, ConnectionInfo to)

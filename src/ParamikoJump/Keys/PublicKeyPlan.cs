@@ -23,10 +23,13 @@ internal sealed class PublicKeyPlan
     private readonly AgentClient? _agent;
     private readonly HopIdentity _hop;
     private readonly ILogger _logger;
+    private readonly HashSet<string>? _agentFilter;
     private int _maxAuthTries = DefaultMaxAuthTries;
 
-    public PublicKeyPlan(IReadOnlyList<KeyOffer> explicitOffers, IReadOnlyList<KeyOffer> discovered, AgentClient? agent, HopIdentity hop, ILogger logger)
+    /// <summary>A plan; <paramref name="agentFilter"/> is, with IdentitiesOnly, the only agent keys (base64 blobs) that may be offered, otherwise null.</summary>
+    public PublicKeyPlan(IReadOnlyList<KeyOffer> explicitOffers, IReadOnlyList<KeyOffer> discovered, AgentClient? agent, HopIdentity hop, ILogger logger, HashSet<string>? agentFilter = null)
     {
+        _agentFilter = agentFilter;
         _explicit = explicitOffers;
         _discovered = discovered;
         _agent = agent;
@@ -90,6 +93,17 @@ internal sealed class PublicKeyPlan
         if (identities.Count == 0)
         {
             Log.AgentUnavailable(_logger, _hop.ToString(), _agent.SocketPath, "it holds no keys, or is locked");
+        }
+
+        if (_agentFilter is { } allowed)
+        {
+            var kept = identities.Where(identity => allowed.Contains(Convert.ToBase64String(identity.Blob))).ToList();
+            if (kept.Count < identities.Count)
+            {
+                Log.AgentKeysFiltered(_logger, _hop.ToString(), identities.Count - kept.Count);
+            }
+
+            identities = kept;
         }
 
         return identities.Select(identity => new KeyOffer(AgentSigningAlgorithm.For(identity, _agent, _hop), $"ssh-agent key '{identity.Comment}'")).ToList();

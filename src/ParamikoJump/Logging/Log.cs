@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(33, LogLevel.Information, "Hop {Hop}: no keys from the ssh-agent at {Socket}: {Reason}")]
     public static partial void AgentUnavailable(ILogger logger, string hop, string socket, string reason);
 
+    [LoggerMessage(34, LogLevel.Debug, "Hop {Hop}: IdentitiesOnly: {Count} key(s) of the ssh-agent not offered, being none of this hop's identities")]
+    public static partial void AgentKeysFiltered(ILogger logger, string hop, int count);
+
     [LoggerMessage(40, LogLevel.Debug, "Hop {Hop}: host key of {HostName} ({KeyType} {Fingerprint}) trusted by {Source}")]
     public static partial void HostKeyTrusted(ILogger logger, string hop, string hostName, string keyType, string fingerprint, string source);
 
@@ -91,4 +94,21 @@ internal static partial class Log
 
     [LoggerMessage(51, LogLevel.Warning, "Hop {Hop}: '{Command}' had more than {Limit} bytes of output waiting unread; cancelled")]
     public static partial void CommandOutputOverflow(ILogger logger, string hop, string command, long limit);
+    [LoggerMessage(60, LogLevel.Debug, "ssh_config {Where}: ignoring unknown option \"{Keyword}\" (IgnoreUnknown)")]
+    public static partial void ConfigIgnoredUnknown(ILogger logger, string where, string keyword);
+
+    [LoggerMessage(61, LogLevel.Debug, "ssh_config {Where}: deprecated or unsupported option \"{Keyword}\" ignored, as ssh ignores it")]
+    public static partial void ConfigDeprecated(ILogger logger, string where, string keyword);
+
+    [LoggerMessage(62, LogLevel.Information, "ssh_config {Where}: Match exec '{Command}' exited with {ExitCode}")]
+    public static partial void ConfigMatchExec(ILogger logger, string where, string command, int exitCode);
+
+    [LoggerMessage(63, LogLevel.Information, "ssh_config {Where}: {Keyword} applies to {Host} but ParamikoJump does not use it; ignored")]
+    public static partial void ConfigKeywordIgnored(ILogger logger, string where, string keyword, string host);
+
+    [LoggerMessage(64, LogLevel.Information, "ssh_config: {Host}: {What} '{Path}' does not exist; skipped, as ssh skips it")]
+    public static partial void ConfigFileMissing(ILogger logger, string host, string what, string path);
+
+    [LoggerMessage(65, LogLevel.Information, "ssh_config: {Host}: {Note}")]
+    public static partial void ConfigNote(ILogger logger, string host, string note);
 }
