@@ -1,0 +1,190 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using ParamikoJump.Logging;
+using ParamikoJump.SshNet;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Connection;
+
+namespace ParamikoJump.Hops;
+
+/// <summary>
+/// The calls every ParamikoJump client makes the same way, whatever SSH.NET class it extends: connecting with
+/// typed errors, and running an operation on the connected hop (an SFTP or SCP transfer) so that losing the
+/// connection during it ends in a typed error instead of SSH.NET's, or a hang.
+/// </summary>
+internal sealed partial class Hop
+{
+    private readonly ConnectionPipes _pipes = new();
+
+    /// <summary>A client's <c>Connect()</c>: SSH.NET's connect, its failures turned into errors naming hop and stage.</summary>
+    /// <param name="connect">SSH.NET's own connect of the client (<c>base.Connect</c>).</param>
+    public void Connect(Action connect)
+    {
+        try
+        {
+            connect();
+        }
+        catch (Exception ex) when (!IsDisposedError(ex))
+        {
+            OnConnectFailed();
+            throw Fail(ex);
+        }
+    }
+
+    /// <summary>A client's <c>ConnectAsync()</c>; see <see cref="Connect"/>. Cancellation stays an <see cref="OperationCanceledException"/>.</summary>
+    /// <param name="connect">SSH.NET's own asynchronous connect of the client (<c>base.ConnectAsync</c>).</param>
+    /// <param name="cancellationToken">The caller's token, also given to asynchronous keyboard-interactive handlers.</param>
+    public async Task ConnectAsync(Func<CancellationToken, Task> connect, CancellationToken cancellationToken)
+    {
+        ConnectToken = cancellationToken;
+        try
+        {
+            await connect(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            OnConnectFailed();
+            throw;
+        }
+        catch (Exception ex) when (!IsDisposedError(ex))
+        {
+            OnConnectFailed();
+            throw Fail(ex);
+        }
+        finally
+        {
+            ConnectToken = CancellationToken.None;
+        }
+    }
+
+    /// <summary>
+    /// Runs an operation on the connected hop. A lost connection (this hop's, or its jump's) ends it with the typed
+    /// error <see cref="Fail"/> gives; errors about the operation itself (a missing file, a refused permission, the
+    /// local stream) are the operation's own and pass unchanged.
+    /// </summary>
+    /// <param name="operation">The operation's name, for "not connected" errors.</param>
+    /// <param name="action">The operation.</param>
+    public void Run(string operation, Action action)
+    {
+        EnsureConnected(operation);
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex, CancellationToken.None))
+        {
+            throw Fail(ex);
+        }
+    }
+
+    /// <summary>Runs an asynchronous operation on the connected hop; see <see cref="Run"/>.</summary>
+    /// <param name="operation">The operation's name, for "not connected" errors.</param>
+    /// <param name="action">The operation.</param>
+    /// <param name="cancellationToken">The caller's token: its cancellation stays an <see cref="OperationCanceledException"/>.</param>
+    public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken)
+    {
+        EnsureConnected(operation);
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex, cancellationToken))
+        {
+            throw Fail(ex);
+        }
+    }
+
+    /// <summary>
+    /// The settings of another client to this same hop (<c>OpenSftp</c>, <c>OpenScp</c>): the hop's own copy, with the
+    /// host-key store, policy and <c>MaxAuthTries</c> in force now, which may have changed since it was built.
+    /// </summary>
+    public HopSettings SiblingSettings()
+    {
+        var settings = _plan.Settings.Validated();
+        settings.KnownHosts = _hostKeyVerifier.Store;
+        settings.HostKeyPolicy = _hostKeyVerifier.Policy;
+        settings.MaxAuthTries = _plan.Keys.MaxAuthTries;
+        return settings;
+    }
+
+    /// <summary>Connects a sibling client built by <see cref="SiblingSettings"/>, disposing it if that fails.</summary>
+    public static TClient ConnectSibling<TClient>(TClient client, Action<TClient> connect)
+        where TClient : IDisposable
+    {
+        try
+        {
+            connect(client);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects a sibling client asynchronously, disposing it if that fails.</summary>
+    public static async Task<TClient> ConnectSiblingAsync<TClient>(TClient client, Func<TClient, Task> connect)
+        where TClient : IDisposable
+    {
+        try
+        {
+            await connect(client).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private void EnsureConnected(string operation)
+    {
+        if (!_client.IsConnected)
+        {
+            throw NotConnected(operation);
+        }
+    }
+
+    private bool IsConnectionLoss(Exception error, CancellationToken cancellationToken)
+    {
+        if (error is ParamikoJumpException || IsDisposedError(error) || (error is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+
+        return IsSessionLost
+            || error is SshConnectionException or SshOperationTimeoutException or SocketException
+            || (_plan.Tunnel?.IsJumpLost ?? false);
+    }
+
+    /// <summary>
+    /// SSH.NET closes the local socket of a forwarded connection the server refused without a word (no exception, no
+    /// event of the forwarded port): this line is where the server's reason shows.
+    /// </summary>
+    private void OnChannelRefused(object? sender, MessageEventArgs<ChannelOpenFailureMessage> e)
+    {
+        var refusal = new ChannelOpenFailure(e.Message.ReasonCode, e.Message.Description ?? string.Empty);
+        Log.ChannelRefused(_plan.Logger, Identity.ToString(), ServerText.Escape(refusal.ToString()), refusal.ReasonCode);
+    }
+
+    private void OnSessionError(object? sender, ExceptionEventArgs e) => MarkSessionLost();
+
+    private void OnSessionDisconnected(object? sender, EventArgs e) => MarkSessionLost();
+
+    private void MarkSessionLost()
+    {
+        if (Interlocked.Exchange(ref _sessionLost, 1) != 0)
+        {
+            return;
+        }
+
+        // An SCP transfer waits on a pipe only its channel's close would end, and a lost session closes no channel.
+        _pipes.DisposeAll();
+        SessionLost?.Invoke(this, EventArgs.Empty);
+    }
+}
