@@ -20,7 +20,8 @@ namespace ParamikoJump;
 /// <remarks>
 /// <para>
 /// Transfers called through this type (<see cref="UploadFile(Stream, string, Action{ulong})"/>,
-/// <see cref="DownloadFile"/>, their async forms, <see cref="UploadDirectory"/> and <see cref="DownloadDirectory"/>)
+/// <see cref="DownloadFile"/>, their async forms, <see cref="ResumeUploadFile"/>, <see cref="UploadDirectory"/> and
+/// <see cref="DownloadDirectory"/>)
 /// end in a <see cref="ParamikoJumpException"/> when the connection or a jump before it is lost, never in a hang.
 /// Errors about the file itself (<c>SftpPathNotFoundException</c>, <c>SftpPermissionDeniedException</c>) are
 /// SSH.NET's own. Other SFTP operations, and calls through <see cref="SftpClient"/> or <see cref="ISftpClient"/>,
@@ -341,6 +342,22 @@ public class SftpJumpClient : SftpClient
     public new Task DownloadFileAsync(string path, Stream output, IProgress<DownloadFileProgressReport>? downloadProgress, CancellationToken cancellationToken = default) =>
         _hop.RunAsync(nameof(DownloadFileAsync), () => base.DownloadFileAsync(path, output, downloadProgress, cancellationToken), cancellationToken);
 #pragma warning restore RS0026, RS0027
+
+    /// <summary>
+    /// Continues an upload that stopped part-way (OpenSSH sftp's <c>reput</c>): what the remote file already holds is
+    /// taken as the beginning of <paramref name="input"/>, which is read from there on and appended. A missing remote
+    /// file is uploaded whole. Sound when the earlier upload sent this same data and the server applied its writes in
+    /// order (OpenSSH's sftp-server does), so a cut connection left a prefix of it; check the result (a checksum) when
+    /// that matters.
+    /// </summary>
+    /// <param name="input">The whole data, seekable.</param>
+    /// <param name="path">The remote file.</param>
+    /// <param name="uploadCallback">Called, on the calling thread, with the bytes the remote file holds after each write.</param>
+    /// <exception cref="ArgumentException"><paramref name="input"/> cannot seek.</exception>
+    /// <exception cref="IOException">The remote file is longer than <paramref name="input"/>.</exception>
+    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    public void ResumeUploadFile(Stream input, string path, Action<ulong>? uploadCallback = null) =>
+        _hop.Run(nameof(ResumeUploadFile), () => SftpResume.Upload(this, input, path, uploadCallback));
 
     /// <summary>
     /// Uploads a local directory tree into a remote directory (created if missing), keeping each file's and directory's
