@@ -17,6 +17,9 @@ namespace ParamikoJump.Hops;
 /// </summary>
 internal sealed partial class Hop
 {
+    private static readonly TimeSpan JumpVerdictGrace = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan JumpVerdictPoll = TimeSpan.FromMilliseconds(10);
+
     private readonly ConnectionPipes _pipes = new();
 
     /// <summary>A client's <c>Connect()</c>: SSH.NET's connect, its failures turned into errors naming hop and stage.</summary>
@@ -76,6 +79,7 @@ internal sealed partial class Hop
         }
         catch (Exception ex) when (IsConnectionLoss(ex, CancellationToken.None))
         {
+            AwaitJumpVerdict();
             throw Fail(ex);
         }
     }
@@ -93,6 +97,7 @@ internal sealed partial class Hop
         }
         catch (Exception ex) when (IsConnectionLoss(ex, cancellationToken))
         {
+            await Task.Run(AwaitJumpVerdict, CancellationToken.None).ConfigureAwait(false);
             throw Fail(ex);
         }
     }
@@ -139,6 +144,25 @@ internal sealed partial class Hop
         {
             client.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// When a jump dies, this hop's transfer can fail first: the jump's forward closes the loopback connection (a
+    /// broken pipe here) on its own thread while the jump's session is still reporting its loss on another. A moment's
+    /// wait lets the error name the jump that was lost instead of blaming this hop; nothing is waited for when the
+    /// jump is known lost or this hop is direct, and at most <see cref="JumpVerdictGrace"/> when the jump is fine.
+    /// </summary>
+    private void AwaitJumpVerdict()
+    {
+        if (_plan.Tunnel is not { } tunnel)
+        {
+            return;
+        }
+
+        for (var waited = TimeSpan.Zero; !tunnel.IsJumpLost && waited < JumpVerdictGrace; waited += JumpVerdictPoll)
+        {
+            Thread.Sleep(JumpVerdictPoll);
         }
     }
 
