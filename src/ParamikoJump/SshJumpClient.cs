@@ -228,43 +228,11 @@ public partial class SshJumpClient : SshClient
     /// Connects and logs in. Failures raise a <see cref="ParamikoJumpException"/> that names the hop, the jump
     /// and the stage.
     /// </summary>
-    public new void Connect()
-    {
-        try
-        {
-            base.Connect();
-        }
-        catch (Exception ex) when (!_hop.IsDisposedError(ex))
-        {
-            _hop.OnConnectFailed();
-            throw _hop.Fail(ex);
-        }
-    }
+    public new void Connect() => _hop.Connect(base.Connect);
 
     /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
     /// <param name="cancellationToken">Cancels the attempt, and the token an <see cref="AsyncKeyboardInteractiveHandler"/> is given.</param>
-    public new async Task ConnectAsync(CancellationToken cancellationToken = default)
-    {
-        _hop.ConnectToken = cancellationToken;
-        try
-        {
-            await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            _hop.OnConnectFailed();
-            throw;
-        }
-        catch (Exception ex) when (!_hop.IsDisposedError(ex))
-        {
-            _hop.OnConnectFailed();
-            throw _hop.Fail(ex);
-        }
-        finally
-        {
-            _hop.ConnectToken = CancellationToken.None;
-        }
-    }
+    public new Task ConnectAsync(CancellationToken cancellationToken = default) => _hop.ConnectAsync(base.ConnectAsync, cancellationToken);
 
     /// <summary>Sets <see cref="MissingHostKeyPolicy"/> (paramiko's <c>set_missing_host_key_policy</c>).</summary>
     /// <param name="policy">The policy, e.g. <c>new AutoAddPolicy()</c>.</param>
