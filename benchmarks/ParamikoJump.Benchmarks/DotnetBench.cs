@@ -189,7 +189,7 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         {
             if (plain)
             {
-                hostKeys.VerifyPlain(client, server.Host);
+                hostKeys.VerifyPlain(client, server.Host, server.Port);
             }
 
             client.Connect();
