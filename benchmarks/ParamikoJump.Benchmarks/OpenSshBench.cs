@@ -118,6 +118,31 @@ internal sealed class OpenSshBench : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// OpenSSH's sftp through the same ProxyJump chain, one process per repetition: a batch that gets the remote file
+    /// into /dev/null, then puts the local one, with local timestamps (<c>!date</c>) around each, so connecting is
+    /// not in the figures.
+    /// </summary>
+    public List<SftpTransfer> Sftp(int hops, long bytes, int reps, string remote, string local)
+    {
+        var batch = Path.Combine(_dir, "sftp-batch");
+        File.WriteAllText(batch, $"!date +%s.%N\nget {remote} /dev/null\n!date +%s.%N\nput {local} {remote}.up\n!date +%s.%N\nrm {remote}.up\n");
+        var results = new List<SftpTransfer>();
+        for (var i = 0; i < reps; i++)
+        {
+            using var process = Start("sftp", ["-F", _config, "-q", "-b", batch, Circuit.Hops[hops]], redirect: true);
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            var stamps = output.Split('\n').Select(l => l.Trim())
+                .Where(l => l.Length > 0 && char.IsAsciiDigit(l[0]) && l.Contains('.', StringComparison.Ordinal))
+                .Select(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray();
+            Check(process, process.ExitCode == 0 && stamps.Length == 3, $"exit {process.ExitCode}, output: {output}");
+            results.Add(new SftpTransfer(bytes, stamps[1] - stamps[0], stamps[2] - stamps[1]));
+        }
+
+        return results;
+    }
+
     public List<double> Connect(int hops, int reps)
     {
         Run("ssh", "-F", _config, "-n", Circuit.Hops[hops], "true");
