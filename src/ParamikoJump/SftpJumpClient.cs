@@ -348,11 +348,11 @@ public class SftpJumpClient : SftpClient
     /// taken as the beginning of <paramref name="input"/>, which is read from there on and appended. A missing remote
     /// file is uploaded whole. Sound when the earlier upload sent this same data and the server applied its writes in
     /// order (OpenSSH's sftp-server does), so a cut connection left a prefix of it; check the result (a checksum) when
-    /// that matters.
+    /// that matters. The rest is sent as fast as <see cref="UploadFile(Stream, string, Action{ulong})"/> sends a file.
     /// </summary>
     /// <param name="input">The whole data, seekable.</param>
     /// <param name="path">The remote file.</param>
-    /// <param name="uploadCallback">Called, on the calling thread, with the bytes the remote file holds after each write.</param>
+    /// <param name="uploadCallback">Called on the thread pool with the bytes the remote file holds as the server acknowledges them.</param>
     /// <exception cref="ArgumentException"><paramref name="input"/> cannot seek.</exception>
     /// <exception cref="IOException">The remote file is longer than <paramref name="input"/>.</exception>
     /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>

@@ -156,6 +156,13 @@ public class FileClientConstructionTests
         Assert.Same(created, seen.Last);
     }
 
+    [Fact]
+    public void SSH_NETs_pipelined_upload_can_still_be_opened_for_appending()
+    {
+        // ResumeUploadFile depends on it; without it a resumed upload falls back to stop-and-wait writes.
+        Assert.True(SftpAppend.IsAvailable);
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

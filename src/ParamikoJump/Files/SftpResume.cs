@@ -1,6 +1,8 @@
 using System;
 using System.IO;
+using System.Threading;
 using Renci.SshNet;
+using ParamikoJump.SshNet;
 using Renci.SshNet.Common;
 
 namespace ParamikoJump.Files;
@@ -40,15 +42,35 @@ internal static class SftpResume
         }
 
         input.Seek(done, SeekOrigin.Begin);
-        var buffer = new byte[Math.Max(client.BufferSize, 32 * 1024)];
-        using var remote = client.Open(path, done == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write);
+        if (done == 0)
+        {
+            client.UploadFile(input, path, canOverride: true, uploadCallback);
+            return;
+        }
+
+        var start = (ulong)done;
+        var progress = uploadCallback is null ? null : new Reported(sent => uploadCallback(start + sent));
+        if (SftpAppend.TryUpload(client, input, path, progress))
+        {
+            return;
+        }
+
+        // Without SSH.NET's pipelined upload: the public stream, which waits for each write to be acknowledged.
+        var buffer = new byte[32 * 1024];
+        using var remote = client.Open(path, FileMode.Append, FileAccess.Write);
         int read;
         while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
         {
             remote.Write(buffer, 0, read);
-            remote.Flush();
             done += read;
             uploadCallback?.Invoke((ulong)done);
         }
+    }
+
+    /// <summary>Reports on the thread pool, as SSH.NET's UploadFile does: never on the session's receive thread.</summary>
+    private sealed class Reported(Action<ulong> report) : IProgress<UploadFileProgressReport>
+    {
+        public void Report(UploadFileProgressReport value) =>
+            ThreadPool.QueueUserWorkItem(static state => ((Action)state!)(), (Action)(() => report(value.TotalBytesUploaded)));
     }
 }
