@@ -209,6 +209,5 @@ internal sealed partial class Hop
 
         // An SCP transfer waits on a pipe only its channel's close would end, and a lost session closes no channel.
         _pipes.DisposeAll();
-        SessionLost?.Invoke(this, EventArgs.Empty);
     }
 }

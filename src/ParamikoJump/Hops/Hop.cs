@@ -62,9 +62,6 @@ internal sealed partial class Hop : IDisposable
         _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add);
     }
 
-    /// <summary>Raised (on SSH.NET's receive thread, or the thread that cut it) when the connected session is lost.</summary>
-    public event EventHandler? SessionLost;
-
     public HopIdentity Identity => _plan.Hop;
 
     public HopPlan Plan => _plan;
