@@ -64,6 +64,70 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         return transfers;
     }
 
+    /// <summary>
+    /// SftpJumpClient through <paramref name="hops"/> jumps, on a fresh chain per repetition (the first, unmeasured,
+    /// compiles the code paths): the remote file downloaded into nothing, then the local one uploaded.
+    /// </summary>
+    public List<SftpTransfer> Sftp(int hops, long bytes, int reps, string remote, string local)
+    {
+        var results = new List<SftpTransfer>();
+        for (var i = -1; i < reps; i++)
+        {
+            var jumps = new List<SshClient>();
+            try
+            {
+                for (var j = 0; j < hops; j++)
+                {
+                    jumps.Add(ConnectHop(Circuit.Hops[j], j == 0 ? null : jumps[^1], plain: false));
+                }
+
+                var server = lab[Circuit.Hops[hops]];
+                using var sftp = new SftpJumpClient(hostname: server.Host, port: server.Port, username: server.User, keys: [_key], lookForKeys: false, allowAgent: false, jumpSession: jumps[^1]);
+                sftp.Connect();
+                var watch = Stopwatch.StartNew();
+                sftp.DownloadFile(remote, Stream.Null);
+                var down = watch.Elapsed.TotalSeconds;
+                using (var input = File.OpenRead(local))
+                {
+                    watch.Restart();
+                    sftp.UploadFile(input, remote + ".up");
+                }
+
+                var up = watch.Elapsed.TotalSeconds;
+                sftp.DeleteFile(remote + ".up");
+                if (i >= 0)
+                {
+                    results.Add(new SftpTransfer(bytes, down, up));
+                }
+            }
+            finally
+            {
+                Close(jumps);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> random bytes to <paramref name="path"/> on the target <paramref name="hops"/> jumps away.</summary>
+    public void PrepareRemoteFile(int hops, long bytes, string path)
+    {
+        var clients = Chain(hops);
+        try
+        {
+            using var command = clients[^1].CreateCommand(string.Create(CultureInfo.InvariantCulture, $"head -c {bytes} /dev/urandom > {path}"));
+            command.Execute();
+            if (command.ExitStatus != 0)
+            {
+                throw new InvalidOperationException($"could not write {path} on {Circuit.Hops[hops]}: {command.Error}");
+            }
+        }
+        finally
+        {
+            Close(clients);
+        }
+    }
+
     public List<double> Connect(int hops, int reps)
     {
         Close(Chain(hops));
@@ -189,7 +253,7 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         {
             if (plain)
             {
-                hostKeys.VerifyPlain(client, server.Host);
+                hostKeys.VerifyPlain(client, server.Host, server.Port);
             }
 
             client.Connect();
@@ -260,6 +324,9 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         }
     }
 }
+
+/// <summary>One SFTP repetition: the file's size, and the seconds its download and its upload took.</summary>
+internal readonly record struct SftpTransfer(long Bytes, double DownSeconds, double UpSeconds);
 
 /// <summary>One bulk read: bytes after the first chunk, the seconds they took, and the client CPU seconds spent.</summary>
 internal readonly record struct Transfer(long Bytes, double Seconds, double CpuSeconds);

@@ -12,6 +12,11 @@ internal sealed class ParamikoBench(string driver, string labJson)
             .Select(t => new Transfer(t.GetProperty("bytes").GetInt64(), t.GetProperty("seconds").GetDouble(), t.GetProperty("cpu").GetDouble()))
             .ToList();
 
+    public List<SftpTransfer> Sftp(int hops, long bytes, int reps, string remote, string local) =>
+        Run("sftp", hops, $"--bytes={bytes}", $"--reps={reps}", $"--remote={remote}", $"--local={local}").EnumerateArray()
+            .Select(t => new SftpTransfer(t.GetProperty("bytes").GetInt64(), t.GetProperty("down").GetDouble(), t.GetProperty("up").GetDouble()))
+            .ToList();
+
     public List<double> Connect(int hops, int reps) => Seconds(Run("connect", hops, $"--reps={reps}"));
 
     public List<double> Rtt(int hops, int reps) => Seconds(Run("rtt", hops, $"--reps={reps}"));

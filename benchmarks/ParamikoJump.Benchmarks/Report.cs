@@ -11,6 +11,8 @@ internal static class Report
     [
         (Metrics.Throughput, [0, 1, 3]),
         (Metrics.CpuPerGiB, [0, 1, 3]),
+        (Metrics.SftpDownload, [1, 3]),
+        (Metrics.SftpUpload, [1, 3]),
         (Metrics.Connect, [0, 1, 3]),
         (Metrics.Rtt, [0, 1]),
         (Metrics.MemoryOneSession, [0]),
@@ -49,6 +51,7 @@ internal static class Report
         text.AppendLine();
         text.AppendLine("Cells: median (min–max) of the repetitions; fan-out counts run by run. Hops = jump hosts crossed before the target (0 = direct).");
         text.AppendLine("Ratios: ParamikoJump's median over the other tool's; above 1 is better for throughput, below 1 for everything else.");
+        text.AppendLine("SFTP rows: ParamikoJump is SftpJumpClient, ssh -J is OpenSSH's sftp with the same ProxyJump config, paramiko is open_sftp() (getfo, put).");
         text.AppendLine();
         text.AppendLine("Goals:");
         foreach (var goal in Goals(results))
@@ -114,6 +117,12 @@ internal static class Report
             yield return Goal($"throughput at {hops} hop(s) ≥ ssh -J", results, Metrics.Throughput, hops, Tools.OpenSsh, (ours, theirs) => ours >= theirs);
             yield return Goal($"throughput at {hops} hop(s) ≥ 2 × paramiko", results, Metrics.Throughput, hops, Tools.Paramiko, (ours, theirs) => ours >= 2 * theirs);
             yield return Goal($"client CPU per GiB at {hops} hop(s) ≤ ssh -J", results, Metrics.CpuPerGiB, hops, Tools.OpenSsh, (ours, theirs) => ours <= theirs);
+        }
+
+        foreach (var hops in new[] { 1, 3 })
+        {
+            yield return Goal($"SFTP download at {hops} hop(s) ≥ sftp -J", results, Metrics.SftpDownload, hops, Tools.OpenSsh, (ours, theirs) => ours >= theirs);
+            yield return Goal($"SFTP upload at {hops} hop(s) ≥ sftp -J", results, Metrics.SftpUpload, hops, Tools.OpenSsh, (ours, theirs) => ours >= theirs);
         }
 
         yield return Goal("warm 3-hop connect ≤ ssh -J", results, Metrics.Connect, 3, Tools.OpenSsh, (ours, theirs) => ours <= theirs);

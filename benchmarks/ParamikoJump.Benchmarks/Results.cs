@@ -26,6 +26,8 @@ internal static class Metrics
     public const string FanoutMfa = "fan-out MFA logins";
     public const string MemoryOneSession = "memory, one session MiB";
     public const string MemoryPerHop = "memory per added hop MiB";
+    public const string SftpDownload = "SFTP download MB/s";
+    public const string SftpUpload = "SFTP upload MB/s";
 
     /// <summary>Counts are shown run by run: a median would hide the one run that failed.</summary>
     public static bool IsCount(string metric) => metric is FanoutFailures or FanoutMfa;

@@ -97,6 +97,37 @@ def bulk(lab, args):
     return results
 
 
+class NullWriter:
+    """A file object that keeps nothing: downloads are measured, not stored."""
+
+    def write(self, data):
+        return len(data)
+
+
+def sftp(lab, args):
+    # paramiko's open_sftp() on the last client of a fresh chain: getfo (with paramiko's prefetch) into nothing, then
+    # put of a local file; each direction timed alone, connecting not included.
+    results = []
+    for _ in range(args.reps):
+        clients = lab.chain(args.hops)
+        try:
+            client = clients[-1].open_sftp()
+            start = time.perf_counter()
+            received = client.getfo(args.remote, NullWriter())
+            down = time.perf_counter() - start
+            start = time.perf_counter()
+            sent = client.put(args.local, args.remote + ".up").st_size
+            up = time.perf_counter() - start
+            client.remove(args.remote + ".up")
+            client.close()
+        finally:
+            close(clients)
+        if received != args.bytes or sent != args.bytes:
+            raise RuntimeError(f"moved {received} down and {sent} up of {args.bytes} bytes")
+        results.append({"bytes": args.bytes, "down": down, "up": up})
+    return results
+
+
 def connect(lab, args):
     close(lab.chain(args.hops))  # warm-up
     times = []
@@ -199,16 +230,18 @@ def paramiko_totp(secret):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["bulk", "connect", "rtt", "memory", "fanout"])
+    parser.add_argument("command", choices=["bulk", "connect", "rtt", "memory", "fanout", "sftp"])
     parser.add_argument("--lab", required=True)
     parser.add_argument("--hops", type=int, default=1)
     parser.add_argument("--bytes", type=int, default=128 << 20)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--target", default="target-key")
+    parser.add_argument("--remote", default="pjbench-sftp.bin")
+    parser.add_argument("--local", default="")
     args = parser.parse_args()
     lab = Lab(args.lab)
-    result = {"bulk": bulk, "connect": connect, "rtt": rtt, "memory": memory, "fanout": fanout}[args.command](lab, args)
+    result = {"bulk": bulk, "connect": connect, "rtt": rtt, "memory": memory, "fanout": fanout, "sftp": sftp}[args.command](lab, args)
     json.dump(result, sys.stdout)
     print()
 

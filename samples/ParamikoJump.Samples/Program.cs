@@ -18,6 +18,9 @@ var examples = new (string Name, string Title, Action<LabDescription> Run)[]
     ("password", "Password login", PasswordLogin.Run),
     ("hostkeys", "Host-key policies: reject unknown hosts, trust on first use, verify", HostKeyPolicies.Run),
     ("config", "ssh_config and -J chains in one call; MFA answered by TOTP and prompt rules", SshConfigChains.Run),
+    ("sftp", "Files through the jump: SFTP up and down with progress, a directory tree with its modes", SftpThroughJump.Run),
+    ("open-sftp", "paramiko's open_sftp(): SFTP and SCP on an MFA target behind a jump", OpenSftpOnMfaTarget.Run),
+    ("scp-forward", "SCP, a shell and a local port forward on a target behind a jump", ScpAndForwards.Run),
 };
 
 var lab = LabDescription.Load();

@@ -229,34 +229,7 @@ public partial class SshJumpClient : SshClient
     /// and the stage. A connection the server closes before its banner is tried again
     /// (<see cref="HopSettings.ConnectionAttempts"/>).
     /// </summary>
-    public new void Connect()
-    {
-        var attempts = new ConnectAttempts(_hop);
-        while (true)
-        {
-            ParamikoJumpException error;
-            using (attempts.BeginAsync(CancellationToken.None).GetAwaiter().GetResult())
-            {
-                try
-                {
-                    base.Connect();
-                    return;
-                }
-                catch (Exception ex) when (!_hop.IsDisposedError(ex))
-                {
-                    _hop.OnConnectFailed();
-                    error = _hop.Fail(ex);
-                }
-            }
-
-            if (!attempts.ShouldRetry(error, out var pause))
-            {
-                throw attempts.Final(error);
-            }
-
-            attempts.PauseAsync(pause, CancellationToken.None).GetAwaiter().GetResult();
-        }
-    }
+    public new void Connect() => _hop.Connect(base.Connect);
 
     /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
     public Task ConnectAsync() => ConnectAsync(CancellationToken.None);
@@ -268,44 +241,7 @@ public partial class SshJumpClient : SshClient
     /// hides, PowerShell's method binder sees one method where a default value made it see two and refuse the call as
     /// ambiguous; <see cref="ConnectAsync()"/> is the call without a token.
     /// </remarks>
-    public new async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        var attempts = new ConnectAttempts(_hop);
-        while (true)
-        {
-            ParamikoJumpException error;
-            using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
-            {
-                _hop.AsyncConnect = cancellationToken;
-                try
-                {
-                    await base.ConnectAsync(cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    _hop.OnConnectFailed();
-                    throw;
-                }
-                catch (Exception ex) when (!_hop.IsDisposedError(ex))
-                {
-                    _hop.OnConnectFailed();
-                    error = _hop.Fail(ex);
-                }
-                finally
-                {
-                    _hop.AsyncConnect = null;
-                }
-            }
-
-            if (!attempts.ShouldRetry(error, out var pause))
-            {
-                throw attempts.Final(error);
-            }
-
-            await attempts.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public new Task ConnectAsync(CancellationToken cancellationToken) => _hop.ConnectAsync(base.ConnectAsync, cancellationToken);
 
     /// <summary>Sets <see cref="MissingHostKeyPolicy"/> (paramiko's <c>set_missing_host_key_policy</c>).</summary>
     /// <param name="policy">The policy, e.g. <c>new AutoAddPolicy()</c>.</param>

@@ -74,5 +74,57 @@ internal static class Hops
         return new SshJumpClient(settings, jump);
     }
 
+    /// <summary>The lab's five-hop circuit: hop1 .. hop<paramref name="count"/>, each connected through the one before it.</summary>
+    public static async Task<Circuit> CircuitAsync(LabDescription lab, int count)
+    {
+        var circuit = new Circuit();
+        try
+        {
+            for (var i = 1; i <= count; i++)
+            {
+                circuit.Add(await ConnectAsync(PasswordBastion(lab, $"hop{i}", circuit.Last)));
+            }
+
+            return circuit;
+        }
+        catch
+        {
+            circuit.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An SFTP client to a password server of the lab, through <paramref name="jump"/>.</summary>
+    public static SftpJumpClient Sftp(LabDescription lab, string id, SshClient? jump)
+    {
+        var server = lab[id];
+        return new SftpJumpClient(knownHosts: KnownHostsOf(lab), hostname: server.Host, port: server.Port, username: server.User,
+            password: server.Credentials().Password, lookForKeys: false, allowAgent: false, jumpSession: jump);
+    }
+
+    /// <summary>An SCP client to a password server of the lab, through <paramref name="jump"/>.</summary>
+    public static ScpJumpClient Scp(LabDescription lab, string id, SshClient? jump)
+    {
+        var server = lab[id];
+        return new ScpJumpClient(knownHosts: KnownHostsOf(lab), hostname: server.Host, port: server.Port, username: server.User,
+            password: server.Credentials().Password, lookForKeys: false, allowAgent: false, jumpSession: jump);
+    }
+
     public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
+
+    /// <summary>Connected clients of a chain, disposed last first.</summary>
+    public sealed class Circuit : List<SshJumpClient>, IDisposable
+    {
+        public SshJumpClient? Last => Count == 0 ? null : this[^1];
+
+        public void Dispose()
+        {
+            for (var i = Count - 1; i >= 0; i--)
+            {
+                this[i].Dispose();
+            }
+
+            Clear();
+        }
+    }
 }

@@ -54,6 +54,14 @@ internal sealed class ConnectAttempts
     public int Made => _made;
 
     /// <summary>Waits for this attempt's slot (<see cref="ConnectSlots"/>); dispose it when the attempt ended.</summary>
+    public IDisposable Begin()
+    {
+        var slot = ConnectSlots.Enter(_hop, _concurrent, _slotBudget);
+        _started ??= _clock.GetTimestamp();
+        return slot;
+    }
+
+    /// <summary>Waits for this attempt's slot without blocking a thread; see <see cref="Begin"/>.</summary>
     public async Task<IDisposable> BeginAsync(CancellationToken cancellationToken)
     {
         var slot = await ConnectSlots.EnterAsync(_hop, _concurrent, _slotBudget, cancellationToken).ConfigureAwait(false);
@@ -103,13 +111,16 @@ internal sealed class ConnectAttempts
     private static TimeSpan Sum(TimeSpan a, TimeSpan b) =>
         a == Timeout.InfiniteTimeSpan || b == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : a + b;
 
-    /// <summary>Waits out a pause on the hop's clock.</summary>
-    public Task PauseAsync(TimeSpan pause, CancellationToken cancellationToken) =>
-#if NET8_0_OR_GREATER
-        Task.Delay(pause, _clock, cancellationToken);
-#else
-        _clock.Delay(pause, cancellationToken);
-#endif
+    /// <summary>Waits out a pause on the hop's clock, for a synchronous connect.</summary>
+    public void Pause(TimeSpan pause)
+    {
+        using var over = new ManualResetEventSlim();
+        using var timer = _clock.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), over, pause, Timeout.InfiniteTimeSpan);
+        over.Wait();
+    }
+
+    /// <summary>Waits out a pause on the hop's clock without blocking a thread.</summary>
+    public Task PauseAsync(TimeSpan pause, CancellationToken cancellationToken) => Clock.Delay(_clock, pause, cancellationToken);
 
     /// <summary>Full jitter over a doubling ceiling: 0-100 ms, 0-200 ms, ... up to 0-2 s, never below 10 ms.</summary>
     private static TimeSpan Pause(int attemptsMade)

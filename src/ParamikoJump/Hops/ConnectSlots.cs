@@ -25,20 +25,25 @@ internal static class ConnectSlots
 
     /// <summary>Waits for a slot to connect to the hop's server; dispose the result when the attempt ended.</summary>
     /// <exception cref="HopTimeoutException">No slot came free within <paramref name="budget"/>.</exception>
+    public static IDisposable Enter(HopIdentity hop, int limit, TimeSpan budget)
+    {
+        var slots = SlotsOf(hop, limit);
+        return slots.Wait(budget) ? new Slot(slots) : throw NoSlot(hop, limit, budget);
+    }
+
     public static async Task<IDisposable> EnterAsync(HopIdentity hop, int limit, TimeSpan budget, CancellationToken cancellationToken)
     {
-        var slots = Servers.GetOrAdd(Key(hop, limit), _ => new SemaphoreSlim(limit, limit));
-        if (!await slots.WaitAsync(budget, cancellationToken).ConfigureAwait(false))
-        {
-            throw new HopTimeoutException(
-                $"{limit} other connections to {hop.Endpoint} from this process were still logging in after {budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (MaxConcurrentConnects is {limit}).",
-                hop,
-                HopStage.Setup,
-                budget);
-        }
-
-        return new Slot(slots);
+        var slots = SlotsOf(hop, limit);
+        return await slots.WaitAsync(budget, cancellationToken).ConfigureAwait(false) ? new Slot(slots) : throw NoSlot(hop, limit, budget);
     }
+
+    private static SemaphoreSlim SlotsOf(HopIdentity hop, int limit) => Servers.GetOrAdd(Key(hop, limit), _ => new SemaphoreSlim(limit, limit));
+
+    private static HopTimeoutException NoSlot(HopIdentity hop, int limit, TimeSpan budget) => new(
+        $"{limit} other connections to {hop.Endpoint} from this process were still logging in after {budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (MaxConcurrentConnects is {limit}).",
+        hop,
+        HopStage.Setup,
+        budget);
 
     /// <summary>The server as the chain reaches it: the hop's endpoint, then each jump's, and the limit in force.</summary>
     internal static string Key(HopIdentity hop, int limit)

@@ -25,7 +25,7 @@ namespace ParamikoJump.Hops;
 /// the hop's real name. Once connected: keep-alive detects a dead peer, a lost jump closes this hop at once, and
 /// commands are watched for an exit status whose channel never closes.
 /// </remarks>
-internal sealed class Hop : IDisposable
+internal sealed partial class Hop : IDisposable
 {
     private readonly BaseClient _client;
     private readonly HopPlan _plan;
@@ -40,6 +40,7 @@ internal sealed class Hop : IDisposable
     private KeepAlive? _keepAlive;
     private (HopStage Stage, TimeSpan Budget)? _timedOut;
     private HopUnresponsiveException? _unresponsive;
+    private int _sessionLost;
     private int _disposed;
     private int _ownsJump;
 
@@ -59,7 +60,7 @@ internal sealed class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated);
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add);
     }
 
     public HopIdentity Identity => _plan.Hop;
@@ -89,6 +90,9 @@ internal sealed class Hop : IDisposable
     /// <summary>Set when this hop was declared dead by keep-alive.</summary>
     public HopUnresponsiveException? Unresponsive => Volatile.Read(ref _unresponsive);
 
+    /// <summary>Whether the session of the current connection failed or was cut (reset at each connect).</summary>
+    public bool IsSessionLost => Volatile.Read(ref _sessionLost) != 0;
+
     /// <summary>Whether <paramref name="error"/> only says that this client was disposed, which is not a failure to translate.</summary>
     public bool IsDisposedError(Exception error) => error is ObjectDisposedException && Volatile.Read(ref _disposed) != 0;
 
@@ -117,6 +121,8 @@ internal sealed class Hop : IDisposable
             _timedOut = null;
             _unresponsive = null;
         }
+
+        Volatile.Write(ref _sessionLost, 0);
 
         _plan.Tracker.Reset(AsyncConnect ?? CancellationToken.None);
         _hostKeyVerifier.Reset();
@@ -150,6 +156,9 @@ internal sealed class Hop : IDisposable
 
             session.ChannelRequestReceived += OnChannelRequest;
             Commands.Starts.OnSessionStarted(session, _client.ConnectionInfo.ServerVersion);
+            session.ChannelOpenFailureReceived += OnChannelRefused;
+            session.ErrorOccured += OnSessionError;
+            session.Disconnected += OnSessionDisconnected;
             StartKeepAlive(session);
         }
 
@@ -160,6 +169,7 @@ internal sealed class Hop : IDisposable
     public void OnConnectFailed()
     {
         StopWatchdog();
+        StopSessionWatch();
         _plan.Tunnel?.Seal();
         SessionCreationGate.Close(_plan.DialInfo);
     }
@@ -180,6 +190,7 @@ internal sealed class Hop : IDisposable
         StopWatchdog();
         _watchdog.Dispose();
         StopSessionWatch();
+        _pipes.DisposeAll();
         if (_plan.Tunnel is { } tunnel)
         {
             tunnel.JumpLost -= OnJumpLost;
@@ -391,6 +402,9 @@ internal sealed class Hop : IDisposable
         {
             session.ChannelSuccessReceived -= OnRequestAnsweredThroughJump;
             session.ChannelRequestReceived -= OnChannelRequest;
+            session.ChannelOpenFailureReceived -= OnChannelRefused;
+            session.ErrorOccured -= OnSessionError;
+            session.Disconnected -= OnSessionDisconnected;
         }
     }
 

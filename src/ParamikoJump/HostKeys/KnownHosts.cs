@@ -208,6 +208,24 @@ public sealed class KnownHosts
         }
     }
 
+    /// <summary>
+    /// The keys on file for a host (paramiko's <c>HostKeys.lookup</c>), in the order OpenSSH reads them, each with the
+    /// file and line it came from: plain host keys, <c>@cert-authority</c> keys and <c>@revoked</c> ones (see
+    /// <see cref="KnownHostKey.IsCertificateAuthority"/> and <see cref="KnownHostKey.IsRevoked"/>). Names are matched as
+    /// OpenSSH matches them: hashed names, patterns and negation, under <c>host</c> for port 22 and <c>[host]:port</c>
+    /// otherwise. Lines whose key cannot be decoded are left out: they never vouch for a host. Reads the default
+    /// files first if this store has not read them yet.
+    /// </summary>
+    /// <param name="host">The host name or address, as a client names it (not the loopback address of a jump's forward).</param>
+    /// <param name="port">The port.</param>
+    /// <returns>The keys; empty when the host is unknown.</returns>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is empty, or <paramref name="port"/> is outside 1-65535.</exception>
+    public IReadOnlyList<KnownHostKey> Lookup(string host, int port = 22)
+    {
+        var name = new HopIdentity(host, port, string.Empty).KnownHostsName;
+        return LinesFor(name).Where(l => l.Key is not null).Select(l => new KnownHostKey(name, l)).ToList();
+    }
+
     /// <summary>The entry lines naming <paramref name="hostName"/>, in the order OpenSSH would read them.</summary>
     internal List<KnownHostsLine> LinesFor(string hostName)
     {

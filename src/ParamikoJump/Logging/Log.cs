@@ -48,6 +48,10 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Warning, "Hop {Hop}: its jump was lost; closing this hop's connection")]
     public static partial void JumpLost(ILogger logger, string hop);
 
+    /// <summary>The server's words for a channel it refused: SSH.NET closes a refused forwarded connection without any.</summary>
+    [LoggerMessage(18, LogLevel.Warning, "Hop {Hop}: the server refused to open a channel (a forwarded connection, or a hop through this one): {Reason} (code {ReasonCode})")]
+    public static partial void ChannelRefused(ILogger logger, string hop, string reason, uint reasonCode);
+
     [LoggerMessage(20, LogLevel.Debug, "Hop {Hop}: {Method} authentication: {Result}")]
     public static partial void AuthMethod(ILogger logger, string hop, string method, string result);
 

@@ -2,6 +2,7 @@ using System;
 using System.Net.Sockets;
 using System.Reflection;
 using Renci.SshNet;
+using Renci.SshNet.Common;
 
 namespace ParamikoJump.SshNet;
 
@@ -20,11 +21,11 @@ namespace ParamikoJump.SshNet;
 /// </remarks>
 internal static class Transport
 {
-    /// <summary>Starts watching the sockets of <paramref name="client"/>; false when the seam is not available here.</summary>
-    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated)
+    /// <summary>Starts watching the sockets (and pipe streams) of <paramref name="client"/>; false when the seam is not available here.</summary>
+    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null)
     {
 #if NET8_0_OR_GREATER
-        return Interceptor.TryInstall(client, onSocketCreated);
+        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated);
 #else
         return false;
 #endif
@@ -63,18 +64,19 @@ internal static class Transport
 
         private object _target = null!;
         private Action<Socket> _onSocketCreated = null!;
+        private Action<PipeStream>? _onPipeCreated;
 
         public static bool IsAvailable => FactoryField is not null && ServiceFactoryType is not null && SocketFactoryType is not null &&
             FactoryField.FieldType == ServiceFactoryType && SocketFactoryType.GetMethod("Create") is not null;
 
-        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated)
+        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated)
         {
             if (!IsAvailable || FactoryField!.GetValue(client) is not { } original)
             {
                 return false;
             }
 
-            FactoryField.SetValue(client, Wrap(ServiceFactoryType!, original, onSocketCreated));
+            FactoryField.SetValue(client, Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated));
             return true;
         }
 
@@ -95,19 +97,24 @@ internal static class Transport
             {
                 _onSocketCreated(socket);
             }
+            else if (result is PipeStream pipe)
+            {
+                _onPipeCreated?.Invoke(pipe);
+            }
             else if (result is not null && targetMethod.ReturnType == SocketFactoryType)
             {
-                result = Wrap(SocketFactoryType!, result, _onSocketCreated);
+                result = Wrap(SocketFactoryType!, result, _onSocketCreated, null);
             }
 
             return result;
         }
 
-        private static Interceptor Wrap(Type contract, object target, Action<Socket> onSocketCreated)
+        private static Interceptor Wrap(Type contract, object target, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated)
         {
             var proxy = (Interceptor)Create(contract, typeof(Interceptor));
             proxy._target = target;
             proxy._onSocketCreated = onSocketCreated;
+            proxy._onPipeCreated = onPipeCreated;
             return proxy;
         }
     }

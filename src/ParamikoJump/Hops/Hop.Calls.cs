@@ -1,0 +1,249 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using ParamikoJump.Logging;
+using ParamikoJump.SshNet;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Connection;
+
+namespace ParamikoJump.Hops;
+
+/// <summary>
+/// The calls every ParamikoJump client makes the same way, whatever SSH.NET class it extends: connecting with
+/// typed errors, and running an operation on the connected hop (an SFTP or SCP transfer) so that losing the
+/// connection during it ends in a typed error instead of SSH.NET's, or a hang.
+/// </summary>
+internal sealed partial class Hop
+{
+    private static readonly TimeSpan JumpVerdictGrace = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan JumpVerdictPoll = TimeSpan.FromMilliseconds(10);
+
+    private readonly ConnectionPipes _pipes = new();
+
+    /// <summary>
+    /// A client's <c>Connect()</c>: SSH.NET's connect, its failures turned into errors naming hop and stage, within a
+    /// slot of <see cref="ConnectSlots"/> and tried again when the server closes before its banner
+    /// (<see cref="ConnectAttempts"/>).
+    /// </summary>
+    /// <param name="connect">SSH.NET's own connect of the client (<c>base.Connect</c>).</param>
+    public void Connect(Action connect)
+    {
+        var attempts = new ConnectAttempts(this);
+        while (true)
+        {
+            ParamikoJumpException error;
+            using (attempts.Begin())
+            {
+                try
+                {
+                    connect();
+                    return;
+                }
+                catch (Exception ex) when (!IsDisposedError(ex))
+                {
+                    OnConnectFailed();
+                    error = Fail(ex);
+                }
+            }
+
+            if (!attempts.ShouldRetry(error, out var pause))
+            {
+                throw attempts.Final(error);
+            }
+
+            attempts.Pause(pause);
+        }
+    }
+
+    /// <summary>A client's <c>ConnectAsync()</c>; see <see cref="Connect"/>. Cancellation stays an <see cref="OperationCanceledException"/>.</summary>
+    /// <param name="connect">SSH.NET's own asynchronous connect of the client (<c>base.ConnectAsync</c>).</param>
+    /// <param name="cancellationToken">The caller's token, also given to asynchronous keyboard-interactive handlers.</param>
+    public async Task ConnectAsync(Func<CancellationToken, Task> connect, CancellationToken cancellationToken)
+    {
+        var attempts = new ConnectAttempts(this);
+        while (true)
+        {
+            ParamikoJumpException error;
+            using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
+            {
+                AsyncConnect = cancellationToken;
+                try
+                {
+                    await connect(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    OnConnectFailed();
+                    throw;
+                }
+                catch (Exception ex) when (!IsDisposedError(ex))
+                {
+                    OnConnectFailed();
+                    error = Fail(ex);
+                }
+                finally
+                {
+                    AsyncConnect = null;
+                }
+            }
+
+            if (!attempts.ShouldRetry(error, out var pause))
+            {
+                throw attempts.Final(error);
+            }
+
+            await attempts.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs an operation on the connected hop. A lost connection (this hop's, or its jump's) ends it with the typed
+    /// error <see cref="Fail"/> gives; errors about the operation itself (a missing file, a refused permission, the
+    /// local stream) are the operation's own and pass unchanged.
+    /// </summary>
+    /// <param name="operation">The operation's name, for "not connected" errors.</param>
+    /// <param name="action">The operation.</param>
+    public void Run(string operation, Action action)
+    {
+        EnsureConnected(operation);
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex, CancellationToken.None))
+        {
+            AwaitJumpVerdict();
+            throw Fail(ex);
+        }
+    }
+
+    /// <summary>Runs an asynchronous operation on the connected hop; see <see cref="Run"/>.</summary>
+    /// <param name="operation">The operation's name, for "not connected" errors.</param>
+    /// <param name="action">The operation.</param>
+    /// <param name="cancellationToken">The caller's token: its cancellation stays an <see cref="OperationCanceledException"/>.</param>
+    public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken)
+    {
+        EnsureConnected(operation);
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionLoss(ex, cancellationToken))
+        {
+            await Task.Run(AwaitJumpVerdict, CancellationToken.None).ConfigureAwait(false);
+            throw Fail(ex);
+        }
+    }
+
+    /// <summary>
+    /// The settings of another client to this same hop (<c>OpenSftp</c>, <c>OpenScp</c>): the hop's own copy, with the
+    /// host-key store, policy and <c>MaxAuthTries</c> in force now, which may have changed since it was built.
+    /// </summary>
+    public HopSettings SiblingSettings()
+    {
+        var settings = _plan.Settings.Validated();
+        settings.KnownHosts = _hostKeyVerifier.Store;
+        settings.HostKeyPolicy = _hostKeyVerifier.Policy;
+        settings.MaxAuthTries = _plan.Keys.MaxAuthTries;
+        return settings;
+    }
+
+    /// <summary>Connects a sibling client built by <see cref="SiblingSettings"/>, disposing it if that fails.</summary>
+    public static TClient ConnectSibling<TClient>(TClient client, Action<TClient> connect)
+        where TClient : IDisposable
+    {
+        try
+        {
+            connect(client);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects a sibling client asynchronously, disposing it if that fails.</summary>
+    public static async Task<TClient> ConnectSiblingAsync<TClient>(TClient client, Func<TClient, Task> connect)
+        where TClient : IDisposable
+    {
+        try
+        {
+            await connect(client).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// When a jump dies, this hop's transfer can fail first: the jump's forward closes the loopback connection (a
+    /// broken pipe here) on its own thread while the jump's session is still reporting its loss on another. A moment's
+    /// wait lets the error name the jump that was lost instead of blaming this hop; nothing is waited for when the
+    /// jump is known lost or this hop is direct, and at most <see cref="JumpVerdictGrace"/> when the jump is fine.
+    /// </summary>
+    private void AwaitJumpVerdict()
+    {
+        if (_plan.Tunnel is not { } tunnel)
+        {
+            return;
+        }
+
+        for (var waited = TimeSpan.Zero; !tunnel.IsJumpLost && waited < JumpVerdictGrace; waited += JumpVerdictPoll)
+        {
+            Thread.Sleep(JumpVerdictPoll);
+        }
+    }
+
+    private void EnsureConnected(string operation)
+    {
+        if (!_client.IsConnected)
+        {
+            throw NotConnected(operation);
+        }
+    }
+
+    private bool IsConnectionLoss(Exception error, CancellationToken cancellationToken)
+    {
+        if (error is ParamikoJumpException || IsDisposedError(error) || (error is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+
+        return IsSessionLost
+            || error is SshConnectionException or SshOperationTimeoutException or SocketException
+            || (_plan.Tunnel?.IsJumpLost ?? false);
+    }
+
+    /// <summary>
+    /// SSH.NET closes the local socket of a forwarded connection the server refused without a word (no exception, no
+    /// event of the forwarded port): this line is where the server's reason shows.
+    /// </summary>
+    private void OnChannelRefused(object? sender, MessageEventArgs<ChannelOpenFailureMessage> e)
+    {
+        var refusal = new ChannelOpenFailure(e.Message.ReasonCode, e.Message.Description ?? string.Empty);
+        Log.ChannelRefused(_plan.Logger, Identity.ToString(), ServerText.Escape(refusal.ToString()), refusal.ReasonCode);
+    }
+
+    private void OnSessionError(object? sender, ExceptionEventArgs e) => MarkSessionLost();
+
+    private void OnSessionDisconnected(object? sender, EventArgs e) => MarkSessionLost();
+
+    private void MarkSessionLost()
+    {
+        if (Interlocked.Exchange(ref _sessionLost, 1) != 0)
+        {
+            return;
+        }
+
+        // An SCP transfer waits on a pipe only its channel's close would end, and a lost session closes no channel.
+        _pipes.DisposeAll();
+    }
+}

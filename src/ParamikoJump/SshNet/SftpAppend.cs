@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+
+namespace ParamikoJump.SshNet;
+
+/// <summary>
+/// SSH.NET's pipelined upload (the private <c>SftpClient.InternalUploadFile</c>, what <c>UploadFile</c> runs), but
+/// opening the remote file with SSH_FXF_APPEND instead of truncating it: what resuming an upload needs. With APPEND the
+/// server writes each request at the end of the file whatever its offset (SFTP v3, §6.3), in the order it receives
+/// them, so the offsets SSH.NET counts from 0 do not matter.
+/// </summary>
+/// <remarks>
+/// Why not the public API: the only public way to append is an <c>SftpFileStream</c>, which waits for each 32 KiB
+/// write to be acknowledged. Through a jump such stop-and-wait requests stall about 40 ms one time in ten or more
+/// (Nagle on the servers' sockets against a delayed ACK; measured on the lab: median 1 ms, p90 45 ms per write), so a
+/// resumed upload ran at a few MB/s where the pipelined one runs at 100+. Depends on the method's signature and the
+/// internal <c>Renci.SshNet.Sftp.Flags</c> enum of SSH.NET 2026.0.0 (pinned by FileClientConstructionTests); when
+/// they are missing, <see cref="TryUpload"/> returns false and the caller appends through the public stream.
+/// </remarks>
+internal static class SftpAppend
+{
+    private const int WriteFlag = 2;   // SSH_FXF_WRITE
+    private const int AppendFlag = 4;  // SSH_FXF_APPEND
+
+    private static readonly Type? FlagsType = typeof(SftpClient).Assembly.GetType("Renci.SshNet.Sftp.Flags");
+
+    private static readonly MethodInfo? Upload = FlagsType is null
+        ? null
+        : typeof(SftpClient).GetMethod(
+            "InternalUploadFile",
+            BindingFlags.Instance | BindingFlags.NonPublic,
+            null,
+            [typeof(Stream), typeof(string), FlagsType, typeof(Renci.SshNet.Sftp.SftpUploadAsyncResult), typeof(IProgress<UploadFileProgressReport>), typeof(bool), typeof(CancellationToken)],
+            null);
+
+    public static bool IsAvailable => Upload is not null && Upload.ReturnType == typeof(Task);
+
+    /// <summary>Appends the rest of <paramref name="input"/> to the existing remote file; false when the seam is missing.</summary>
+    public static bool TryUpload(SftpClient client, Stream input, string path, IProgress<UploadFileProgressReport>? progress)
+    {
+        if (!IsAvailable)
+        {
+            return false;
+        }
+
+        var flags = Enum.ToObject(FlagsType!, WriteFlag | AppendFlag);
+        Task upload;
+        try
+        {
+            upload = (Task)Upload!.Invoke(client, [input, path, flags, null, progress, false, CancellationToken.None])!;
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+
+        // With isAsync false the upload runs synchronously; the task only carries its outcome.
+        upload.GetAwaiter().GetResult();
+        return true;
+    }
+}
