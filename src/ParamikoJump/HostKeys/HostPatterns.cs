@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using System.Text;
+using ParamikoJump.Configuration;
 
 namespace ParamikoJump.HostKeys;
 
@@ -26,7 +27,7 @@ internal static class HostPatterns
         {
             var negated = raw.StartsWith("!", StringComparison.Ordinal);
             var pattern = (negated ? raw.Substring(1) : raw).ToLowerInvariant();
-            if (Glob(lowered, pattern))
+            if (SshPatterns.Match(lowered, pattern))
             {
                 if (negated)
                 {
@@ -88,39 +89,4 @@ internal static class HostPatterns
 #endif
     }
 #pragma warning restore CA5350
-
-    /// <summary>Glob match with <c>*</c> (any run) and <c>?</c> (one character), backtracking to the last star.</summary>
-    private static bool Glob(string text, string pattern)
-    {
-        int t = 0, p = 0, starP = -1, starT = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
-            {
-                t++;
-                p++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                starP = p++;
-                starT = t;
-            }
-            else if (starP >= 0)
-            {
-                p = starP + 1;
-                t = ++starT;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
 }
