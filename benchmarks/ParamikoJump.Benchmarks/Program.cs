@@ -19,6 +19,11 @@ const int FanoutTargets = 100;
 const int MemorySessions = 5;
 
 var lab = LabDescription.Load();
+if (args.Contains("--profile"))
+{
+    return Profile.Run(args, lab, new LabHostKeys(lab.KnownHosts));
+}
+
 var results = new Results();
 var clock = Stopwatch.StartNew();
 using var dotnet = new DotnetBench(lab, new LabHostKeys(lab.KnownHosts));
