@@ -60,7 +60,7 @@ internal sealed partial class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add);
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindow);
     }
 
     public HopIdentity Identity => _plan.Hop;
@@ -159,6 +159,11 @@ internal sealed partial class Hop : IDisposable
             session.ChannelOpenFailureReceived += OnChannelRefused;
             session.ErrorOccured += OnSessionError;
             session.Disconnected += OnSessionDisconnected;
+            if (Tuning.InlineSocketEvents && SessionAccess.TryGetSocket(session) is { } socket)
+            {
+                Transport.TryHandleReadinessInline(socket);
+            }
+
             StartKeepAlive(session);
         }
 

@@ -249,6 +249,13 @@ internal sealed class JumpTunnel : IDisposable
         try
         {
             _jump.AddForwardedPort(forward);
+#if NET8_0_OR_GREATER
+            // A jump that is a ParamikoJump client bounds its channels already; a plain SshClient does not.
+            if (Tuning.ChannelWindow is { } window)
+            {
+                ChannelWindows.TryBound(forward, window);
+            }
+#endif
             forward.Start();
         }
         catch (Exception ex) when (ex is SshException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)

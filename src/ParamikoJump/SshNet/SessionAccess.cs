@@ -45,7 +45,8 @@ internal static class SessionAccess
     {
         try
         {
-            return SessionProperty?.GetValue(client) as Session;
+            // The client's session may stand behind ParamikoJump's own proxy (ChannelWindows).
+            return ChannelWindows.Unwrap(SessionProperty?.GetValue(client)) as Session;
         }
         catch (TargetInvocationException)
         {
@@ -82,6 +83,9 @@ internal static class SessionAccess
     /// <summary>A global request the server must answer, success or failure (RFC 4254 §4); null if the seam is missing.</summary>
     public static Message? GlobalRequest(string name, bool wantReply) =>
         GlobalRequestConstructor?.Invoke([System.Text.Encoding.ASCII.GetBytes(name), wantReply]) as Message;
+
+    /// <summary>The session's socket, or null.</summary>
+    public static Socket? TryGetSocket(Session session) => CanCutSocket ? SocketField!.GetValue(session) as Socket : null;
 
     /// <summary>
     /// Shuts the session's socket down both ways: its receive loop ends, SSH.NET fails every wait on the session and

@@ -21,14 +21,59 @@ namespace ParamikoJump.SshNet;
 /// </remarks>
 internal static class Transport
 {
-    /// <summary>Starts watching the sockets (and pipe streams) of <paramref name="client"/>; false when the seam is not available here.</summary>
-    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null)
+    private static readonly PropertyInfo? PreferInlineCompletions = typeof(Socket).GetProperty("PreferInlineCompletions", BindingFlags.Instance | BindingFlags.NonPublic);
+
+    /// <summary>
+    /// Starts watching the sockets (and pipe streams) of <paramref name="client"/>, and puts each session it creates
+    /// behind <see cref="ChannelWindows"/> with <paramref name="channelWindow"/> (null: SSH.NET's own window); false
+    /// when the seam is not available here.
+    /// </summary>
+    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null)
     {
 #if NET8_0_OR_GREATER
-        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated);
+        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow);
 #else
         return false;
 #endif
+    }
+
+    /// <summary>
+    /// After connect, has .NET handle the readiness events of a session's socket on its socket event thread instead of
+    /// queuing each to the thread pool; false when the runtime lacks the switch. Why: SSH.NET connects with
+    /// <c>SocketAsyncEventArgs</c>, which turns the socket non-blocking for good, so each blocking Receive/Send that
+    /// SSH.NET makes after that is emulated by .NET on top of epoll. An epoll event that arrives while no Receive is
+    /// waiting (the session's thread is busy decrypting, which is most of the time in a bulk transfer) is queued to the
+    /// thread pool, where a worker wakes up to find nothing to do and spins before it sleeps again: 20-90 work items
+    /// per MiB through one to three hops, and 40-50 % of the client's CPU in spinning workers (perf, /proc per thread).
+    /// Handled inline such an event costs a counter increment. In one A/B run (benchmarks/README.md, "Thread pool"),
+    /// with the channel window bounded in both arms: client CPU per GiB through one hop 5.4 to 2.8 s, through three
+    /// 8.4 to 5.2 s, thread-pool work items per MiB from 20-40 to 0.
+    /// </summary>
+    /// <remarks>
+    /// The switch is <c>Socket.PreferInlineCompletions</c>, internal to System.Net.Sockets (what
+    /// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 sets for every socket of a process; kept for reflection by
+    /// the runtime's own <c>DynamicDependency</c>). It is safe only because after connect SSH.NET 2026.0.0 makes no
+    /// asynchronous call on the session's socket (<c>Session.MessageListener</c> and <c>SendPacket</c> are blocking
+    /// calls), so no continuation of anyone's can end up running on the event thread. A process-wide setting would
+    /// not be: SSH.NET's forwards accept asynchronously and then block on the completing thread. Pinned by
+    /// SshNetSeamTests; without it, the pool does the extra work, as before.
+    /// </remarks>
+    public static bool TryHandleReadinessInline(Socket socket)
+    {
+        if (PreferInlineCompletions?.SetMethod is null || PreferInlineCompletions.PropertyType != typeof(bool))
+        {
+            return false;
+        }
+
+        try
+        {
+            PreferInlineCompletions.SetValue(socket, true);
+            return true;
+        }
+        catch (TargetInvocationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -65,18 +110,19 @@ internal static class Transport
         private object _target = null!;
         private Action<Socket> _onSocketCreated = null!;
         private Action<PipeStream>? _onPipeCreated;
+        private uint? _channelWindow;
 
         public static bool IsAvailable => FactoryField is not null && ServiceFactoryType is not null && SocketFactoryType is not null &&
             FactoryField.FieldType == ServiceFactoryType && SocketFactoryType.GetMethod("Create") is not null;
 
-        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated)
+        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow)
         {
             if (!IsAvailable || FactoryField!.GetValue(client) is not { } original)
             {
                 return false;
             }
 
-            FactoryField.SetValue(client, Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated));
+            FactoryField.SetValue(client, Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow));
             return true;
         }
 
@@ -103,18 +149,23 @@ internal static class Transport
             }
             else if (result is not null && targetMethod.ReturnType == SocketFactoryType)
             {
-                result = Wrap(SocketFactoryType!, result, _onSocketCreated, null);
+                result = Wrap(SocketFactoryType!, result, _onSocketCreated, null, null);
+            }
+            else if (result is not null && _channelWindow is { } window && targetMethod.Name == "CreateSession")
+            {
+                result = ChannelWindows.Wrap(result, window);
             }
 
             return result;
         }
 
-        private static Interceptor Wrap(Type contract, object target, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated)
+        private static Interceptor Wrap(Type contract, object target, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow)
         {
             var proxy = (Interceptor)Create(contract, typeof(Interceptor));
             proxy._target = target;
             proxy._onSocketCreated = onSocketCreated;
             proxy._onPipeCreated = onPipeCreated;
+            proxy._channelWindow = channelWindow;
             return proxy;
         }
     }

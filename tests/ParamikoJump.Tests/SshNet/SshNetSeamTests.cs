@@ -98,6 +98,79 @@ public class SshNetSeamTests
         Assert.Empty(AuthenticationFailureText.AllowedMethods("Permission denied."));
     }
 
+    [Fact]
+    public void ChannelWindows_bounds_the_window_of_each_channel_a_wrapped_session_creates()
+    {
+        var session = NewSession();
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+
+        Assert.True(ChannelWindows.CanBound, Broken("ChannelWindows", "Channel._initialWindowSize / LocalWindowSize or ISession.CreateChannel* moved"));
+        Assert.True(ChannelWindows.CanWrap, Broken("ChannelWindows", "ForwardedPort.Session is no longer a settable ISession"));
+        var wrapped = ChannelWindows.Wrap(session, 3_000_000);
+        var channel = contract.GetMethod("CreateChannelSession")!.Invoke(wrapped, null);
+        var tunnel = contract.GetMethod("CreateChannelDirectTcpip")!.Invoke(wrapped, null);
+        var plain = contract.GetMethod("CreateChannelSession")!.Invoke(session, null);
+
+        Assert.Equal(3_000_000u, ChannelWindows.WindowOf(channel));
+        Assert.Equal(3_000_000u, ChannelWindows.WindowOf(tunnel));
+        Assert.True(ChannelWindows.WindowOf(plain) == int.MaxValue, Broken("ChannelWindows", $"SSH.NET's own window is no longer int.MaxValue ({ChannelWindows.WindowOf(plain)}): see whether the bound is still needed"));
+        Assert.Same(session, ChannelWindows.Unwrap(wrapped));
+        Assert.Same(wrapped, ChannelWindows.Wrap(wrapped, 1));
+    }
+
+    [Fact]
+    public void SessionAccess_finds_the_real_session_behind_the_window_proxy()
+    {
+        var session = NewSession();
+        using var client = new SshClient("h", "u", "p");
+        typeof(BaseClient).GetProperty("Session", Instance)!.SetValue(client, ChannelWindows.Wrap(session, 1 << 20));
+
+        Assert.Same(session, SessionAccess.TryGetSession(client));
+
+        typeof(BaseClient).GetProperty("Session", Instance)!.SetValue(client, null);
+    }
+
+    [Fact]
+    public void ChannelWindows_stands_on_the_forward_of_a_plain_jump_once()
+    {
+        var session = NewSession();
+        using var port = new ForwardedPortLocal("127.0.0.1", 0, "target.internal", 22);
+        var portSession = typeof(ForwardedPort).GetProperty("Session", Instance)!;
+        portSession.SetValue(port, session);
+
+        Assert.True(ChannelWindows.TryBound(port, 1 << 20));
+        var wrapped = portSession.GetValue(port);
+        Assert.True(ChannelWindows.TryBound(port, 1 << 20));
+
+        Assert.NotSame(session, wrapped);
+        Assert.Same(wrapped, portSession.GetValue(port));
+        Assert.Same(session, ChannelWindows.Unwrap(wrapped));
+        portSession.SetValue(port, null);
+    }
+
+    [Fact]
+    public void Transport_can_have_a_sockets_readiness_events_handled_inline()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var flag = typeof(SafeSocketHandle).GetProperty("PreferInlineCompletions", Instance);
+
+        Assert.True(Transport.TryHandleReadinessInline(socket), $".NET {Environment.Version}: Socket.PreferInlineCompletions (internal) is gone; Transport falls back to the thread pool for socket events");
+        Assert.True(flag is not null && (bool)flag.GetValue(socket.SafeHandle)!, "the switch did not reach the socket's handle");
+    }
+
+    private const System.Reflection.BindingFlags Instance = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+
+    /// <summary>An SSH.NET session that never connects: enough to create channels.</summary>
+    private static Session NewSession()
+    {
+        var assembly = typeof(Session).Assembly;
+        var factory = Activator.CreateInstance(assembly.GetType("Renci.SshNet.ServiceFactory")!, nonPublic: true)!;
+        var socketFactory = Activator.CreateInstance(assembly.GetType("Renci.SshNet.Connection.SocketFactory")!, nonPublic: true)!;
+        var info = new ConnectionInfo("h", "u", new PasswordAuthenticationMethod("u", "p"));
+        var constructor = typeof(Session).GetConstructors(Instance).Single(c => c.GetParameters().Length == 3);
+        return (Session)constructor.Invoke([info, factory, socketFactory]);
+    }
+
     private static string Broken(string seam, string what) =>
         $"SSH.NET {SshNetVersion}: the seam SshNet/{seam} no longer holds: {what}. ParamikoJump falls back as that file documents; update the seam for this SSH.NET version.";
 }

@@ -1,0 +1,36 @@
+using System;
+using ParamikoJump.SshNet;
+
+namespace ParamikoJump.Hops;
+
+/// <summary>
+/// Escape hatches for the data-path tuning, as AppContext switches (read when a hop is created; runtimeconfig or
+/// <see cref="AppContext.SetSwitch"/>). Off by default: the tuning is on. They exist for the benchmark's in-run A/B
+/// and for an application that meets a case the tuning hurts (a bounded window on a long, fat link).
+/// </summary>
+internal static class Tuning
+{
+    /// <summary>SSH.NET's own unbounded channel window instead of <see cref="ChannelWindows.Default"/>.</summary>
+    public const string UnboundedChannelWindowSwitch = "ParamikoJump.UnboundedChannelWindow";
+
+    /// <summary>Socket readiness events of a session go through the thread pool again, as SSH.NET leaves them.</summary>
+    public const string PooledSocketEventsSwitch = "ParamikoJump.PooledSocketEvents";
+
+    /// <summary>A window size in bytes (AppContext data, a number) instead of <see cref="ChannelWindows.Default"/>.</summary>
+    public const string ChannelWindowSizeData = "ParamikoJump.ChannelWindowSize";
+
+    /// <summary>The window each channel of a new hop advertises; null for SSH.NET's own.</summary>
+    public static uint? ChannelWindow => IsOn(UnboundedChannelWindowSwitch)
+        ? null
+        : uint.TryParse(Convert.ToString(AppContext.GetData(ChannelWindowSizeData), System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size >= MinimumWindow
+            ? size
+            : ChannelWindows.Default;
+
+    /// <summary>Below two packets' worth SSH.NET would send a window adjust for every packet.</summary>
+    private const uint MinimumWindow = 128 * 1024;
+
+    /// <summary>Whether a connected hop's socket events are handled inline (<see cref="Transport.TryHandleReadinessInline"/>).</summary>
+    public static bool InlineSocketEvents => !IsOn(PooledSocketEventsSwitch);
+
+    private static bool IsOn(string name) => AppContext.TryGetSwitch(name, out var on) && on;
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Reflection;
+using Renci.SshNet;
+
+namespace ParamikoJump.SshNet;
+
+/// <summary>
+/// The receive window of every channel a ParamikoJump session opens or accepts (commands, shells, SFTP, forwards,
+/// and the direct-tcpip channel each jump opens for the hop behind it). SSH.NET advertises int.MaxValue, a literal in
+/// <c>Session</c>'s <c>ISession.CreateChannel*</c>, and adjusts it as data arrives, so nothing ever tells an OpenSSH
+/// server to wait: it reads its side as fast as it can and holds what the client has not yet taken in channel
+/// buffers of up to 16 MiB, which it grows, frees and grows again: a perf profile of the lab's jump servers shows them
+/// page-faulting, not encrypting. In one A/B run (benchmarks/README.md, "Channel window") the servers' CPU per GiB
+/// moved through three hops fell from 17.8 to 6.1 s and throughput rose from 66 to 103 MB/s; through one hop 6.9 to
+/// 2.3 s and 167 to 294 MB/s. The servers share the client's cores on the lab, and on a real bastion, other users'.
+/// </summary>
+/// <remarks>
+/// How: each channel is created by the session and opened later (its window is sent in SSH_MSG_CHANNEL_OPEN), so a
+/// <c>DispatchProxy</c> on SSH.NET's internal <c>ISession</c> passes every call through and sets the window of each
+/// channel it hands out (the private <c>Channel._initialWindowSize</c> and <c>LocalWindowSize</c>) before anyone
+/// opens it. The proxy stands where SSH.NET keeps the client's session (<c>BaseClient.Session</c>, installed through
+/// <see cref="Transport"/>'s service factory) and, for a jump that is a plain SSH.NET client, on the forward alone
+/// (<c>ForwardedPort.Session</c>). SSH.NET still adjusts the window on receipt, when fewer than 64 KiB are left.
+/// Fallback when an SSH.NET upgrade moves any of this (pinned by SshNetSeamTests), and on .NET Framework: SSH.NET's
+/// own unbounded window, as before.
+/// </remarks>
+internal static class ChannelWindows
+{
+    /// <summary>
+    /// The window each channel advertises. 8 MiB: SSH.NET adjusts only when less than a packet is left, so a server
+    /// waits for each adjust to cross every hop back, and 2 MiB (OpenSSH's window) gave 52 against 87 MB/s through
+    /// three hops; 32 MiB brought the servers' buffer churn back (5.8 against 2.9 CPU-s per GiB through one hop).
+    /// Through a 100 ms round trip 8 MiB allows about 80 MB/s; <see cref="Hops.Tuning"/> lets an application change it.
+    /// </summary>
+    public const uint Default = 8 * 1024 * 1024;
+
+    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+    private static readonly Type? ChannelType = typeof(Session).Assembly.GetType("Renci.SshNet.Channels.Channel");
+    private static readonly FieldInfo? InitialWindow = ChannelType?.GetField("_initialWindowSize", Instance);
+    private static readonly PropertyInfo? LocalWindow = ChannelType?.GetProperty("LocalWindowSize", Instance);
+    private static readonly Type? SessionContract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession");
+    private static readonly PropertyInfo? PortSession = typeof(ForwardedPort).GetProperty("Session", Instance);
+
+    /// <summary>Whether a channel's window can be set before it opens.</summary>
+    public static bool CanBound => InitialWindow?.FieldType == typeof(uint) && LocalWindow?.PropertyType == typeof(uint) && LocalWindow.SetMethod is not null
+        && SessionContract?.GetMethod("CreateChannelSession") is not null && SessionContract.GetMethod("CreateChannelDirectTcpip") is not null;
+
+    /// <summary>Whether the session proxy can stand where SSH.NET keeps a client's or a forward's session.</summary>
+    public static bool CanWrap =>
+#if NET8_0_OR_GREATER
+        CanBound && PortSession is not null && PortSession.PropertyType == SessionContract && PortSession.SetMethod is not null;
+#else
+        false;
+#endif
+
+    /// <summary>Sets the window of a channel that is not yet open; false if <paramref name="channel"/> is not one.</summary>
+    public static bool TryBound(object? channel, uint window)
+    {
+        if (!CanBound || channel is null || !ChannelType!.IsInstanceOfType(channel))
+        {
+            return false;
+        }
+
+        InitialWindow!.SetValue(channel, window);
+        LocalWindow!.SetValue(channel, window);
+        return true;
+    }
+
+    /// <summary>The current window of a channel (for tests and diagnostics); null if it is not one.</summary>
+    public static uint? WindowOf(object? channel) =>
+        CanBound && channel is not null && ChannelType!.IsInstanceOfType(channel) ? (uint)LocalWindow!.GetValue(channel)! : null;
+
+    /// <summary>SSH.NET's own session behind <paramref name="session"/>, which may be our proxy.</summary>
+    public static object? Unwrap(object? session) =>
+#if NET8_0_OR_GREATER
+        session is BoundedSession proxy ? proxy.Target : session;
+#else
+        session;
+#endif
+
+#if NET8_0_OR_GREATER
+    /// <summary>Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>); returns it unchanged when not possible.</summary>
+    public static object Wrap(object session, uint window) =>
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window);
+
+    /// <summary>
+    /// Gives the channels of <paramref name="port"/> (added to a client, not started) the bounded window, when that
+    /// client's session does not already: a jump that is a plain SSH.NET client.
+    /// </summary>
+    public static bool TryBound(ForwardedPort port, uint window)
+    {
+        if (!CanWrap || PortSession!.GetValue(port) is not { } session)
+        {
+            return false;
+        }
+
+        if (session is not BoundedSession)
+        {
+            PortSession.SetValue(port, Wrap(session, window));
+        }
+
+        return true;
+    }
+
+    /// <summary>Passes every call to SSH.NET's session; bounds the window of each channel it creates.</summary>
+    internal class BoundedSession : DispatchProxy
+    {
+        private uint _window;
+
+        public object Target { get; private set; } = null!;
+
+        public static object Create(Type contract, object target, uint window)
+        {
+            var proxy = (BoundedSession)Create(contract, typeof(BoundedSession));
+            proxy.Target = target;
+            proxy._window = window;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            object? result;
+            try
+            {
+                result = targetMethod!.Invoke(Target, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+
+            if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip")
+            {
+                TryBound(result, _window);
+            }
+
+            return result;
+        }
+    }
+#endif
+}
