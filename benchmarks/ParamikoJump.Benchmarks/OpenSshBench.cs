@@ -9,7 +9,7 @@ namespace ParamikoJump.Benchmarks;
 /// OpenSSH's client as its users run it: one ssh process per command, ProxyJump chains from an <c>ssh -F</c>
 /// config (options given with -o do not reach the jumps' own ssh processes), ControlMaster for reuse.
 /// </summary>
-internal sealed class OpenSshBench : IDisposable
+internal sealed partial class OpenSshBench : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pjbench-ssh-").FullName;
     private readonly string _config;

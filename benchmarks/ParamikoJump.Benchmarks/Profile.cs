@@ -87,7 +87,7 @@ internal static class Profile
     /// A variant is "name" or "KEY=value,...": a KEY starting with "ParamikoJump." is an AppContext switch of the library
     /// (read when a hop is created), any other an environment variable; "exec" reads through ExecCommand.
     /// </summary>
-    private static void Apply(string variant)
+    internal static void Apply(string variant)
     {
         foreach (var key in Applied)
         {

@@ -24,6 +24,11 @@ if (args.Contains("--profile"))
     return Profile.Run(args, lab, new LabHostKeys(lab.KnownHosts));
 }
 
+if (args.Contains("--hold"))
+{
+    return await HoldOpenMain.RunAsync(args, lab).ConfigureAwait(false);
+}
+
 var results = new Results();
 var clock = Stopwatch.StartNew();
 using var dotnet = new DotnetBench(lab, new LabHostKeys(lab.KnownHosts));
