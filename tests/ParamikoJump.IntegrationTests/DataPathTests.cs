@@ -43,4 +43,36 @@ public sealed class DataPathTests(LabFixture fixture, ITestOutputHelper output)
         // Before the tuning: 20-40 per MiB through one hop (one per socket readiness event nobody waited for).
         Assert.True(perMiB < 4, $"{perMiB:0.0} thread-pool work items per MiB: socket events are going through the pool again");
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Twenty_targets_held_open_through_one_jump_pin_no_pool_thread_and_carry_data_both_ways()
+    {
+        using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        ThreadPool.GetMinThreads(out var minimumBefore, out _);
+        var targets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Hops.ConnectAsync(Hops.PasswordTarget(Lab, jump))));
+        try
+        {
+            ThreadPool.GetMinThreads(out var minimumHeld, out _);
+
+            // Upload through each tunnel (data from the hop's session to the jump goes through the forward's pump).
+            var counts = await Task.WhenAll(targets.Select(target => Task.Run(async () =>
+            {
+                var (stdin, stdout, _) = target.ExecCommand("wc -c");
+                await stdin.WriteAsync(new byte[1 << 20], TestContext.Current.CancellationToken);
+                stdin.Dispose();
+                return stdout.ReadToEnd().Trim();
+            })));
+
+            Assert.All(counts, count => Assert.Equal("1048576", count));
+            // Before: each open tunnel held a pool thread in SSH.NET's Bind() and raised the pool's minimum by one.
+            Assert.Equal(minimumBefore, minimumHeld);
+        }
+        finally
+        {
+            foreach (var target in targets)
+            {
+                target.Dispose();
+            }
+        }
+    }
 }

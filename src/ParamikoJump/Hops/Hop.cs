@@ -43,6 +43,7 @@ internal sealed partial class Hop : IDisposable
     private int _sessionLost;
     private int _disposed;
     private int _ownsJump;
+    private bool _connectPinsPoolThread;
 
     public Hop(BaseClient client, HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
     {
@@ -124,6 +125,8 @@ internal sealed partial class Hop : IDisposable
 
         Volatile.Write(ref _sessionLost, 0);
 
+        // SSH.NET's ConnectAsync waits for the key exchange and the login on a pool thread: one more while this connects.
+        PinPoolThreadWhileConnecting(true);
         _plan.Tracker.Reset(AsyncConnect ?? CancellationToken.None);
         _hostKeyVerifier.Reset();
         _plan.Tunnel?.PrepareAttempt();
@@ -137,6 +140,7 @@ internal sealed partial class Hop : IDisposable
 
     public void OnConnected()
     {
+        PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _plan.Tunnel?.Seal();
         Stage = HopStage.Session;
@@ -173,6 +177,7 @@ internal sealed partial class Hop : IDisposable
     /// <summary>Called when a connect attempt failed: nothing of it may linger.</summary>
     public void OnConnectFailed()
     {
+        PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         StopSessionWatch();
         _plan.Tunnel?.Seal();
@@ -192,6 +197,7 @@ internal sealed partial class Hop : IDisposable
             return;
         }
 
+        PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _watchdog.Dispose();
         StopSessionWatch();
@@ -248,6 +254,29 @@ internal sealed partial class Hop : IDisposable
         }
 
         return new ParamikoJumpException($"Not connected; call Connect() before {operation}.", Identity, HopStage.Session);
+    }
+
+    /// <summary>Holds at most one raise of the pool's minimum per hop (a failure SSH.NET never reports leaves it until the next attempt or Dispose).</summary>
+    private void PinPoolThreadWhileConnecting(bool pin)
+    {
+        lock (_gate)
+        {
+            if (_connectPinsPoolThread == pin)
+            {
+                return;
+            }
+
+            _connectPinsPoolThread = pin;
+        }
+
+        if (pin)
+        {
+            PinnedPoolThreads.Add();
+        }
+        else
+        {
+            PinnedPoolThreads.Remove();
+        }
     }
 
     private void EnterStage(HopStage stage)

@@ -246,15 +246,13 @@ internal sealed class JumpTunnel : IDisposable
         // order, and the forward's closes the hop's loopback connection; the hop must see its jump lost first, so
         // that its own failure names the jump (JumpNotConnectedException) instead of a plain lost connection.
         WatchJumpSession();
+        var pumped = false;
         try
         {
             _jump.AddForwardedPort(forward);
 #if NET8_0_OR_GREATER
-            // A jump that is a ParamikoJump client bounds its channels already; a plain SshClient does not.
-            if (Tuning.ChannelWindow is { } window)
-            {
-                ChannelWindows.TryBound(forward, window);
-            }
+            // The forward's channel: a bounded window (also when the jump is a plain SshClient) and no pinned thread.
+            pumped = ChannelWindows.TryInstallOnForward(forward, Tuning.ChannelWindow, Tuning.AsyncTunnelPump, OnPumpError);
 #endif
             forward.Start();
         }
@@ -266,10 +264,15 @@ internal sealed class JumpTunnel : IDisposable
         lock (_gate)
         {
             _localPort = checked((int)forward.BoundPort);
-            _pinsPoolThread = true;
+            _pinsPoolThread = !pumped;
         }
 
-        PinnedPoolThreads.Add();
+        if (!pumped)
+        {
+            // Without the pump SSH.NET's Bind() holds the pool thread that accepted the connection for its whole life.
+            PinnedPoolThreads.Add();
+        }
+
         Log.TunnelOpened(_logger, _hop.ToString(), LocalPort);
     }
 
@@ -412,6 +415,8 @@ internal sealed class JumpTunnel : IDisposable
         _admittedPort = originatorPort;
         return null;
     }
+
+    private void OnPumpError(Exception error) => Log.TunnelError(_logger, _hop.ToString(), ServerText.Escape(error.Message));
 
     private void OnForwardException(object? sender, ExceptionEventArgs e)
     {

@@ -3,10 +3,13 @@ using System.Threading;
 namespace ParamikoJump.Hops;
 
 /// <summary>
-/// SSH.NET runs each connection a forwarded port accepts on a thread-pool thread and keeps that thread blocked
-/// for the connection's lifetime. Every open tunnel therefore takes a pool thread away from the application;
-/// past the pool's minimum, new threads arrive about once a second, so 100 tunnels opened together took half a
-/// minute to start. The pool's minimum is raised by one for each tunnel while it is open, and lowered again after.
+/// Raises the thread pool's minimum by one for each pool thread SSH.NET blocks on ParamikoJump's behalf, and lowers it
+/// again after; past the minimum, new threads arrive about once a second, so 100 tunnels opened together took half a
+/// minute to start. Two things block one: a hop that is connecting (SSH.NET's <c>ConnectAsync</c> waits for the key
+/// exchange and the login on the pool thread that read the banner: 1,000 targets connecting 50 at a time timed out
+/// without this), and, where <c>SshNet.TunnelPump</c> cannot stand in for it (.NET Framework, a moved SSH.NET
+/// internal, or the <see cref="Tuning.ThreadPerTunnelSwitch"/>), SSH.NET's own <c>Bind()</c>, which holds the pool
+/// thread that accepted a forward's connection for the connection's whole life.
 /// </summary>
 internal static class PinnedPoolThreads
 {

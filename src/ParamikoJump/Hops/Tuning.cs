@@ -16,6 +16,12 @@ internal static class Tuning
     /// <summary>Socket readiness events of a session go through the thread pool again, as SSH.NET leaves them.</summary>
     public const string PooledSocketEventsSwitch = "ParamikoJump.PooledSocketEvents";
 
+    /// <summary>Every open tunnel is served by a pool thread of its own again (SSH.NET's <c>Bind()</c>), never by the pump.</summary>
+    public const string ThreadPerTunnelSwitch = "ParamikoJump.ThreadPerTunnel";
+
+    /// <summary>Whether a hop's forward pumps its connection asynchronously (<c>SshNet.TunnelPump</c>) instead of pinning a pool thread.</summary>
+    public static bool AsyncTunnelPump => !IsOn(ThreadPerTunnelSwitch);
+
     /// <summary>A window size in bytes (AppContext data, a number) instead of <see cref="ChannelWindows.Default"/>.</summary>
     public const string ChannelWindowSizeData = "ParamikoJump.ChannelWindowSize";
 

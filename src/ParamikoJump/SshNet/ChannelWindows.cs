@@ -81,39 +81,47 @@ internal static class ChannelWindows
 #if NET8_0_OR_GREATER
     /// <summary>Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>); returns it unchanged when not possible.</summary>
     public static object Wrap(object session, uint window) =>
-        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window);
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: false, null);
 
     /// <summary>
-    /// Gives the channels of <paramref name="port"/> (added to a client, not started) the bounded window, when that
-    /// client's session does not already: a jump that is a plain SSH.NET client.
+    /// Puts a proxy of its own on the session of a hop's forward (added to the jump, not started): the forward's
+    /// channel gets <paramref name="window"/> (null: SSH.NET's own, or the jump's if the jump is a ParamikoJump client)
+    /// and, with <paramref name="pump"/>, a <see cref="TunnelPump"/> instead of a pool thread. Returns whether the
+    /// forward pumps (false: SSH.NET pins a pool thread per connection, as before).
     /// </summary>
-    public static bool TryBound(ForwardedPort port, uint window)
+    public static bool TryInstallOnForward(ForwardedPort port, uint? window, bool pump, Action<Exception>? onPumpError)
     {
-        if (!CanWrap || PortSession!.GetValue(port) is not { } session)
+        pump &= TunnelPump.IsAvailable;
+        if (!CanWrap || PortSession!.GetValue(port) is not { } session || (window is null && !pump))
         {
             return false;
         }
 
-        if (session is not BoundedSession)
-        {
-            PortSession.SetValue(port, Wrap(session, window));
-        }
-
-        return true;
+        var own = session is BoundedSession bounded ? bounded : null;
+        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump, onPumpError));
+        return pump;
     }
 
-    /// <summary>Passes every call to SSH.NET's session; bounds the window of each channel it creates.</summary>
+    /// <summary>
+    /// Passes every call to SSH.NET's session; bounds the window of each channel it creates and, on a hop's forward,
+    /// hands out direct-tcpip channels that pump without a thread.
+    /// </summary>
     internal class BoundedSession : DispatchProxy
     {
-        private uint _window;
+        private bool _pump;
+        private Action<Exception>? _onPumpError;
 
         public object Target { get; private set; } = null!;
 
-        public static object Create(Type contract, object target, uint window)
+        public uint? Window { get; private set; }
+
+        public static object Create(Type contract, object target, uint? window, bool pump, Action<Exception>? onPumpError)
         {
             var proxy = (BoundedSession)Create(contract, typeof(BoundedSession));
             proxy.Target = target;
-            proxy._window = window;
+            proxy.Window = window;
+            proxy._pump = pump;
+            proxy._onPumpError = onPumpError;
             return proxy;
         }
 
@@ -130,12 +138,12 @@ internal static class ChannelWindows
                 throw;
             }
 
-            if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip")
+            if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip" && Window is { } window)
             {
-                TryBound(result, _window);
+                TryBound(result, window);
             }
 
-            return result;
+            return _pump && targetMethod.Name == "CreateChannelDirectTcpip" ? TunnelPump.Wrap(result, _onPumpError) : result;
         }
     }
 #endif

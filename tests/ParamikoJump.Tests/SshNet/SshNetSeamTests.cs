@@ -131,21 +131,35 @@ public class SshNetSeamTests
     }
 
     [Fact]
-    public void ChannelWindows_stands_on_the_forward_of_a_plain_jump_once()
+    public void ChannelWindows_stands_on_a_forward_once_with_the_window_and_the_pump()
     {
         var session = NewSession();
         using var port = new ForwardedPortLocal("127.0.0.1", 0, "target.internal", 22);
         var portSession = typeof(ForwardedPort).GetProperty("Session", Instance)!;
         portSession.SetValue(port, session);
 
-        Assert.True(ChannelWindows.TryBound(port, 1 << 20));
+        Assert.True(ChannelWindows.TryInstallOnForward(port, 1 << 20, pump: true, onPumpError: null));
         var wrapped = portSession.GetValue(port);
-        Assert.True(ChannelWindows.TryBound(port, 1 << 20));
+        Assert.True(ChannelWindows.TryInstallOnForward(port, 1 << 20, pump: true, onPumpError: null));
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+        var tunnel = contract.GetMethod("CreateChannelDirectTcpip")!.Invoke(portSession.GetValue(port), null);
 
         Assert.NotSame(session, wrapped);
-        Assert.Same(wrapped, portSession.GetValue(port));
         Assert.Same(session, ChannelWindows.Unwrap(wrapped));
+        Assert.Same(session, ChannelWindows.Unwrap(portSession.GetValue(port)));
+        Assert.IsAssignableFrom<TunnelPump>(tunnel);
         portSession.SetValue(port, null);
+    }
+
+    [Fact]
+    public void TunnelPump_can_stand_in_for_a_forwards_blocking_bind()
+    {
+        Assert.True(TunnelPump.IsAvailable, Broken("TunnelPump", "IChannelDirectTcpip.Open/Bind or Channel.SendData/IsOpen/RemotePacketSize moved"));
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+        var tunnel = contract.GetMethod("CreateChannelDirectTcpip")!.Invoke(NewSession(), null);
+
+        Assert.IsAssignableFrom<TunnelPump>(TunnelPump.Wrap(tunnel, null));
+        Assert.Same(this, TunnelPump.Wrap(this, null));
     }
 
     [Fact]

@@ -1,0 +1,138 @@
+#if NET8_0_OR_GREATER
+using System;
+using System.Buffers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ParamikoJump.SshNet;
+
+/// <summary>
+/// A forward's direct-tcpip channel without a thread of its own. SSH.NET's <c>ForwardedPortLocal</c> opens the channel
+/// for each connection it accepts and then calls <c>Bind()</c>, which reads the local socket in a blocking loop on the
+/// thread-pool thread that completed the accept, for the connection's whole life: a pool thread pinned per open hop
+/// (1,000 targets held open through one jump: 2,000 threads, half of them these). This proxy of SSH.NET's internal
+/// <c>IChannelDirectTcpip</c> passes every call through to the channel, except that <c>Bind()</c> starts an
+/// asynchronous read loop and returns, and the <c>Dispose()</c> that follows in <c>ProcessAccept</c> is left to that
+/// loop, which disposes the channel when the local socket ends, as <c>Bind()</c> returning would have.
+/// </summary>
+/// <remarks>
+/// An idle tunnel waits with a zero-byte receive, so it holds neither a thread nor a buffer. Data from the hop's
+/// session (little: window adjusts, requests, uploads) goes to the jump with the channel's own <c>SendData</c> on
+/// the pool thread that completed the read. The other direction is untouched: the jump's receive thread writes
+/// into the local socket, as before. Stopping the forward still closes each channel's socket (its <c>Closing</c>
+/// event), which ends the loop; <c>Stop()</c> no longer waits for those channels to finish closing.
+/// </remarks>
+internal class TunnelPump : DispatchProxy
+{
+    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+    private static readonly Type? ChannelContract = typeof(Renci.SshNet.Session).Assembly.GetType("Renci.SshNet.Channels.IChannelDirectTcpip");
+    private static readonly Type? ChannelType = typeof(Renci.SshNet.Session).Assembly.GetType("Renci.SshNet.Channels.Channel");
+    private static readonly MethodInfo? SendDataMethod = ChannelType?.GetMethod("SendData", Instance, null, [typeof(byte[]), typeof(int), typeof(int)], null);
+    private static readonly PropertyInfo? IsOpenProperty = ChannelType?.GetProperty("IsOpen", Instance);
+    private static readonly PropertyInfo? RemotePacketSizeProperty = ChannelType?.GetProperty("RemotePacketSize", Instance);
+
+    private object _channel = null!;
+    private Action<Exception>? _onError;
+    private Socket? _socket;
+    private int _pumping;
+
+    /// <summary>Whether SSH.NET's channel has every member the pump needs.</summary>
+    public static bool IsAvailable => ChannelContract?.GetMethod("Bind") is not null && ChannelContract.GetMethod("Open") is not null
+        && SendDataMethod is not null && IsOpenProperty?.PropertyType == typeof(bool) && RemotePacketSizeProperty?.PropertyType == typeof(uint);
+
+    /// <summary>Wraps a direct-tcpip channel just created by the session; anything else is returned as it is.</summary>
+    public static object? Wrap(object? channel, Action<Exception>? onError)
+    {
+        if (!IsAvailable || channel is null || !ChannelContract!.IsInstanceOfType(channel) || !ChannelType!.IsInstanceOfType(channel))
+        {
+            return channel;
+        }
+
+        var proxy = (TunnelPump)Create(ChannelContract, typeof(TunnelPump));
+        proxy._channel = channel;
+        proxy._onError = onError;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        switch (targetMethod!.Name)
+        {
+            case "Bind" when _socket is not null && (bool)IsOpenProperty!.GetValue(_channel)!:
+                Volatile.Write(ref _pumping, 1);
+                _ = PumpAsync(_socket);
+                return null;
+            case "Dispose" when Volatile.Read(ref _pumping) == 1:
+                return null; // the loop disposes the channel when the local socket ends
+        }
+
+        object? result;
+        try
+        {
+            result = targetMethod.Invoke(_channel, args);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+
+        if (targetMethod.Name == "Open" && args is [_, _, _, Socket socket])
+        {
+            _socket = socket;
+        }
+
+        return result;
+    }
+
+    private async Task PumpAsync(Socket socket)
+    {
+        var send = SendDataMethod!.CreateDelegate<Action<byte[], int, int>>(_channel);
+        var size = (int)Math.Clamp((uint)RemotePacketSizeProperty!.GetValue(_channel)!, 1024u, 64u * 1024);
+        try
+        {
+            while (true)
+            {
+                // Zero bytes: wait until the socket is readable without holding a buffer (MSG_PEEK underneath).
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    var read = await socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    send(buffer, 0, read);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The socket was shut down or closed (the forward stopped, the channel or the session closed it): the end.
+        }
+        catch (Exception ex)
+        {
+            _onError?.Invoke(ex);
+        }
+        finally
+        {
+            try
+            {
+                ((IDisposable)_channel).Dispose();
+            }
+            catch (Exception ex)
+            {
+                _onError?.Invoke(ex);
+            }
+        }
+    }
+}
+#endif
