@@ -40,20 +40,39 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         }
     }
 
-    /// <summary>A fresh chain for each transfer, as ssh and the paramiko driver have; the first one also warms up.</summary>
-    public List<Transfer> Bulk(int hops, long bytes, int reps, bool sshNetCipherOrder = false)
+    /// <summary>
+    /// A fresh chain for each transfer, as ssh and the paramiko driver have; the first one (32 MiB) also warms up,
+    /// so tiered compilation has settled as in a long-running service. <paramref name="variant"/>: AppContext switches
+    /// of the library for an in-run A/B (see Profile.Apply), set while these chains are built.
+    /// </summary>
+    public List<Transfer> Bulk(int hops, long bytes, int reps, bool sshNetCipherOrder = false, string? variant = null)
     {
         var transfers = new List<Transfer>();
-        for (var i = -1; i < reps; i++)
+        Profile.Apply(variant ?? "");
+        try
+        {
+            for (var i = -1; i < reps; i++)
+            {
+                transfers.AddRange(BulkOnce(hops, i < 0 ? 32 << 20 : bytes, sshNetCipherOrder).Where(_ => i >= 0));
+            }
+        }
+        finally
+        {
+            Profile.Apply("");
+        }
+
+        return transfers;
+    }
+
+    private List<Transfer> BulkOnce(int hops, long bytes, bool sshNetCipherOrder)
+    {
+        var transfers = new List<Transfer>();
+        for (var i = 0; i < 1; i++)
         {
             var clients = Chain(hops, sshNetCipherOrder);
             try
             {
-                var transfer = Read(clients[^1], i < 0 ? 8 << 20 : bytes);
-                if (i >= 0)
-                {
-                    transfers.Add(transfer);
-                }
+                transfers.Add(Read(clients[^1], bytes));
             }
             finally
             {
@@ -170,29 +189,8 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         }
     }
 
-    /// <summary>This process's PSS with 1, 2, ... <paramref name="sessions"/> sessions of a chain connected.</summary>
-    public List<long> Memory(int sessions)
-    {
-        Close(Chain(sessions - 1)); // compiles and sizes the heap first, so the figures are the sessions' own
-        var clients = new List<SshClient>();
-        var pss = new List<long>();
-        try
-        {
-            for (var i = 0; i < sessions; i++)
-            {
-                clients.Add(ConnectHop(Circuit.Hops[i], i == 0 ? null : clients[^1], plain: false));
-                clients[^1].RunCommand("true");
-                Settle();
-                pss.Add(ProcessTree.PssOf(Environment.ProcessId));
-            }
-
-            return pss;
-        }
-        finally
-        {
-            Close(clients);
-        }
-    }
+    /// <summary>Hop <paramref name="index"/> of the circuit through <paramref name="jump"/>, connected (ParamikoJump's defaults).</summary>
+    public SshClient ConnectOne(int index, SshClient? jump) => ConnectHop(Circuit.Hops[index], jump, plain: false);
 
     public async Task<FanoutResult> FanoutAsync(int targets)
     {
@@ -273,6 +271,7 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         var stream = command.OutputStream;
         var buffer = new byte[1 << 20];
         long first = stream.Read(buffer, 0, buffer.Length);
+        var servers = Profile.ServerCpuSeconds();
         var cpu = CpuSeconds();
         var watch = Stopwatch.StartNew();
         long received = first;
@@ -284,13 +283,14 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
 
         var seconds = watch.Elapsed.TotalSeconds;
         var used = CpuSeconds() - cpu;
+        var serversUsed = Profile.ServerCpuSince(servers);
         completion.GetAwaiter().GetResult();
         if (received != bytes)
         {
             throw new InvalidOperationException($"received {received} of {bytes} bytes");
         }
 
-        return new Transfer(received - first, seconds, used);
+        return new Transfer(received - first, seconds, used, serversUsed);
     }
 
     private static double CpuSeconds()
@@ -329,7 +329,8 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
 internal readonly record struct SftpTransfer(long Bytes, double DownSeconds, double UpSeconds);
 
 /// <summary>One bulk read: bytes after the first chunk, the seconds they took, and the client CPU seconds spent.</summary>
-internal readonly record struct Transfer(long Bytes, double Seconds, double CpuSeconds);
+/// <summary>One bulk read; <paramref name="ServerCpuSeconds"/> is the lab servers' CPU over the same window, NaN when not measured.</summary>
+internal readonly record struct Transfer(long Bytes, double Seconds, double CpuSeconds, double ServerCpuSeconds = double.NaN);
 
 internal sealed record FanoutResult(double Seconds, int Failures, int MfaLogins, IReadOnlyList<string> Errors);
 

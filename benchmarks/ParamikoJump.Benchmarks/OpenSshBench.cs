@@ -86,6 +86,8 @@ internal sealed partial class OpenSshBench : IDisposable
             // are read and nobody reaps them into a parent's totals, so each process counts as last seen alive.
             // What the connection cost before the first byte is not the transfer's.
             var before = ProcessTree.CpuSeconds(process.Id);
+            var servers = Profile.ServerCpuSeconds();
+            var serversUsed = double.NaN;
             var seen = new Dictionary<int, double>(before);
             var sampled = Stopwatch.StartNew();
             var watch = Stopwatch.StartNew();
@@ -98,6 +100,7 @@ internal sealed partial class OpenSshBench : IDisposable
                 if (received == bytes)
                 {
                     seconds = watch.Elapsed.TotalSeconds;
+                    serversUsed = Profile.ServerCpuSince(servers);
                 }
 
                 if (sampled.ElapsedMilliseconds >= 20 || received == bytes)
@@ -113,7 +116,7 @@ internal sealed partial class OpenSshBench : IDisposable
 
             process.WaitForExit();
             Check(process, received == bytes && process.ExitCode == 0, $"received {received} of {bytes} bytes, exit {process.ExitCode}");
-            results.Add(new Transfer(received - first, seconds, seen.Values.Sum() - before.Values.Sum()));
+            results.Add(new Transfer(received - first, seconds, seen.Values.Sum() - before.Values.Sum(), serversUsed));
         }
 
         return results;

@@ -37,13 +37,21 @@ internal static class ProcessTree
     /// <summary>Proportional set size of the tree: shared pages are split among the processes that share them.</summary>
     public static long PssBytes(int root) => Of(root).Sum(PssOf);
 
-    public static long PssOf(int pid)
+    public static long PssOf(int pid) => RollupOf(pid, "Pss:");
+
+    /// <summary>Resident set size: every page the process has in memory, shared ones counted whole.</summary>
+    public static long RssOf(int pid) => RollupOf(pid, "Rss:");
+
+    /// <summary>Resident set size of the tree.</summary>
+    public static long RssBytes(int root) => Of(root).Sum(RssOf);
+
+    private static long RollupOf(int pid, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
             {
-                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
                 }

@@ -213,6 +213,10 @@ internal static class Profile
         return text.ToString();
     }
 
+    /// <summary>Server CPU seconds since <paramref name="earlier"/>, over the processes alive at both moments (the sessions' sshd).</summary>
+    public static double ServerCpuSince(Dictionary<int, double> earlier) =>
+        ServerCpuSeconds().Where(s => earlier.ContainsKey(s.Key)).Sum(s => s.Value - earlier[s.Key]);
+
     /// <summary>User + system seconds of every lab server process (sshd-pjlab*) and of the commands they run (head).</summary>
     public static Dictionary<int, double> ServerCpuSeconds()
     {

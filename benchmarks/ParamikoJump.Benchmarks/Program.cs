@@ -13,7 +13,9 @@ var sftpReps = quick ? 2 : 3;
 var connectReps = quick ? 3 : 5;
 var rttReps = quick ? 10 : 20;
 var fanoutReps = quick ? 1 : 3;
-var only = ArgValue("--only")?.Split(',') ?? ["bulk", "sftp", "connect", "rtt", "memory", "fanout"];
+var only = ArgValue("--only")?.Split(',') ?? ["bulk", "sftp", "connect", "rtt", "memory", "fanout", "hold"];
+var holdTargets = quick ? 200 : 1000;
+const int HoldParallel = 50;
 var hopCounts = ArgValue("--hops")?.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray() ?? [0, 1, 3];
 const int FanoutTargets = 100;
 const int MemorySessions = 5;
@@ -22,6 +24,11 @@ var lab = LabDescription.Load();
 if (args.Contains("--profile"))
 {
     return Profile.Run(args, lab, new LabHostKeys(lab.KnownHosts));
+}
+
+if (args.Contains("--memory-child"))
+{
+    return MemoryChild.Run(int.Parse(ArgValue("--memory-child")!, CultureInfo.InvariantCulture), lab);
 }
 
 if (args.Contains("--hold"))
@@ -45,6 +52,8 @@ foreach (var hops in only.Contains("bulk") ? hopCounts : [])
     if (hops > 0)
     {
         Measure($"bulk {hops} hop(s)", Tools.ParamikoJumpCtr, hops, () => dotnet.Bulk(hops, bytes, bulkReps, sshNetCipherOrder: true));
+        // In-run A/B of the data-path tuning: every part of it turned off with its AppContext switch.
+        Measure($"bulk {hops} hop(s)", Tools.ParamikoJumpUntuned, hops, () => dotnet.Bulk(hops, bytes, bulkReps, variant: Tools.UntunedSwitches));
     }
 }
 
@@ -97,7 +106,21 @@ if (only.Contains("rtt"))
 
 if (only.Contains("memory"))
 {
-    Memory(Tools.ParamikoJump, () => dotnet.Memory(MemorySessions));
+    Section("memory", Tools.ParamikoJump, () =>
+    {
+        // In a process of its own, with the runtime's own cost measured apart (MemoryChild).
+        var samples = MemoryChild.Measure(MemorySessions);
+        var runtime = samples.Single(s => s.Label == "runtime");
+        var one = samples.Single(s => s.Label == "1");
+        var last = samples.Single(s => s.Label == MemorySessions.ToString(CultureInfo.InvariantCulture));
+        var perHop = (last.Pss - one.Pss) / (double)(MemorySessions - 1) / (1 << 20);
+        results.Add(Metrics.MemoryRuntime, Tools.ParamikoJump, 0, runtime.Pss / (double)(1 << 20));
+        results.Add(Metrics.MemoryOneSession, Tools.ParamikoJump, 0, one.Pss / (double)(1 << 20));
+        results.Add(Metrics.MemoryOneSessionRss, Tools.ParamikoJump, 0, one.Rss / (double)(1 << 20));
+        results.Add(Metrics.MemoryManaged, Tools.ParamikoJump, 0, one.Heap / (double)(1 << 20));
+        results.Add(Metrics.MemoryPerHop, Tools.ParamikoJump, 0, perHop);
+        return string.Create(CultureInfo.InvariantCulture, $"runtime alone {runtime.Pss / (double)(1 << 20):0.0} MiB, one session {one.Pss / (double)(1 << 20):0.0} MiB PSS / {one.Rss / (double)(1 << 20):0.0} MiB RSS / {one.Heap / (double)(1 << 20):0.00} MiB managed heap, +{perHop:0.00} MiB per hop");
+    });
     Memory(Tools.OpenSsh, () => ssh.Memory(MemorySessions));
     Memory(Tools.Paramiko, () => paramiko.Memory(MemorySessions));
 }
@@ -107,6 +130,13 @@ for (var i = 0; i < (only.Contains("fanout") ? fanoutReps : 0); i++)
     Fanout(Tools.ParamikoJump, () => dotnet.FanoutAsync(FanoutTargets).GetAwaiter().GetResult());
     Fanout(Tools.OpenSsh, () => ssh.Fanout(FanoutTargets));
     Fanout(Tools.Paramiko, () => paramiko.Fanout(FanoutTargets));
+}
+
+if (only.Contains("hold"))
+{
+    using var key = new PrivateKeyFile(lab.KeyFile("ed25519"));
+    Hold(Tools.ParamikoJump, () => HoldOpen.ParamikoJumpAsync(lab, new LabHostKeys(lab.KnownHosts), key, holdTargets, HoldParallel).GetAwaiter().GetResult());
+    Hold(Tools.OpenSsh, () => ssh.HoldOpen(holdTargets, HoldParallel));
 }
 
 results.Note(string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB per transfer; {Environment.ProcessorCount} cores; whole run {clock.Elapsed.TotalMinutes:0.0} min"));
@@ -131,6 +161,10 @@ void Measure(string what, string tool, int hops, Func<List<Transfer>> run) => Se
     {
         results.Add(Metrics.Throughput, tool, hops, transfer.Bytes / transfer.Seconds / 1e6);
         results.Add(Metrics.CpuPerGiB, tool, hops, transfer.CpuSeconds / (transfer.Bytes / (double)(1 << 30)));
+        if (!double.IsNaN(transfer.ServerCpuSeconds))
+        {
+            results.Add(Metrics.ServerCpuPerGiB, tool, hops, transfer.ServerCpuSeconds / (transfer.Bytes / (double)(1 << 30)));
+        }
     }
 
     return results.Get(Metrics.Throughput, tool, hops) is { } s ? $"{s.Median:0} MB/s" : "";
@@ -166,6 +200,21 @@ void Memory(string tool, Func<List<long>> run) => Section("memory", tool, () =>
     results.Add(Metrics.MemoryOneSession, tool, 0, pss[0] / (double)(1 << 20));
     results.Add(Metrics.MemoryPerHop, tool, 0, perHop);
     return string.Create(CultureInfo.InvariantCulture, $"{pss[0] / (double)(1 << 20):0.0} MiB with one session, +{perHop:0.00} MiB per hop");
+});
+
+void Hold(string tool, Func<HoldOpenResult> run) => Section($"hold {holdTargets} open", tool, () =>
+{
+    var r = run();
+    results.Add(Metrics.HoldRate, tool, 0, r.ConnectRate);
+    results.Add(Metrics.HoldFailures, tool, 0, r.Failures + (r.Targets - r.Failures - r.StillOpen));
+    results.Add(Metrics.HoldThreads, tool, 0, r.Threads);
+    results.Add(Metrics.HoldMemory, tool, 0, r.MiBPerTarget);
+    foreach (var error in r.Errors)
+    {
+        results.Note($"{tool} hold-open failure: {error}");
+    }
+
+    return string.Create(CultureInfo.InvariantCulture, $"{r.Targets} targets in {r.Seconds:0.0} s ({r.ConnectRate:0.0}/s), {r.Failures} failures, {r.StillOpen} still open, +{r.Threads} threads/processes, {r.MiBPerTarget:0.000} MiB per open target");
 });
 
 void Fanout(string tool, Func<FanoutResult> run) => Section("fan-out", tool, () =>

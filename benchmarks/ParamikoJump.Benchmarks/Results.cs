@@ -11,7 +11,13 @@ internal static class Tools
     /// <summary>ParamikoJump with SSH.NET's own cipher order (aes128-ctr + HMAC first): what its cipher preference buys.</summary>
     public const string ParamikoJumpCtr = "ParamikoJump, SSH.NET cipher order";
 
-    public static readonly string[] All = [ParamikoJump, OpenSsh, Paramiko, SshNetDirect, ParamikoJumpCtr];
+    /// <summary>ParamikoJump with its data-path tuning turned off (benchmarks/README.md): the in-run A/B of that tuning.</summary>
+    public const string ParamikoJumpUntuned = "ParamikoJump, tuning off";
+
+    /// <summary>The AppContext switches that turn the tuning off (see Hops/Tuning.cs).</summary>
+    public const string UntunedSwitches = "ParamikoJump.UnboundedChannelWindow=1,ParamikoJump.PooledSocketEvents=1,ParamikoJump.ThreadPerTunnel=1";
+
+    public static readonly string[] All = [ParamikoJump, OpenSsh, Paramiko, SshNetDirect, ParamikoJumpCtr, ParamikoJumpUntuned];
 }
 
 /// <summary>The measured quantities and their units.</summary>
@@ -19,6 +25,7 @@ internal static class Metrics
 {
     public const string Throughput = "throughput MB/s";
     public const string CpuPerGiB = "client CPU s/GiB";
+    public const string ServerCpuPerGiB = "lab servers' CPU s/GiB";
     public const string Connect = "warm connect ms";
     public const string Rtt = "command round trip ms";
     public const string FanoutSeconds = "fan-out wall s";
@@ -26,11 +33,18 @@ internal static class Metrics
     public const string FanoutMfa = "fan-out MFA logins";
     public const string MemoryOneSession = "memory, one session MiB";
     public const string MemoryPerHop = "memory per added hop MiB";
+    public const string MemoryRuntime = "memory, runtime alone MiB";
+    public const string MemoryOneSessionRss = "memory, one session RSS MiB";
+    public const string MemoryManaged = "managed heap, one session MiB";
+    public const string HoldRate = "held open: connects/s";
+    public const string HoldFailures = "held open: failures";
+    public const string HoldThreads = "held open: threads or processes";
+    public const string HoldMemory = "held open: MiB per target";
     public const string SftpDownload = "SFTP download MB/s";
     public const string SftpUpload = "SFTP upload MB/s";
 
     /// <summary>Counts are shown run by run: a median would hide the one run that failed.</summary>
-    public static bool IsCount(string metric) => metric is FanoutFailures or FanoutMfa;
+    public static bool IsCount(string metric) => metric is FanoutFailures or FanoutMfa or HoldFailures;
 }
 
 internal readonly record struct Summary(double Median, double Min, double Max, int Count)
