@@ -112,6 +112,22 @@ internal static class Hops
 
     public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
 
+    /// <summary>
+    /// Kills the OpenSSH session process behind <paramref name="client"/> from a command on it, as when that server
+    /// reboots. The kill can take the session down before the command's start is confirmed: that is the point, so
+    /// that failure is not the test's.
+    /// </summary>
+    public static void KillServerSession(SshJumpClient client)
+    {
+        try
+        {
+            using var killer = client.ExecCommand("kill -9 $PPID");
+        }
+        catch (ParamikoJumpException)
+        {
+        }
+    }
+
     /// <summary>Connected clients of a chain, disposed last first.</summary>
     public sealed class Circuit : List<SshJumpClient>, IDisposable
     {

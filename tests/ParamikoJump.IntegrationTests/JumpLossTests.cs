@@ -59,7 +59,7 @@ public sealed class JumpLossTests(LabFixture fixture)
     {
         if (server.Software != "dropbear")
         {
-            _ = jumper.ExecCommand("kill -9 $PPID");
+            Hops.KillServerSession(jumper);
             return;
         }
 
