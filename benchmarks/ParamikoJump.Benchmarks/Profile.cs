@@ -9,7 +9,8 @@ namespace ParamikoJump.Benchmarks;
 /// <c>--profile HOPS</c>: ParamikoJump's bulk transfer alone, repeated, with what the process itself can tell about
 /// where the time went: CPU and context switches per thread (from /proc/self/task, threads named by role), bytes
 /// allocated, GCs, lock contentions and thread-pool work items per MiB. Made to run under <c>perf record</c> or
-/// <c>dotnet-trace</c> (<c>--wait</c> prints the pid and waits for Enter before the measured transfers).
+/// <c>dotnet-trace</c> (<c>--wait</c> prints the pid and waits for Enter before the measured transfers). With
+/// <c>--sftp</c>, SFTP transfers instead, for A/B only.
 /// </summary>
 internal static class Profile
 {
@@ -23,6 +24,10 @@ internal static class Profile
         // --variants "A;B;..." where each is "name" or "VAR=value,VAR=value": alternated transfer by transfer (A/B in one process).
         var variants = (Arg(args, "--variants") ?? "default").Split(';');
         using var dotnet = new DotnetBench(lab, hostKeys);
+        if (args.Contains("--sftp"))
+        {
+            return Sftp(dotnet, hops, bytes, reps, variants);
+        }
 
         // Warm-up: compiles the paths (the measured process is a long-running service).
         foreach (var variant in variants)
@@ -76,6 +81,49 @@ internal static class Profile
             var server = Summary.Of(runs.Select(r => r.Server).ToArray());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"   {variant,-40} {mbs.Median,6:0.0} MB/s ({mbs.Min:0}-{mbs.Max:0})  client {cpu.Median,5:0.00} s/GiB ({cpu.Min:0.00}-{cpu.Max:0.00})  servers {server.Median,5:0.00} s/GiB"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--sftp</c>: SftpJumpClient's download and upload through <paramref name="hops"/> jumps instead of the bulk read,
+    /// variants alternated transfer by transfer, for an in-run A/B of a setting on SFTP (each transfer on a fresh chain,
+    /// after one unmeasured one of its own).
+    /// </summary>
+    private static int Sftp(DotnetBench dotnet, int hops, long bytes, int reps, string[] variants)
+    {
+        const string RemoteFile = "pjbench-profile-sftp.bin";
+        var localFile = Path.Combine(Path.GetTempPath(), $"pjbench-profile-sftp-{Environment.ProcessId}.bin");
+        File.WriteAllBytes(localFile, new byte[bytes]);
+        try
+        {
+            dotnet.PrepareRemoteFile(hops, bytes, RemoteFile);
+            var summary = variants.ToDictionary(v => v, _ => new List<SftpTransfer>());
+            for (var i = 0; i < reps; i++)
+            {
+                foreach (var variant in variants)
+                {
+                    Apply(variant);
+                    var transfer = dotnet.Sftp(hops, bytes, 1, RemoteFile, localFile).Single();
+                    summary[variant].Add(transfer);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"-- {variant}: {hops} hop(s) #{i + 1}: down {bytes / transfer.DownSeconds / 1e6:0.0} MB/s, up {bytes / transfer.UpSeconds / 1e6:0.0} MB/s"));
+                }
+            }
+
+            Console.WriteLine($"== summary, SFTP, {hops} hop(s), {bytes >> 20} MiB, {reps} transfers per variant, alternated; medians (min-max)");
+            foreach (var (variant, runs) in summary)
+            {
+                var down = Summary.Of(runs.Select(r => bytes / r.DownSeconds / 1e6).ToArray());
+                var up = Summary.Of(runs.Select(r => bytes / r.UpSeconds / 1e6).ToArray());
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"   {variant,-40} down {down.Median,6:0.0} MB/s ({down.Min:0}-{down.Max:0})  up {up.Median,6:0.0} MB/s ({up.Min:0}-{up.Max:0})"));
+            }
+        }
+        finally
+        {
+            File.Delete(localFile);
         }
 
         return 0;

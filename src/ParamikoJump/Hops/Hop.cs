@@ -61,7 +61,7 @@ internal sealed partial class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindow);
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client));
     }
 
     public HopIdentity Identity => _plan.Hop;
