@@ -127,17 +127,8 @@ internal static class ChannelWindows
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            object? result;
-            try
-            {
-                result = targetMethod!.Invoke(Target, args);
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-                throw;
-            }
-
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            var result = Reflected.Call(targetMethod, Target, args);
             if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip" && Window is { } window)
             {
                 TryBound(result, window);

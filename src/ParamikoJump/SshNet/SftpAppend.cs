@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
@@ -49,16 +48,7 @@ internal static class SftpAppend
         }
 
         var flags = Enum.ToObject(FlagsType!, WriteFlag | AppendFlag);
-        Task upload;
-        try
-        {
-            upload = (Task)Upload!.Invoke(client, [input, path, flags, null, progress, false, CancellationToken.None])!;
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
-        }
+        var upload = (Task)Reflected.Call(Upload!, client, [input, path, flags, null, progress, false, CancellationToken.None])!;
 
         // With isAsync false the upload runs synchronously; the task only carries its outcome.
         upload.GetAwaiter().GetResult();

@@ -128,17 +128,8 @@ internal static class Transport
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            object? result;
-            try
-            {
-                result = targetMethod!.Invoke(_target, args);
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-                throw;
-            }
-
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            var result = Reflected.Call(targetMethod, _target, args);
             if (result is Socket socket)
             {
                 _onSocketCreated(socket);

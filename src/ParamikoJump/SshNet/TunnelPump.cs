@@ -68,17 +68,7 @@ internal class TunnelPump : DispatchProxy
                 return null; // the loop disposes the channel when the local socket ends
         }
 
-        object? result;
-        try
-        {
-            result = targetMethod.Invoke(_channel, args);
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
-        }
-
+        var result = Reflected.Call(targetMethod, _channel, args);
         if (targetMethod.Name == "Open" && args is [_, _, _, Socket socket])
         {
             _socket = socket;
