@@ -274,12 +274,7 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         var servers = Profile.ServerCpuSeconds();
         var cpu = CpuSeconds();
         var watch = Stopwatch.StartNew();
-        long received = first;
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            received += read;
-        }
+        var received = first + Drain(stream, buffer);
 
         var seconds = watch.Elapsed.TotalSeconds;
         var used = CpuSeconds() - cpu;
@@ -305,6 +300,19 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         GC.WaitForPendingFinalizers();
         GC.Collect();
         Thread.Sleep(200);
+    }
+
+    /// <summary>Reads <paramref name="stream"/> to its end through <paramref name="buffer"/>; returns the bytes read.</summary>
+    internal static long Drain(Stream stream, byte[] buffer)
+    {
+        long received = 0;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            received += read;
+        }
+
+        return received;
     }
 
     /// <summary>Answers the bastion's password and verification-code prompts and counts the codes it gave.</summary>

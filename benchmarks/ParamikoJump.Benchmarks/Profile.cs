@@ -210,12 +210,7 @@ internal static class Profile
         long first = stream.Read(buffer, 0, buffer.Length);
         var start = Snapshot.Take();
         var watch = Stopwatch.StartNew();
-        long received = first;
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            received += read;
-        }
+        var received = first + DotnetBench.Drain(stream, buffer);
 
         var seconds = watch.Elapsed.TotalSeconds;
         var end = Snapshot.Take();
