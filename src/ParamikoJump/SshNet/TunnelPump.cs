@@ -20,7 +20,8 @@ namespace ParamikoJump.SshNet;
 /// <remarks>
 /// An idle tunnel waits with a zero-byte receive, so it holds neither a thread nor a buffer. Data from the hop's
 /// session (little: window adjusts, requests, uploads) goes to the jump with the channel's own <c>SendData</c> on
-/// the pool thread that completed the read. The other direction is untouched: the jump's receive thread writes
+/// the pool thread that completed the wait, which keeps reading while more arrives within 10 ms and then goes back
+/// to waiting. The other direction is untouched: the jump's receive thread writes
 /// into the local socket, as before. Stopping the forward still closes each channel's socket (its <c>Closing</c>
 /// event), which ends the loop; <c>Stop()</c> no longer waits for those channels to finish closing.
 /// </remarks>
@@ -32,6 +33,9 @@ internal class TunnelPump : DispatchProxy
     private static readonly MethodInfo? SendDataMethod = ChannelType?.GetMethod("SendData", Instance, null, [typeof(byte[]), typeof(int), typeof(int)], null);
     private static readonly PropertyInfo? IsOpenProperty = ChannelType?.GetProperty("IsOpen", Instance);
     private static readonly PropertyInfo? RemotePacketSizeProperty = ChannelType?.GetProperty("RemotePacketSize", Instance);
+
+    /// <summary>How long, in microseconds, a pump that just moved data waits for more before it gives its thread back.</summary>
+    private const int ActiveWait = 10_000;
 
     private object _channel = null!;
     private Action<Exception>? _onError;
@@ -90,13 +94,20 @@ internal class TunnelPump : DispatchProxy
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
                 try
                 {
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None).ConfigureAwait(false);
-                    if (read == 0)
+                    // Readable: stay on this thread while data keeps coming, as SSH.NET's Bind() would. Each return to
+                    // the asynchronous wait costs a hop through the thread pool per burst, which a request-response
+                    // stream such as SFTP's read requests pays in throughput (benchmarks/README.md, section 5).
+                    do
                     {
-                        return;
-                    }
+                        var read = socket.Receive(buffer, 0, size, SocketFlags.None);
+                        if (read == 0)
+                        {
+                            return;
+                        }
 
-                    send(buffer, 0, read);
+                        send(buffer, 0, read);
+                    }
+                    while (socket.Poll(ActiveWait, SelectMode.SelectRead));
                 }
                 finally
                 {

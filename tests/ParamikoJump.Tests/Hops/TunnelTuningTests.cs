@@ -26,6 +26,16 @@ public class TunnelTuningTests
     }
 
     [Fact]
+    public void Sessions_bound_their_channel_window_except_an_sftp_clients_own()
+    {
+        using var ssh = new SshClient("bastion.example", "ops", "pw");
+        using var sftp = new SftpClient("bastion.example", "ops", "pw");
+
+        Assert.Equal(8u << 20, Tuning.ChannelWindowOf(ssh));
+        Assert.Null(Tuning.ChannelWindowOf(sftp));
+    }
+
+    [Fact]
     public void Each_pinned_pool_thread_raises_the_pool_minimum_until_released()
     {
         ThreadPool.GetMinThreads(out var before, out _);
