@@ -142,7 +142,7 @@ internal sealed partial class Hop : IDisposable
     {
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
-        _plan.Tunnel?.Seal();
+        _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
         StageBudgets.Connected(_client.ConnectionInfo, _plan.Timeouts);
         var session = SessionAccess.TryGetSession(_client);
@@ -180,7 +180,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         StopSessionWatch();
-        _plan.Tunnel?.Seal();
+        _plan.Tunnel?.Seal(hopConnected: false);
         SessionCreationGate.Close(_plan.DialInfo);
     }
 

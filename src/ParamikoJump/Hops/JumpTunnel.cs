@@ -38,6 +38,7 @@ internal sealed class JumpTunnel : IDisposable
     private bool _jumpLost;
     private bool _pinsPoolThread;
     private bool _armed;
+    private bool _hopConnected;
     private int? _expectedPort;
     private int? _admittedPort;
     private bool _disposed;
@@ -169,6 +170,7 @@ internal sealed class JumpTunnel : IDisposable
             _refusedThisAttempt.Clear();
             _expectedPort = null;
             _admittedPort = null;
+            _hopConnected = false;
         }
 
         EnsureJumpUsable(_jump, _hop);
@@ -206,11 +208,12 @@ internal sealed class JumpTunnel : IDisposable
     }
 
     /// <summary>The attempt is over (connected or failed): the forward takes nothing more until the next attempt.</summary>
-    public void Seal()
+    public void Seal(bool hopConnected)
     {
         lock (_gate)
         {
             _armed = false;
+            _hopConnected = hopConnected;
         }
     }
 
@@ -252,7 +255,7 @@ internal sealed class JumpTunnel : IDisposable
             _jump.AddForwardedPort(forward);
 #if NET8_0_OR_GREATER
             // The forward's channel: a bounded window (also when the jump is a plain SshClient) and no pinned thread.
-            pumped = ChannelWindows.TryInstallOnForward(forward, Tuning.ChannelWindow, Tuning.AsyncTunnelPump, OnPumpError);
+            pumped = ChannelWindows.TryInstallOnForward(forward, Tuning.ChannelWindow, Tuning.AsyncTunnelPump ? new TunnelPump.Hooks(IsHopConnected, OnPumpError) : null);
 #endif
             forward.Start();
         }
@@ -414,6 +417,14 @@ internal sealed class JumpTunnel : IDisposable
 
         _admittedPort = originatorPort;
         return null;
+    }
+
+    private bool IsHopConnected()
+    {
+        lock (_gate)
+        {
+            return _hopConnected;
+        }
     }
 
     private void OnPumpError(Exception error) => Log.TunnelError(_logger, _hop.ToString(), ServerText.Escape(error.Message));

@@ -81,7 +81,7 @@ internal static class ChannelWindows
 #if NET8_0_OR_GREATER
     /// <summary>Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>); returns it unchanged when not possible.</summary>
     public static object Wrap(object session, uint window) =>
-        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: false, null);
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null);
 
     /// <summary>
     /// Puts a proxy of its own on the session of a hop's forward (added to the jump, not started): the forward's
@@ -89,17 +89,17 @@ internal static class ChannelWindows
     /// and, with <paramref name="pump"/>, a <see cref="TunnelPump"/> instead of a pool thread. Returns whether the
     /// forward pumps (false: SSH.NET pins a pool thread per connection, as before).
     /// </summary>
-    public static bool TryInstallOnForward(ForwardedPort port, uint? window, bool pump, Action<Exception>? onPumpError)
+    public static bool TryInstallOnForward(ForwardedPort port, uint? window, TunnelPump.Hooks? pump)
     {
-        pump &= TunnelPump.IsAvailable;
-        if (!CanWrap || PortSession!.GetValue(port) is not { } session || (window is null && !pump))
+        pump = TunnelPump.IsAvailable ? pump : null;
+        if (!CanWrap || PortSession!.GetValue(port) is not { } session || (window is null && pump is null))
         {
             return false;
         }
 
         var own = session is BoundedSession bounded ? bounded : null;
-        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump, onPumpError));
-        return pump;
+        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump));
+        return pump is not null;
     }
 
     /// <summary>
@@ -108,20 +108,18 @@ internal static class ChannelWindows
     /// </summary>
     internal class BoundedSession : DispatchProxy
     {
-        private bool _pump;
-        private Action<Exception>? _onPumpError;
+        private TunnelPump.Hooks? _pump;
 
         public object Target { get; private set; } = null!;
 
         public uint? Window { get; private set; }
 
-        public static object Create(Type contract, object target, uint? window, bool pump, Action<Exception>? onPumpError)
+        public static object Create(Type contract, object target, uint? window, TunnelPump.Hooks? pump)
         {
             var proxy = (BoundedSession)Create(contract, typeof(BoundedSession));
             proxy.Target = target;
             proxy.Window = window;
             proxy._pump = pump;
-            proxy._onPumpError = onPumpError;
             return proxy;
         }
 
@@ -134,7 +132,7 @@ internal static class ChannelWindows
                 TryBound(result, window);
             }
 
-            return _pump && targetMethod.Name == "CreateChannelDirectTcpip" ? TunnelPump.Wrap(result, _onPumpError) : result;
+            return _pump is not null && targetMethod.Name == "CreateChannelDirectTcpip" ? TunnelPump.Wrap(result, _pump) : result;
         }
     }
 #endif

@@ -16,6 +16,7 @@ namespace ParamikoJump.Tests.SshNet;
 public class SshNetSeamTests
 {
     private static readonly string SshNetVersion = typeof(SshClient).Assembly.GetName().Version!.ToString();
+    private static readonly TunnelPump.Hooks NoHooks = new(() => false, _ => { });
 
     [Fact]
     public void SessionAccess_finds_a_clients_session_and_can_send_on_it_and_cut_its_socket()
@@ -138,9 +139,9 @@ public class SshNetSeamTests
         var portSession = typeof(ForwardedPort).GetProperty("Session", Instance)!;
         portSession.SetValue(port, session);
 
-        Assert.True(ChannelWindows.TryInstallOnForward(port, 1 << 20, pump: true, onPumpError: null));
+        Assert.True(ChannelWindows.TryInstallOnForward(port, 1 << 20, NoHooks));
         var wrapped = portSession.GetValue(port);
-        Assert.True(ChannelWindows.TryInstallOnForward(port, 1 << 20, pump: true, onPumpError: null));
+        Assert.True(ChannelWindows.TryInstallOnForward(port, 1 << 20, NoHooks));
         var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
         var tunnel = contract.GetMethod("CreateChannelDirectTcpip")!.Invoke(portSession.GetValue(port), null);
 
@@ -158,8 +159,8 @@ public class SshNetSeamTests
         var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
         var tunnel = contract.GetMethod("CreateChannelDirectTcpip")!.Invoke(NewSession(), null);
 
-        Assert.IsAssignableFrom<TunnelPump>(TunnelPump.Wrap(tunnel, null));
-        Assert.Same(this, TunnelPump.Wrap(this, null));
+        Assert.IsAssignableFrom<TunnelPump>(TunnelPump.Wrap(tunnel, NoHooks));
+        Assert.Same(this, TunnelPump.Wrap(this, NoHooks));
     }
 
     [Fact]
