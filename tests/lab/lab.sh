@@ -342,6 +342,19 @@ set_link() {
     [[ $state == down || $state == up ]] || die "usage: $0 link NAMESPACE down|up"
     ip netns list | grep -qw "$ns" || die "no lab namespace $ns"
     ip -n "$ns" link set eth0 "$state"
+    [[ $state == up ]] || return 0
+
+    # Back means carrying traffic again: wait for the carrier on both ends, then forget what every lab neighbour table
+    # learned while the link was silent (a reconnect right after "up" met "No route to host" from a stale entry).
+    local tries=0 ns_other dev
+    until ip -n "$ns" -o link show eth0 | grep -q 'state UP'; do
+        ((++tries <= 50)) || die "link $ns up, but eth0 has no carrier after 5 s"
+        sleep 0.1
+    done
+    for ns_other in "${NAMESPACES[@]}"; do ip -n "$ns_other" neigh flush all 2>/dev/null || true; done
+    for dev in $(ip -o link show | awk -F': ' '$2 ~ /^pjl-/ {sub(/@.*/, "", $2); print $2}'); do
+        ip neigh flush dev "$dev" 2>/dev/null || true
+    done
 }
 
 status() {
