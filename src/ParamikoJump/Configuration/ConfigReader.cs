@@ -214,44 +214,19 @@ internal sealed class ConfigReader
                 AddFile(_options.CertificateFiles, ConfigOptions.MaxCertificateFiles, "certificate", argument.Next(), at, applies, flags);
                 break;
             case Keyword.User:
-                var user = ParseWord(argument.Next(), at);
-                if (applies && _options.User is null)
-                {
-                    _options.User = user;
-                }
-
+                SetIfUnset(applies, _options.User, ParseWord(argument.Next(), at), v => _options.User = v);
                 break;
             case Keyword.HostName:
-                var hostName = ParseWord(argument.Next(), at);
-                if (applies && _options.HostName is null)
-                {
-                    _options.HostName = new Sourced(hostName, at);
-                }
-
+                SetIfUnset(applies, _options.HostName, new Sourced(ParseWord(argument.Next(), at), at), v => _options.HostName = v);
                 break;
             case Keyword.PreferredAuthentications:
-                var preferred = ParseWord(argument.Next(), at);
-                if (applies && _options.PreferredAuthentications is null)
-                {
-                    _options.PreferredAuthentications = preferred;
-                }
-
+                SetIfUnset(applies, _options.PreferredAuthentications, ParseWord(argument.Next(), at), v => _options.PreferredAuthentications = v);
                 break;
             case Keyword.IgnoreUnknown:
-                var unknown = ParseWord(argument.Next(), at);
-                if (applies && _options.IgnoreUnknown is null)
-                {
-                    _options.IgnoreUnknown = unknown;
-                }
-
+                SetIfUnset(applies, _options.IgnoreUnknown, ParseWord(argument.Next(), at), v => _options.IgnoreUnknown = v);
                 break;
             case Keyword.HostKeyAlias:
-                var alias = ParseWord(argument.Next(), at);
-                if (applies && _options.HostKeyAlias is null)
-                {
-                    _options.HostKeyAlias = alias;
-                }
-
+                SetIfUnset(applies, _options.HostKeyAlias, ParseWord(argument.Next(), at), v => _options.HostKeyAlias = v);
                 break;
             case Keyword.UserKnownHostsFile:
                 AddFileList(_options.UserKnownHostsFiles, keyword, argument, at, applies);
@@ -261,12 +236,7 @@ internal sealed class ConfigReader
                 break;
             case Keyword.ProxyCommand:
                 // Ignored once ProxyJump is set: ProxyJump sets ProxyCommand to "none" itself.
-                var command = str!.Substring(SkipWhitespaceOrEquals(str!));
-                if (applies && _options.ProxyCommand is null)
-                {
-                    _options.ProxyCommand = new Sourced(command, at);
-                }
-
+                SetIfUnset(applies, _options.ProxyCommand, new Sourced(str!.Substring(SkipWhitespaceOrEquals(str!)), at), v => _options.ProxyCommand = v);
                 argument.ConsumeAll();
                 break;
             case Keyword.ProxyJump:
@@ -291,11 +261,7 @@ internal sealed class ConfigReader
                     throw Bad(at, $"Bad port '{portText}'.");
                 }
 
-                if (applies && _options.Port == -1)
-                {
-                    _options.Port = port;
-                }
-
+                SetIfUnset(applies, _options.Port, port, v => _options.Port = v);
                 break;
             case Keyword.Host:
                 active = HostApplies(argument, at, flags);
@@ -335,9 +301,28 @@ internal sealed class ConfigReader
         return i;
     }
 
+    /// <summary>The first obtained value wins: a line sets a keyword only where it applies and no earlier line set it (-1: unset).</summary>
     private static void SetIfUnset(bool applies, int current, int value, Action<int> set)
     {
         if (applies && current == -1)
+        {
+            set(value);
+        }
+    }
+
+    /// <inheritdoc cref="SetIfUnset(bool, int, int, Action{int})"/>
+    private static void SetIfUnset(bool applies, string? current, string value, Action<string> set)
+    {
+        if (applies && current is null)
+        {
+            set(value);
+        }
+    }
+
+    /// <inheritdoc cref="SetIfUnset(bool, int, int, Action{int})"/>
+    private static void SetIfUnset(bool applies, Sourced? current, Sourced value, Action<Sourced> set)
+    {
+        if (applies && current is null)
         {
             set(value);
         }
