@@ -76,6 +76,8 @@ public sealed partial class ReadmeSnippetTests(LabFixture fixture, ConsumerTests
         Assert.NotEmpty(links);
         Assert.All(links, link => Assert.StartsWith("https://", link, StringComparison.Ordinal));
         Assert.True(readme.Length < 8_000, $"The package README has {readme.Length} characters: it is meant to be short.");
+        var packageExample = Assert.Single(Snippet.Read("PACKAGE.md", readme.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')), b => b.Language == "csharp");
+        Assert.Equal(Snippet.Named(ConsumerTests.PackedLibrary.Root, "first-example").Code, packageExample.Code);
     }
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
