@@ -126,6 +126,28 @@ public sealed class HomePathsTests : IDisposable
     }
 
     [Fact]
+    public void A_certificate_file_with_a_tilde_is_read_from_the_hops_home_and_offered_with_its_key()
+    {
+        using var kit = new KeyKit();
+        var key = kit.Generate("id_ed25519", "ed25519");
+        var certificate = KeyKit.Certify(key, kit.Generate("ca", "ed25519"), "admin");
+        Directory.CreateDirectory(Path.Combine(_home, "certs"));
+        File.Move(certificate, Path.Combine(_home, "certs", "work-cert.pub"));
+
+        var plan = HopPlan.FromSettings(new HopSettings("db")
+        {
+            Username = "admin",
+            KeyFilenames = [key],
+            CertificateFiles = ["~/certs/work-cert.pub"],
+            LookForKeys = false,
+            AllowAgent = false,
+            KeyEnvironment = new KeyEnvironment(_home, agentSocket: null),
+        }, jump: null);
+
+        Assert.Equal(["ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519"], plan.Keys.Resolve().Select(o => o.Algorithm.Name));
+    }
+
+    [Fact]
     public void A_key_file_naming_an_unknown_users_home_fails_at_construction_naming_the_hop()
     {
         var settings = new HopSettings("db") { Username = "admin", KeyFilenames = ["~no-such-user-pj/.ssh/id_rsa"], KeyEnvironment = KeyTestHops.NoKeys };
