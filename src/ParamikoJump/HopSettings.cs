@@ -90,6 +90,16 @@ public sealed class HopSettings
     public bool AllowAgent { get; set; } = true;
 
     /// <summary>
+    /// Whether commands started with <see cref="SshJumpClient.ExecCommand"/> on this hop get the local ssh-agent
+    /// (<c>SSH_AUTH_SOCK</c>) forwarded (ssh's <c>-A</c> / <c>ForwardAgent yes</c>, paramiko's
+    /// <c>AgentRequestHandler</c>): on the server, <c>ssh-add -l</c>, <c>git</c> or a further <c>ssh</c> use the keys
+    /// it holds, which never leave this machine. Anyone with root on the server can use the agent while the command
+    /// runs, as with ssh -A. No local agent: commands run without it, with a log line.
+    /// </summary>
+    /// <value><see langword="false"/>, as in ssh.</value>
+    public bool ForwardAgent { get; set; }
+
+    /// <summary>
     /// Certificate files to offer with the private keys they certify (ssh's <c>CertificateFile</c>): each is offered
     /// together with every key of <see cref="KeyFilenames"/> and of the default key files whose public key it
     /// certifies, certificates first. A certificate that certifies none of them is skipped with a log line.

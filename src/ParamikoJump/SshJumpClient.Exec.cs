@@ -45,12 +45,15 @@ public partial class SshJumpClient
         }
 
         var sshCommand = CreateCommand(command);
+        var agentForwarding = _hop.AgentForwarding;
         try
         {
+            agentForwarding?.RequestFor(sshCommand);
             return RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
         }
         catch (Exception ex)
         {
+            agentForwarding?.Forget(sshCommand);
             sshCommand.Dispose();
             throw ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : _hop.Fail(ex, timeout);
         }

@@ -151,9 +151,14 @@ public sealed class SshHostConfig
 
         settings.KnownHosts = KnownHostsStore();
         settings.HostKeyPolicy = StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No ? new AutoAddPolicy() : new RejectPolicy();
+        // ForwardAgent yes|no is used; a socket path or $VARIABLE in its place (ssh 8.2+) is not, and is logged as ignored.
+        settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && string.Equals(forwardAgent, "yes", StringComparison.OrdinalIgnoreCase);
         foreach (var keyword in OtherOptions.Keys)
         {
-            Log.ConfigKeywordIgnored(Logger, Values.OtherOrigins[keyword].ToString(), keyword, Name);
+            if (keyword != "forwardagent" || !string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) && !string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase))
+            {
+                Log.ConfigKeywordIgnored(Logger, Values.OtherOrigins[keyword].ToString(), keyword, Name);
+            }
         }
 
         return settings;

@@ -171,6 +171,7 @@ public sealed class SshConfigBehaviourTests(ConfigFiles files) : IClassFixture<C
         Assert.Equal(1, settings.KeepAliveCountMax);
         Assert.Equal(TimeSpan.FromSeconds(9), settings.ConnectTimeout);
         Assert.Equal("yes", config.Resolve("db").OtherOptions["forwardagent"]);
+        Assert.True(settings.ForwardAgent);
     }
 
     [Fact]
@@ -182,6 +183,7 @@ public sealed class SshConfigBehaviourTests(ConfigFiles files) : IClassFixture<C
         Assert.Equal(HopSettings.DefaultKeepAliveInterval, settings.KeepAliveInterval);
         Assert.Equal(HopSettings.DefaultConnectTimeout, settings.ConnectTimeout);
         Assert.IsType<RejectPolicy>(settings.HostKeyPolicy);
+        Assert.False(settings.ForwardAgent);
     }
 
     [Theory]
