@@ -90,7 +90,7 @@ public sealed class HopSettings
     public bool AllowAgent { get; set; } = true;
 
     /// <summary>
-    /// Whether commands started with <see cref="SshJumpClient.ExecCommand"/> on this hop get the local ssh-agent
+    /// Whether commands started with <see cref="SshJumpClient.ExecCommand(string, System.TimeSpan?)"/> on this hop get the local ssh-agent
     /// (<c>SSH_AUTH_SOCK</c>) forwarded (ssh's <c>-A</c> / <c>ForwardAgent yes</c>, paramiko's
     /// <c>AgentRequestHandler</c>): on the server, <c>ssh-add -l</c>, <c>git</c> or a further <c>ssh</c> use the keys
     /// it holds, which never leave this machine. Anyone with root on the server can use the agent while the command
@@ -98,6 +98,21 @@ public sealed class HopSettings
     /// </summary>
     /// <value><see langword="false"/>, as in ssh.</value>
     public bool ForwardAgent { get; set; }
+
+    /// <summary>
+    /// Names of local environment variables to send to every command on this hop (ssh's <c>SendEnv</c>): <c>*</c> and
+    /// <c>?</c> wildcards; a name starting with <c>-</c> takes matching names out again. sshd keeps only those its
+    /// <c>AcceptEnv</c> allows; the others are dropped with a log line, as ssh drops them.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<string> SendEnv { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Variables to set for every command on this hop (ssh's <c>SetEnv</c>); refused ones are dropped with a log line,
+    /// as ssh drops them. <see cref="CommandOptions.Environment"/> overrides a name set here.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IDictionary<string, string> SetEnv { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
     /// Certificate files to offer with the private keys they certify (ssh's <c>CertificateFile</c>): each is offered
@@ -328,6 +343,8 @@ public sealed class HopSettings
         copy.KeyFilenames = (KeyFilenames ?? []).ToList();
         copy.Keys = (Keys ?? []).ToList();
         copy.CertificateFiles = (CertificateFiles ?? []).ToList();
+        copy.SendEnv = (SendEnv ?? []).ToList();
+        copy.SetEnv = new Dictionary<string, string>(SetEnv ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         copy.PreferredAuthentications = PreferredAuthentications?.Select(name => name.Trim()).ToList();
         copy.TimeProvider = TimeProvider ?? throw new ArgumentNullException(nameof(TimeProvider), $"{Host}: a hop needs a TimeProvider.");
         return copy;

@@ -127,4 +127,10 @@ internal static partial class Log
 
     [LoggerMessage(263, LogLevel.Warning, "Hop {Hop}: refused an agent channel the server opened: {Reason}")]
     public static partial void AgentChannelRefused(ILogger logger, string hop, string reason);
+
+    [LoggerMessage(264, LogLevel.Warning, "Hop {Hop}: the server refused to set {Variable} (SendEnv/SetEnv) for '{Command}'; it runs without it, as with ssh")]
+    public static partial void EnvironmentVariableRefused(ILogger logger, string hop, string variable, string command);
+
+    [LoggerMessage(265, LogLevel.Warning, "Hop {Hop}: SendEnv/SetEnv variables {Variables} not sent: this build cannot send requests before exec")]
+    public static partial void EnvironmentNotSent(ILogger logger, string hop, string variables);
 }

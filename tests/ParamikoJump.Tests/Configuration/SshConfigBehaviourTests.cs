@@ -175,6 +175,24 @@ public sealed class SshConfigBehaviourTests(ConfigFiles files) : IClassFixture<C
     }
 
     [Fact]
+    public void SendEnv_adds_up_over_every_line_and_SetEnv_takes_its_first_line_as_ssh_does()
+    {
+        var config = SshConfig.Parse("""
+            Host db
+              SendEnv LANG LC_*
+              SetEnv APP_MODE=batch REGION=eu-west
+            Host *
+              SendEnv PJ_*
+              SetEnv APP_MODE=ignored
+            """);
+
+        var settings = config.Resolve("db").ToHopSettings();
+
+        Assert.Equal(["LANG", "LC_*", "PJ_*"], settings.SendEnv);
+        Assert.Equal(new Dictionary<string, string> { ["APP_MODE"] = "batch", ["REGION"] = "eu-west" }, settings.SetEnv);
+    }
+
+    [Fact]
     public void Without_configuration_a_host_keeps_ParamikoJumps_defaults_and_refuses_unknown_host_keys()
     {
         var settings = SshConfig.Parse("").Resolve("plain").ToHopSettings();
