@@ -100,6 +100,14 @@ public sealed class HopSettings
     public bool ForwardAgent { get; set; }
 
     /// <summary>
+    /// Keys the forwarded agent answers from instead of the local agent, when <see cref="ForwardAgent"/> is on (an
+    /// application that holds its keys itself, with no ssh-agent running): the server can list them and have them sign,
+    /// nothing more; the keys never leave this process.
+    /// </summary>
+    /// <value>Empty: the local agent at <c>SSH_AUTH_SOCK</c> is forwarded.</value>
+    public IList<IPrivateKeySource> ForwardedAgentKeys { get; set; } = new List<IPrivateKeySource>();
+
+    /// <summary>
     /// Names of local environment variables to send to every command on this hop (ssh's <c>SendEnv</c>): <c>*</c> and
     /// <c>?</c> wildcards; a name starting with <c>-</c> takes matching names out again. sshd keeps only those its
     /// <c>AcceptEnv</c> allows; the others are dropped with a log line, as ssh drops them.
@@ -344,6 +352,7 @@ public sealed class HopSettings
         copy.Keys = (Keys ?? []).ToList();
         copy.CertificateFiles = (CertificateFiles ?? []).ToList();
         copy.SendEnv = (SendEnv ?? []).ToList();
+        copy.ForwardedAgentKeys = (ForwardedAgentKeys ?? []).ToList();
         copy.SetEnv = new Dictionary<string, string>(SetEnv ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         copy.PreferredAuthentications = PreferredAuthentications?.Select(name => name.Trim()).ToList();
         copy.TimeProvider = TimeProvider ?? throw new ArgumentNullException(nameof(TimeProvider), $"{Host}: a hop needs a TimeProvider.");

@@ -40,6 +40,32 @@ public sealed class AgentForwardingTests(LabFixture fixture) : IDisposable
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task Keys_the_application_holds_are_forwarded_with_no_local_agent_and_log_in_further()
+    {
+        Environment.SetEnvironmentVariable("SSH_AUTH_SOCK", null);
+        var rsa = Lab.KeyFile("rsa");
+        var target = Lab["target-key"];
+        using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        var settings = TargetSettings(forwardAgent: true);
+        settings.AllowAgent = false;
+        settings.KeyFilenames = [Lab.KeyFile("ed25519")];
+        settings.ForwardedAgentKeys = [new Renci.SshNet.PrivateKeyFile(rsa)];
+        using var client = await Hops.ConnectAsync(new SshJumpClient(settings, jumper));
+
+        var listed = await RunAsync(client, "ssh-add -l");
+        // OpenSSH signs with rsa-sha2-512 here: the agent must follow the request's flags.
+        var further = await RunAsync(client,
+            $"ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -p {target.Port} {target.User}@{target.Address} 'echo logged in as $(whoami)'");
+        var removing = await RunAsync(client, "ssh-add -D");
+
+        Assert.Equal(0, listed.Status);
+        Assert.Contains(Fingerprint(rsa), listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Fingerprint(Lab.KeyFile("ed25519")), listed.Output, StringComparison.Ordinal);
+        Assert.Equal((0, $"logged in as {target.User}"), (further.Status, further.Output.Trim()));
+        Assert.NotEqual(0, removing.Status); // the application's keys cannot be removed from the server
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task Without_forwarding_the_target_has_no_agent()
     {
         StartAgentHolding(Lab.KeyFile("ed25519"));

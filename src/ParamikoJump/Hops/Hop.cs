@@ -430,7 +430,7 @@ internal sealed partial class Hop : IDisposable
         if (_plan.Settings.ForwardAgent)
         {
             var agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).AgentSocket;
-            Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, Identity.ToString(), _plan.Logger))?.Dispose();
+            Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, _plan.Settings.ForwardedAgentKeys, Identity.ToString(), _plan.Logger))?.Dispose();
         }
     }
 

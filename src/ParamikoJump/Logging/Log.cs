@@ -116,7 +116,7 @@ internal static partial class Log
     [LoggerMessage(65, LogLevel.Information, "ssh_config: {Host}: {Note}")]
     public static partial void ConfigNote(ILogger logger, string host, string note);
 
-    [LoggerMessage(260, LogLevel.Information, "Hop {Hop}: forwarding the ssh-agent at {AgentSocket} to commands on this hop")]
+    [LoggerMessage(260, LogLevel.Information, "Hop {Hop}: forwarding an agent ({AgentSocket}) to commands on this hop")]
     public static partial void AgentForwardingOn(ILogger logger, string hop, string agentSocket);
 
     [LoggerMessage(261, LogLevel.Warning, "Hop {Hop}: agent forwarding is on but not possible: {Reason}; commands run without it")]

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Logging;
@@ -14,7 +15,8 @@ namespace ParamikoJump.Keys.Agent;
 /// Agent forwarding on one hop's session (ssh's <c>ForwardAgent</c>, paramiko's <c>AgentRequestHandler</c>): each
 /// command started with forwarding asks for it (<c>auth-agent-req@openssh.com</c> on its channel, between the
 /// channel's opening and its exec request, as ssh sends it), and every <c>auth-agent@openssh.com</c> channel the
-/// server then opens (one per connection to <c>$SSH_AUTH_SOCK</c> on the server) is relayed to the local agent.
+/// server then opens (one per connection to <c>$SSH_AUTH_SOCK</c> on the server) is relayed to the local agent, or
+/// answered from the application's own keys (<see cref="InMemoryAgent"/>).
 /// </summary>
 /// <remarks>
 /// The request is sent from the session's receive thread as the server confirms the command's channel: this handler is
@@ -33,7 +35,8 @@ internal sealed class AgentForwarding : IDisposable
     private static int s_nextChannel = 1 << 30;
 
     private readonly Session _session;
-    private readonly string _agentSocket;
+    private readonly string? _agentSocket;
+    private readonly IReadOnlyList<IPrivateKeySource> _keys;
     private readonly string _hop;
     private readonly ILogger _logger;
     private readonly IDisposable _parsing;
@@ -42,10 +45,11 @@ internal sealed class AgentForwarding : IDisposable
     private readonly List<ForwardedAgentChannel> _channels = [];
     private bool _disposed;
 
-    private AgentForwarding(Session session, string agentSocket, string hop, ILogger logger, IDisposable parsing)
+    private AgentForwarding(Session session, string? agentSocket, IReadOnlyList<IPrivateKeySource> keys, string hop, ILogger logger, IDisposable parsing)
     {
         _session = session;
         _agentSocket = agentSocket;
+        _keys = keys;
         _hop = hop;
         _logger = logger;
         _parsing = parsing;
@@ -53,10 +57,11 @@ internal sealed class AgentForwarding : IDisposable
         session.ChannelOpenReceived += OnChannelOpen;
     }
 
-    /// <summary>Starts forwarding on a hop's new session; null (with a log line saying why) when it cannot.</summary>
-    public static AgentForwarding? Start(Session session, string? agentSocket, string hop, ILogger logger)
+    /// <summary>Starts forwarding on a hop's new session, from <paramref name="keys"/> if any, else the agent at <paramref name="agentSocket"/>; null (with a log line saying why) when it cannot.</summary>
+    public static AgentForwarding? Start(Session session, string? agentSocket, IEnumerable<IPrivateKeySource> keys, string hop, ILogger logger)
     {
-        if (string.IsNullOrEmpty(agentSocket))
+        var ownKeys = keys.ToList();
+        if (ownKeys.Count == 0 && string.IsNullOrEmpty(agentSocket))
         {
             // ssh does the same: with no agent to forward it does not ask the server for one.
             Log.AgentForwardingUnavailable(logger, hop, "no local agent (SSH_AUTH_SOCK is not set)");
@@ -69,8 +74,8 @@ internal sealed class AgentForwarding : IDisposable
             return null;
         }
 
-        Log.AgentForwardingOn(logger, hop, agentSocket!);
-        return new AgentForwarding(session, agentSocket!, hop, logger, parsing);
+        Log.AgentForwardingOn(logger, hop, ownKeys.Count > 0 ? $"{ownKeys.Count} key(s) given by the application" : agentSocket!);
+        return new AgentForwarding(session, ownKeys.Count > 0 ? null : agentSocket, ownKeys, hop, logger, parsing);
     }
 
     /// <summary>Asks for forwarding on <paramref name="command"/>'s channel, which must not be open yet.</summary>
@@ -151,7 +156,7 @@ internal sealed class AgentForwarding : IDisposable
         System.IO.Stream agent;
         try
         {
-            agent = AgentSocket.Connect(_agentSocket, AgentConnectTimeout);
+            agent = _agentSocket is null ? new InMemoryAgent(_keys) : AgentSocket.Connect(_agentSocket, AgentConnectTimeout);
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or System.IO.IOException or UnauthorizedAccessException or ArgumentException)
         {

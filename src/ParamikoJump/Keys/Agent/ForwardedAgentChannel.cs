@@ -28,9 +28,10 @@ internal sealed class ForwardedAgentChannel : IDisposable
     private readonly Action<ForwardedAgentChannel> _closed;
     private readonly SemaphoreSlim _windowOpened = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly object _sending = new();
     private long _serverWindow;
     private uint _consumed;
-    private int _closeSent;
+    private bool _closeSent;
     private int _disposed;
 
     public ForwardedAgentChannel(Session session, Stream agent, uint local, uint server, uint serverWindow, uint serverMaximumPacket, Action<ForwardedAgentChannel> closed)
@@ -106,9 +107,8 @@ internal sealed class ForwardedAgentChannel : IDisposable
                     var data = new byte[chunk];
                     Buffer.BlockCopy(buffer, sent, data, 0, chunk);
                     Interlocked.Add(ref _serverWindow, -chunk);
-                    if (!SessionAccess.TrySend(_session, new ChannelDataMessage(_server, data)))
+                    if (!SendUnlessClosed(new ChannelDataMessage(_server, data)))
                     {
-                        Dispose();
                         return;
                     }
 
@@ -116,9 +116,11 @@ internal sealed class ForwardedAgentChannel : IDisposable
                 }
             }
 
-            // The agent hung up: end the channel as ssh does.
-            SessionAccess.TrySend(_session, new ChannelEofMessage(_server));
-            SendClose();
+            // The agent hung up: end the channel as ssh does (nothing may follow a close, so not after one).
+            if (SendUnlessClosed(new ChannelEofMessage(_server)))
+            {
+                SendClose();
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
@@ -146,7 +148,7 @@ internal sealed class ForwardedAgentChannel : IDisposable
         _consumed += (uint)e.Message.Size;
         if (_consumed >= LocalWindow / 2)
         {
-            SessionAccess.TrySend(_session, new ChannelWindowAdjustMessage(_server, _consumed));
+            SendUnlessClosed(new ChannelWindowAdjustMessage(_server, _consumed));
             _consumed = 0;
         }
     }
@@ -180,9 +182,22 @@ internal sealed class ForwardedAgentChannel : IDisposable
 
     private void SendClose()
     {
-        if (Interlocked.Exchange(ref _closeSent, 1) == 0)
+        lock (_sending)
         {
-            SessionAccess.TrySend(_session, new ChannelCloseMessage(_server));
+            if (!_closeSent)
+            {
+                _closeSent = true;
+                SessionAccess.TrySend(_session, new ChannelCloseMessage(_server));
+            }
+        }
+    }
+
+    /// <summary>Sends on the channel unless it was closed (a message after CLOSE is a protocol error OpenSSH disconnects for).</summary>
+    private bool SendUnlessClosed(Renci.SshNet.Messages.Message message)
+    {
+        lock (_sending)
+        {
+            return !_closeSent && Volatile.Read(ref _disposed) == 0 && SessionAccess.TrySend(_session, message);
         }
     }
 }
