@@ -47,5 +47,6 @@ public sealed class PromptShellTests(LabFixture fixture)
         Assert.Contains("/never-matches/", error.Message, StringComparison.Ordinal);
         Assert.Contains("\\x1b[31mconfigure terminal?", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b", error.Message, StringComparison.Ordinal);
+        Assert.Contains("within 1 s", error.Message, StringComparison.Ordinal);
     }
 }
