@@ -214,6 +214,14 @@ public sealed class HopSettings
     /// <value><see langword="null"/>: the jump's store, or <see cref="KnownHosts.CreateDefault"/>.</value>
     public KnownHosts? KnownHosts { get; set; }
 
+    /// <summary>
+    /// The name this hop's host keys are looked up and saved under, instead of <c>host</c> (port 22) or
+    /// <c>[host]:port</c> (OpenSSH's <c>HostKeyAlias</c>): for hosts reached under several names or through
+    /// tunnels, or several hosts behind one address. No port is added to it, and a host certificate must name it.
+    /// </summary>
+    /// <value><see langword="null"/>: the host's own name.</value>
+    public string? HostKeyAlias { get; set; }
+
     /// <summary>Where this hop logs.</summary>
     /// <value><see langword="null"/>: the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/>.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -302,6 +310,11 @@ public sealed class HopSettings
         if (MaxCommandOutputBuffer < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxCommandOutputBuffer), MaxCommandOutputBuffer, $"{Host}: {nameof(MaxCommandOutputBuffer)} must be at least 1 byte.");
+        }
+
+        if (HostKeyAlias is { } alias && (alias.Length == 0 || alias.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ',')))
+        {
+            throw new ArgumentException($"{Host}: {nameof(HostKeyAlias)} must be one name, without spaces or commas.", nameof(HostKeyAlias));
         }
 
         CheckFiles(CertificateFiles, nameof(CertificateFiles));

@@ -23,6 +23,13 @@ public class ParamikoJumpException : Exception
     /// <summary>The stage at which the hop failed.</summary>
     public HopStage Stage { get; }
 
+    /// <summary>
+    /// The error with its causes and stack traces, every control and bidi character shown as an escape: the causes
+    /// SSH.NET raised may quote the server's words (a disconnect reason, a version string) unescaped.
+    /// </summary>
+    /// <returns>The whole chain, safe to print or log.</returns>
+    public override string ToString() => ServerText.EscapeWhole(base.ToString());
+
     private static string Describe(string message, HopIdentity? hop, HopStage stage) =>
         hop is null ? $"{message} [stage: {stage}]" : $"{hop}: {message} [stage: {stage}]";
 }

@@ -80,6 +80,9 @@ public sealed class SshHostConfig
     /// <summary><c>HashKnownHosts</c>.</summary>
     public bool HashKnownHosts => Values.HashKnownHosts == 1;
 
+    /// <summary><c>HostKeyAlias</c> (lowercased, as ssh uses it), or <see langword="null"/> when not set.</summary>
+    public string? HostKeyAlias => Values.HostKeyAlias;
+
     /// <summary><c>ServerAliveInterval</c>, or <see langword="null"/> when not set (ssh then sends none; ParamikoJump keeps its own 15 s).</summary>
     public TimeSpan? ServerAliveInterval => Values.ServerAliveInterval < 0 ? null : TimeSpan.FromSeconds(Values.ServerAliveInterval);
 
@@ -131,6 +134,7 @@ public sealed class SshHostConfig
             PreferredAuthentications = PreferredAuthentications?.ToList(),
             KeepAliveCountMax = Math.Max(1, ServerAliveCountMax),
             LookForKeys = !HasConfiguredIdentityFiles,
+            HostKeyAlias = HostKeyAlias,
         };
 
         if (HasConfiguredIdentityFiles)

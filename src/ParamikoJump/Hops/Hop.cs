@@ -49,10 +49,15 @@ internal sealed partial class Hop : IDisposable
     {
         _client = client;
         _plan = plan;
-        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider);
+        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider, plan.Settings.HostKeyAlias);
         _watchdog = Clock.Timer(plan.Settings.TimeProvider, OnStageBudgetSpent);
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
-        plan.Tracker.Started += (_, _) => EnterStage(HopStage.Authentication);
+        plan.Tracker.Started += (_, _) =>
+        {
+            // Authentication starts only after the key exchange, and every HostKeyReceived handler, accepted the key.
+            _hostKeyVerifier.CommitAcceptedKey();
+            EnterStage(HopStage.Authentication);
+        };
         client.ServerIdentificationReceived += OnServerIdentification;
         client.HostKeyReceived += OnHostKeyReceived;
         plan.DialInfo.AuthenticationBanner += OnBanner;
@@ -129,6 +134,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(true);
         _plan.Tracker.Reset(AsyncConnect ?? CancellationToken.None);
         _hostKeyVerifier.Reset();
+        _hostKeyVerifier.PreferKnownKeyTypes(_plan.DialInfo);
         _plan.Tunnel?.PrepareAttempt();
         // With the watchdog every stage is cut at its budget on both paths; without it, SSH.NET's own waits are all
         // there is, and a synchronous connect must not wait the whole attempt's budget for a TCP connection.
@@ -142,6 +148,7 @@ internal sealed partial class Hop : IDisposable
     {
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
+        _hostKeyVerifier.CommitAcceptedKey();
         _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
         StageBudgets.Connected(_client.ConnectionInfo, _plan.Timeouts);
@@ -180,6 +187,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         StopSessionWatch();
+        _hostKeyVerifier.DiscardAcceptedKey();
         _plan.Tunnel?.Seal(hopConnected: false);
         SessionCreationGate.Close(_plan.DialInfo);
     }

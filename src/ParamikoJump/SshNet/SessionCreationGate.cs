@@ -62,7 +62,8 @@ internal static class SessionCreationGate
                 t_admitted = null;
             }
 
-            return (inner ?? SshNetLogging.Global).CreateLogger(categoryName);
+            // SSH.NET logs the server's own words (version, disconnect reason): the session gets them escaped.
+            return SshNetLogging.Escaping((inner ?? SshNetLogging.Global).CreateLogger(categoryName));
         }
 
         public void AddProvider(ILoggerProvider provider) => (inner ?? SshNetLogging.Global).AddProvider(provider);
