@@ -31,7 +31,7 @@ public static class ServerText
     /// Escapes as <see cref="Escape(string?, bool)"/> does, keeping the whole text: for whole log lines and exception
     /// chains (stack traces included), where the server's part was cut already or comes from SSH.NET unescaped.
     /// </summary>
-    internal static string EscapeWhole(string? text) => EscapeUpTo(text, allowLineBreaks: true, int.MaxValue);
+    internal static string EscapeWhole(string? text, bool allowLineBreaks = true) => EscapeUpTo(text, allowLineBreaks, int.MaxValue);
 
     private static string EscapeUpTo(string? text, bool allowLineBreaks, int maxLength)
     {

@@ -63,7 +63,7 @@ internal static class SessionCreationGate
             }
 
             // SSH.NET logs the server's own words (version, disconnect reason): the session gets them escaped.
-            return SshNetLogging.Escaping((inner ?? SshNetLogging.Global).CreateLogger(categoryName));
+            return SshNetLogging.Escaping((inner ?? SshNetLogging.Global).CreateLogger(categoryName), allowLineBreaks: false);
         }
 
         public void AddProvider(ILoggerProvider provider) => (inner ?? SshNetLogging.Global).AddProvider(provider);

@@ -25,12 +25,16 @@ internal static class SshNetLogging
 
     public static ILoggerFactory Global => GlobalFactory?.GetValue(null) as ILoggerFactory ?? NullLoggerFactory.Instance;
 
-    public static ILogger CreateLogger(ILoggerFactory? perConnection) => Escaping((perConnection ?? Global).CreateLogger("ParamikoJump"));
+    /// <summary>ParamikoJump's own logger; its lines may span lines (a login banner), never with a raw control character.</summary>
+    public static ILogger CreateLogger(ILoggerFactory? perConnection) => Escaping((perConnection ?? Global).CreateLogger("ParamikoJump"), allowLineBreaks: true);
 
-    /// <summary>A logger that hands <paramref name="inner"/> every message, value and exception escaped (<see cref="ServerText"/>).</summary>
-    public static ILogger Escaping(ILogger inner) => inner as EscapingLogger ?? new EscapingLogger(inner);
+    /// <summary>
+    /// A logger that hands <paramref name="inner"/> every message, value and exception escaped (<see cref="ServerText"/>);
+    /// without <paramref name="allowLineBreaks"/> a message stays one line, so a server cannot forge the next one.
+    /// </summary>
+    public static ILogger Escaping(ILogger inner, bool allowLineBreaks) => inner as EscapingLogger ?? new EscapingLogger(inner, allowLineBreaks);
 
-    private sealed class EscapingLogger(ILogger inner) : ILogger
+    private sealed class EscapingLogger(ILogger inner, bool allowLineBreaks) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
@@ -44,7 +48,7 @@ internal static class SshNetLogging
                 return;
             }
 
-            var escaped = new EscapedState(state, ServerText.EscapeWhole(formatter(state, exception)));
+            var escaped = new EscapedState(state, ServerText.EscapeWhole(formatter(state, exception), allowLineBreaks), allowLineBreaks);
             inner.Log(logLevel, eventId, escaped, exception is null ? null : EscapedException.Of(exception), static (s, _) => s.Message);
         }
     }
@@ -54,14 +58,14 @@ internal static class SshNetLogging
     {
         private readonly List<KeyValuePair<string, object?>> _values = [];
 
-        public EscapedState(object? state, string message)
+        public EscapedState(object? state, string message, bool allowLineBreaks)
         {
             Message = message;
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
             {
                 foreach (var pair in values)
                 {
-                    _values.Add(pair.Key == "{OriginalFormat}" ? pair : new(pair.Key, EscapeValue(pair.Value)));
+                    _values.Add(pair.Key == "{OriginalFormat}" ? pair : new(pair.Key, EscapeValue(pair.Value, allowLineBreaks)));
                 }
             }
         }
@@ -78,12 +82,12 @@ internal static class SshNetLogging
 
         public override string ToString() => Message;
 
-        private static object? EscapeValue(object? value) => value switch
+        private static object? EscapeValue(object? value, bool allowLineBreaks) => value switch
         {
             null => null,
-            string text => ServerText.EscapeWhole(text),
+            string text => ServerText.EscapeWhole(text, allowLineBreaks),
             IConvertible => value,
-            _ => ServerText.EscapeWhole(value.ToString()),
+            _ => ServerText.EscapeWhole(value.ToString(), allowLineBreaks),
         };
     }
 
@@ -97,7 +101,7 @@ internal static class SshNetLogging
         private readonly string? _stackTrace;
 
         private EscapedException(Exception original)
-            : base(ServerText.EscapeWhole(original.Message))
+            : base(ServerText.EscapeWhole(original.Message, allowLineBreaks: false))
         {
             _text = ServerText.EscapeWhole(original.ToString());
             _stackTrace = original.StackTrace;
@@ -111,17 +115,17 @@ internal static class SshNetLogging
         {
             for (var cause = exception; cause is not null; cause = cause.InnerException)
             {
-                if (NeedsEscaping(cause.Message))
+                if (NeedsEscaping(cause.Message, allowLineBreaks: false))
                 {
                     return new EscapedException(exception);
                 }
             }
 
-            return NeedsEscaping(exception.ToString()) ? new EscapedException(exception) : exception;
+            return NeedsEscaping(exception.ToString(), allowLineBreaks: true) ? new EscapedException(exception) : exception;
         }
 
         public override string ToString() => _text;
 
-        private static bool NeedsEscaping(string text) => !string.Equals(ServerText.EscapeWhole(text), text, StringComparison.Ordinal);
+        private static bool NeedsEscaping(string text, bool allowLineBreaks) => !string.Equals(ServerText.EscapeWhole(text, allowLineBreaks), text, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Tests.HostKeys;
 
@@ -56,6 +57,33 @@ public class HostileServerTests
         Assert.Equal("Code\u202e:lave\x1b[31m: ", error.Prompt);
         Assert.Contains("Code\\u202e:lave\\x1b[31m:", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(error.ToString(), IsControlOrBidi);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_hostile_version_string_and_disconnect_reason_reach_no_log_line_and_no_exception_text_raw(bool asynchronous)
+    {
+        using var server = HostileServer.Start("hostile-disconnect");
+        var logs = new EverythingLogged();
+        var settings = server.Settings();
+        settings.LoggerFactory = logs;
+        settings.ConnectionAttempts = 1;
+        using var client = new SshJumpClient(settings);
+
+        var error = asynchronous
+            ? await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken))
+            : Assert.ThrowsAny<ParamikoJumpException>(client.Connect);
+
+        // SSH.NET's own lines (Trace and up) about the version and the disconnect arrived, escaped, on one line each.
+        Assert.Contains(logs.Texts, t => t.Contains("Evil\\x1b]0;pwned\\x07\\u202eOpenSSH\\x1b[2J", StringComparison.Ordinal));
+        Assert.Contains(logs.Texts, t => t.Contains("Bye\\x1b[31m\\u202eevil\\x1b]0;title\\x07\\x0d\\x0aforged log line\\x9b", StringComparison.Ordinal));
+        Assert.Contains(logs.Categories, c => c.StartsWith("Renci.SshNet", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Texts, t => t.Any(IsRaw));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains('\n', StringComparison.Ordinal));
+        Assert.Contains("Bye\\x1b[31m\\u202eevil", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(error.ToString(), IsRaw);
+        Assert.DoesNotContain(error.Message, IsRaw);
     }
 
     [Fact(Timeout = 30_000)]
@@ -208,6 +236,106 @@ public class HostileServerTests
     }
 
     private static bool IsControlOrBidi(char c) => c is '\x1b' or '\r' or '\u202e' or '\x07';
+
+    private static bool IsRaw(char c) => IsControlOrBidi(c) || c is '\x9b';
+
+    /// <summary>
+    /// Every logger SSH.NET and ParamikoJump ask for, at Trace: the formatted message, every value of the state, and
+    /// the exception's ToString() and each of its causes' messages, as any logging provider might write them.
+    /// </summary>
+    private sealed class EverythingLogged : ILoggerFactory
+    {
+        private readonly List<string> _texts = [];
+        private readonly List<string> _messages = [];
+        private readonly List<string> _categories = [];
+
+        public IReadOnlyList<string> Texts
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return _texts.ToArray();
+                }
+            }
+        }
+
+        public IReadOnlyList<string> Messages
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return _messages.ToArray();
+                }
+            }
+        }
+
+        public IReadOnlyList<string> Categories
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return _categories.ToArray();
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName)
+        {
+            lock (_texts)
+            {
+                _categories.Add(categoryName);
+            }
+
+            return new Logger(this);
+        }
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private void Add(string message, IEnumerable<string> more)
+        {
+            lock (_texts)
+            {
+                _messages.Add(message);
+                _texts.Add(message);
+                _texts.AddRange(more);
+            }
+        }
+
+        private sealed class Logger(EverythingLogged owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var more = new List<string>();
+                if (state is IEnumerable<KeyValuePair<string, object?>> values)
+                {
+                    more.AddRange(values.Select(v => v.Value?.ToString() ?? ""));
+                }
+
+                more.Add(state?.ToString() ?? "");
+                for (var cause = exception; cause is not null; cause = cause.InnerException)
+                {
+                    more.Add(cause.Message);
+                }
+
+                more.Add(exception?.ToString() ?? "");
+                owner.Add(formatter(state, exception), more);
+            }
+        }
+    }
 
     private sealed class RecordingHandler(SimpleAuthHandler inner) : IKeyboardInteractiveHandler, IAuthenticationBannerHandler
     {

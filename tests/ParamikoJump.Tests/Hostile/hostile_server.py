@@ -17,6 +17,8 @@ HOSTILE_NAME = "\x1b]0;pwned\x07Round name"
 HOSTILE_INSTRUCTION = "\x1b[2J\x1b[HEnter your SSH key passphrase for root@prod:\r"
 HOSTILE_PROMPT = "Code\u202e:lave\x1b[31m: "
 HOSTILE_BANNER = "Welcome\x1b[2J\r\nAuthorized use only\x1b]0;title\x07\r\n"
+HOSTILE_VERSION = "SSH-2.0-Evil\x1b]0;pwned\x07\u202eOpenSSH\x1b[2J"
+HOSTILE_REASON = "Bye\x1b[31m\u202eevil\x1b]0;title\x07\r\nforged log line\x9b"
 
 scenario = sys.argv[1]
 argument = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -118,10 +120,35 @@ def serve_raw(client):
         # The banner at once, then silence: the key exchange never starts.
         client.sendall(b"SSH-2.0-Stall_1.0\r\n")
         time.sleep(3600)
+    elif scenario == "hostile-disconnect":
+        # A version string and a disconnect reason full of terminal controls and bidi overrides, sent in the clear
+        # before any key exchange: what a client logs and raises before it has checked who it talks to.
+        client.sendall(HOSTILE_VERSION.encode("utf-8") + b"\r\n")
+        received = b""
+        while not received.endswith(b"\n"):
+            chunk = client.recv(1)
+            if not chunk:
+                return
+            received += chunk
+        time.sleep(0.2)
+        client.sendall(packet(b"\x01" + (2).to_bytes(4, "big") + ssh_string(HOSTILE_REASON.encode("utf-8")) + ssh_string(b"en")))
+        time.sleep(2)
     elif scenario == "oversized-packet":
         client.sendall(b"SSH-2.0-Oversized_1.0\r\n")
         client.sendall((0x7FFFFFF0).to_bytes(4, "big") + b"\x04" + b"\x00" * 64)
         time.sleep(3600)
+
+
+def ssh_string(data):
+    return len(data).to_bytes(4, "big") + data
+
+
+def packet(payload):
+    """An unencrypted binary packet (RFC 4253 6): length, padding length, payload, at least 4 bytes of padding."""
+    padding = 8 - (5 + len(payload)) % 8
+    if padding < 4:
+        padding += 8
+    return (1 + len(payload) + padding).to_bytes(4, "big") + bytes([padding]) + payload + b"\x00" * padding
 
 
 def serve(client):
