@@ -54,8 +54,13 @@ internal sealed partial class Hop : IDisposable
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
         plan.Tracker.Started += (_, _) =>
         {
-            // Authentication starts only after the key exchange, and every HostKeyReceived handler, accepted the key.
-            _hostKeyVerifier.CommitAcceptedKey();
+            // Authentication starts only after the key exchange, and every HostKeyReceived handler, let the key pass;
+            // one that overrode our refusal is overruled here, before any credential is sent.
+            if (_hostKeyVerifier.CommitAcceptedKey() is { } refused)
+            {
+                throw refused;
+            }
+
             EnterStage(HopStage.Authentication);
         };
         client.ServerIdentificationReceived += OnServerIdentification;
@@ -146,9 +151,19 @@ internal sealed partial class Hop : IDisposable
 
     public void OnConnected()
     {
+        if (_hostKeyVerifier.CommitAcceptedKey() is { } refused)
+        {
+            // Logged in without any method of ours (the server let "none" pass) on a key we refused.
+            if (SessionAccess.TryGetSession(_client) is { } unwanted)
+            {
+                Cut(unwanted);
+            }
+
+            throw refused;
+        }
+
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
-        _hostKeyVerifier.CommitAcceptedKey();
         _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
         StageBudgets.Connected(_client.ConnectionInfo, _plan.Timeouts);

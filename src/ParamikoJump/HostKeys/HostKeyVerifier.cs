@@ -99,15 +99,27 @@ internal sealed class HostKeyVerifier
     /// ended well): writes the key the policy chose to save, if any. Every <c>HostKeyReceived</c> handler has
     /// been asked by now, so a key another handler refused never reaches this point.
     /// </summary>
-    public void CommitAcceptedKey()
+    /// <returns>
+    /// Our refusal, when the connection went on although this verifier refused its key: a later handler set
+    /// <c>CanTrust</c> back to true. A handler may refuse a key we accept, never trust one we refuse.
+    /// </returns>
+    public HostKeyRejectedException? CommitAcceptedKey()
     {
         lock (_gate)
         {
+            if (_rejection is { } refused)
+            {
+                _toSave = null;
+                return refused(null);
+            }
+
             if (_toSave is { } check)
             {
                 _toSave = null;
                 Save(check);
             }
+
+            return null;
         }
     }
 

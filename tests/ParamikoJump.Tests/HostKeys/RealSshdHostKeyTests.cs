@@ -136,6 +136,27 @@ public sealed class RealSshdHostKeyTests(RealSshdHostKeyTests.Servers servers) :
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task A_users_HostKeyReceived_handler_cannot_trust_a_key_ParamikoJump_refused()
+    {
+        servers.Require();
+        var file = servers.KnownHostsFile($"[127.0.0.1]:{servers.EcdsaOnly.Port} {servers.StrangerEd25519}");
+        using var client = new SshJumpClient(servers.Settings(servers.EcdsaOnly, file, new AutoAddPolicy()));
+        var sawRefusal = false;
+        client.HostKeyReceived += (_, e) =>
+        {
+            sawRefusal = !e.CanTrust;
+            e.CanTrust = true;
+        };
+
+        var error = await Assert.ThrowsAsync<HostKeyMismatchException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(sawRefusal);
+        Assert.False(client.IsConnected);
+        Assert.Equal(HopStage.HostKeyVerification, error.Stage);
+        Assert.Single(File.ReadAllLines(file));
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task AutoAdd_creates_the_folder_0700_and_the_file_0600_once_every_handler_accepted()
     {
         servers.Require();
