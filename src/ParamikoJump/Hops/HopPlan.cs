@@ -143,6 +143,11 @@ internal sealed class HopPlan
             {
                 SessionCreationGate.Install(direct, hop);
             }
+            else
+            {
+                // The user's own ConnectionInfo, used as it is: its session's SSH.NET log lines are escaped all the same.
+                SshNetLogging.EscapeSessionLogs(direct);
+            }
 
             tracker.ConnectionInfo = direct;
             return new HopPlan(settings, hop, null, null, direct, tracker, timeouts, logger, keys, given);

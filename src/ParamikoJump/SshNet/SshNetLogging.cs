@@ -34,6 +34,27 @@ internal static class SshNetLogging
     /// </summary>
     public static ILogger Escaping(ILogger inner, bool allowLineBreaks) => inner as EscapingLogger ?? new EscapingLogger(inner, allowLineBreaks);
 
+    /// <summary>Makes the sessions SSH.NET creates on <paramref name="info"/> log through <see cref="Escaping"/> loggers.</summary>
+    public static void EscapeSessionLogs(ConnectionInfo info)
+    {
+        if (info.LoggerFactory is not EscapingFactory)
+        {
+            info.LoggerFactory = new EscapingFactory(info.LoggerFactory);
+        }
+    }
+
+    private sealed class EscapingFactory(ILoggerFactory? inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => Escaping((inner ?? Global).CreateLogger(categoryName), allowLineBreaks: false);
+
+        public void AddProvider(ILoggerProvider provider) => (inner ?? Global).AddProvider(provider);
+
+        public void Dispose()
+        {
+            // Not ours: the user's factory, or SSH.NET's global one.
+        }
+    }
+
     private sealed class EscapingLogger(ILogger inner, bool allowLineBreaks) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)

@@ -60,16 +60,18 @@ public class HostileServerTests
     }
 
     [Theory(Timeout = 30_000)]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_hostile_version_string_and_disconnect_reason_reach_no_log_line_and_no_exception_text_raw(bool asynchronous)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task A_hostile_version_string_and_disconnect_reason_reach_no_log_line_and_no_exception_text_raw(bool asynchronous, bool givenConnectionInfo)
     {
         using var server = HostileServer.Start("hostile-disconnect");
         var logs = new EverythingLogged();
         var settings = server.Settings();
         settings.LoggerFactory = logs;
         settings.ConnectionAttempts = 1;
-        using var client = new SshJumpClient(settings);
+        var info = new Renci.SshNet.ConnectionInfo("127.0.0.1", server.Port, "victim", new Renci.SshNet.PasswordAuthenticationMethod("victim", "unused")) { LoggerFactory = logs };
+        using var client = givenConnectionInfo ? new SshJumpClient(info, knownHosts: server.HostKeys) : new SshJumpClient(settings);
 
         var error = asynchronous
             ? await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken))
