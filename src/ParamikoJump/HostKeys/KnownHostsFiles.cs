@@ -18,6 +18,9 @@ namespace ParamikoJump.HostKeys;
 /// </summary>
 internal static class KnownHostsFiles
 {
+    private const uint PrivateFolder = 0x1C0; // 0700
+    private const uint PrivateFile = 0x180; // 0600
+
     /// <summary>How long to keep trying a file another process holds (an append holds it for microseconds).</summary>
     private static readonly TimeSpan OtherProcessBudget = TimeSpan.FromSeconds(2);
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -52,9 +55,6 @@ internal static class KnownHostsFiles
 
         return lines;
     }
-
-    private const uint PrivateFolder = 0x1C0; // 0700
-    private const uint PrivateFile = 0x180; // 0600
 
     /// <summary>Appends whole lines to a file, creating it (and its directory) if needed.</summary>
     public static void Append(string path, IReadOnlyCollection<string> lines)
