@@ -2,6 +2,8 @@ using System;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Logging;
 using Renci.SshNet;
+using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Transport;
 using Renci.SshNet.Security;
 
 namespace ParamikoJump.HostKeys;
@@ -26,6 +28,7 @@ internal sealed class HostKeyVerifier
     private volatile IMissingHostKeyPolicy _policy;
     private byte[]? _trusted;
     private HostKeyCheck? _toSave;
+    private HostKeyCheck? _awaitingHandlers;
     private Func<Exception?, HostKeyRejectedException>? _rejection;
 
     /// <param name="hop">The hop whose keys are checked.</param>
@@ -90,6 +93,7 @@ internal sealed class HostKeyVerifier
         {
             _trusted = null;
             _toSave = null;
+            _awaitingHandlers = null;
             _rejection = null;
         }
     }
@@ -107,6 +111,7 @@ internal sealed class HostKeyVerifier
     {
         lock (_gate)
         {
+            _awaitingHandlers = null;
             if (_rejection is { } refused)
             {
                 _toSave = null;
@@ -137,7 +142,21 @@ internal sealed class HostKeyVerifier
     {
         lock (_gate)
         {
-            return _rejection?.Invoke(cause);
+            if (_rejection is { } refused)
+            {
+                return refused(cause);
+            }
+
+            // We passed the key, the key exchange then failed before it went on: another handler refused it.
+            return _awaitingHandlers is { } check && cause is SshConnectionException { DisconnectReason: DisconnectReason.KeyExchangeFailed }
+                ? new HostKeyRejectedException(
+                    $"The host key of '{check.HostName}' ({ServerText.Escape(check.KeyType)} {check.Fingerprint}) was refused by a HostKeyReceived handler of the application; ParamikoJump's own check passed it.",
+                    _hop,
+                    check.HostName,
+                    check.KeyType,
+                    check.Fingerprint,
+                    cause)
+                : null;
         }
     }
 
@@ -171,6 +190,7 @@ internal sealed class HostKeyVerifier
             if (accepted)
             {
                 _trusted = hostKey;
+                _awaitingHandlers = check;
             }
 
             return accepted;

@@ -68,6 +68,25 @@ public class HostKeyVerifierTests
     }
 
     [Fact]
+    public void A_key_exchange_that_fails_after_we_passed_the_key_is_blamed_on_another_handler_only_before_it_went_on()
+    {
+        var (store, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ed25519A}");
+        var verifier = Verifier(Db, store, new RejectPolicy());
+        var kexFailed = new SshConnectionException("Key exchange negotiation failed.", Renci.SshNet.Messages.Transport.DisconnectReason.KeyExchangeFailed);
+
+        Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        var vetoed = verifier.Rejection(kexFailed);
+        Assert.Null(verifier.Rejection(new SshConnectionException("reset", Renci.SshNet.Messages.Transport.DisconnectReason.ConnectionLost)));
+        Assert.Null(verifier.CommitAcceptedKey());
+
+        Assert.NotNull(vetoed);
+        Assert.IsNotType<HostKeyMismatchException>(vetoed);
+        Assert.Same(kexFailed, vetoed.InnerException);
+        Assert.Contains("refused by a HostKeyReceived handler of the application", vetoed.Message, StringComparison.Ordinal);
+        Assert.Null(verifier.Rejection(kexFailed));
+    }
+
+    [Fact]
     public void A_HostKeyAlias_is_the_name_keys_are_looked_up_and_saved_under_without_a_port()
     {
         var (store, file) = KnownHostsTests.Store($"db-alias {Keys.Ed25519A}");

@@ -127,10 +127,11 @@ public sealed class RealSshdHostKeyTests(RealSshdHostKeyTests.Servers servers) :
             e.CanTrust = false;
         };
 
-        var error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<HostKeyRejectedException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(1, asked);
         Assert.Equal(HopStage.HostKeyVerification, error.Stage);
+        Assert.Contains("was refused by a HostKeyReceived handler of the application; ParamikoJump's own check passed it", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(file));
         Assert.Empty(client.HostKeys.Lookup("127.0.0.1", servers.EcdsaOnly.Port));
     }
