@@ -640,19 +640,27 @@ internal sealed class JumpTunnel : IDisposable
         }
     }
 
-    /// <summary>Both ends must match: the peer is the hop's socket's own address and port, and that socket's peer is this forward.</summary>
-    private bool IsHopsOwn(Socket hopSocket, string originatorHost, int originatorPort)
+    private bool IsHopsOwn(Socket hopSocket, string originatorHost, int originatorPort) => IsOwnConnection(hopSocket, originatorHost, originatorPort, LocalPort);
+
+    /// <summary>
+    /// Both ends must match: the connection's peer is the hop's socket's own address and port (getsockname), and that
+    /// socket's peer (getpeername) is the forward's 127.0.0.1:<paramref name="forwardPort"/>. SSH.NET's sockets are
+    /// dual-mode IPv6, so IPv4-mapped addresses are compared as the IPv4 addresses they are.
+    /// </summary>
+    internal static bool IsOwnConnection(Socket hopSocket, string originatorHost, int originatorPort, int forwardPort)
     {
         try
         {
             return hopSocket.LocalEndPoint is IPEndPoint local && hopSocket.RemoteEndPoint is IPEndPoint remote
-                && IPAddress.TryParse(originatorHost, out var originator) && originator.Equals(local.Address) && originatorPort == local.Port
-                && remote.Address.Equals(IPAddress.Loopback) && remote.Port == LocalPort;
+                && IPAddress.TryParse(originatorHost, out var originator) && Plain(originator).Equals(Plain(local.Address)) && originatorPort == local.Port
+                && Plain(remote.Address).Equals(IPAddress.Loopback) && remote.Port == forwardPort;
         }
         catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
         {
             return false;
         }
+
+        static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 
     /// <summary>Logs the first refusal of a burst; the rest are counted and logged as one line when the burst is over.</summary>
