@@ -149,7 +149,7 @@ internal sealed class JumpTunnel : IDisposable
         }
     }
 
-    /// <summary>Opens the tunnel; the jump must be connected.</summary>
+    /// <summary>Opens the tunnel, on the private transport where it can; the jump must be connected.</summary>
     public static JumpTunnel Open(SshClient jump, HopIdentity hop, ILogger logger)
     {
         EnsureJumpUsable(jump, hop);
@@ -159,7 +159,18 @@ internal sealed class JumpTunnel : IDisposable
             Log.TunnelFallback(logger, whyNotPrivate);
         }
 
-        var tunnel = new JumpTunnel(jump, hop, logger, usePrivate: whyNotPrivate is null);
+        return Start(new JumpTunnel(jump, hop, logger, usePrivate: whyNotPrivate is null));
+    }
+
+    /// <summary>Opens the TCP fallback whatever the platform offers (for the tests of its checks).</summary>
+    internal static JumpTunnel OpenTcp(SshClient jump, HopIdentity hop, ILogger logger)
+    {
+        EnsureJumpUsable(jump, hop);
+        return Start(new JumpTunnel(jump, hop, logger, usePrivate: false));
+    }
+
+    private static JumpTunnel Start(JumpTunnel tunnel)
+    {
         try
         {
             tunnel.StartForward();

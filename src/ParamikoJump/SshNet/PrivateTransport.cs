@@ -56,7 +56,7 @@ internal static class PrivateTransport
     /// </summary>
     public static (Socket Hop, Socket Jump) CreatePair()
     {
-        var directory = Directory.CreateTempSubdirectory("paramikojump-");
+        var directory = Directory.CreateTempSubdirectory("paramikojump-tunnel-");
         var path = Path.Combine(directory.FullName, "s");
         Socket? hop = null;
         Socket? jump = null;
