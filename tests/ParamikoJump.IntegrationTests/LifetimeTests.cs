@@ -21,7 +21,7 @@ public sealed class LifetimeTests(LabFixture fixture)
         // Nothing listens, and port 0 is one nothing can listen on: a client dialling this ConnectionInfo reaches no one.
         Assert.Equal(("127.0.0.1", 0), (target.ConnectionInfo.Host, target.ConnectionInfo.Port));
         Assert.Equal(listenersBefore, OwnSockets.TcpListeners());
-        Assert.Empty(OwnSockets.UnixSocketPaths());
+        Assert.DoesNotContain(OwnSockets.UnixSocketPaths(), path => path.Contains("paramikojump-tunnel-", StringComparison.Ordinal));
         Assert.Single(jumper.ForwardedPorts);
         Assert.Equal("pjtarget", Hops.Run(target, "whoami"));
         using (var probe = new TcpClient())

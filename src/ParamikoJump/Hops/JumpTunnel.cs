@@ -289,6 +289,14 @@ internal sealed class JumpTunnel : IDisposable
             throw new HopConnectionException($"Could not make the private connection to the jump {_hop.Jump}: {ex.Message}", _hop, HopStage.ChannelOpen, ex);
         }
 
+        if (Tuning.InlineSocketEvents)
+        {
+            // The jump's receive thread writes into this end with blocking sends; a Unix socket's buffer is far smaller
+            // than loopback TCP's, so those sends wait often, and each wake-up would be a thread-pool work item.
+            // The pump's own wait on it moves to the pool as soon as it completes (TunnelPump).
+            Transport.TryHandleReadinessInline(jump);
+        }
+
         // SSH.NET's forward opens the channel on the thread that accepted the connection; this one is ours, so a burst
         // of connects does not wait for the thread pool, and without the pump it serves the connection for its life.
         var serve = new Thread(() => Serve(forward, jump)) { IsBackground = true, Name = "ParamikoJump tunnel" };

@@ -99,6 +99,13 @@ internal class TunnelPump : DispatchProxy
             {
                 // Zero bytes: wait until the socket is readable without holding a buffer (MSG_PEEK underneath).
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                if (!Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    // Completed inline on .NET's socket event thread (a private tunnel's end handles its events there):
+                    // what follows sends to the jump and may wait for its window, which must not hold that thread.
+                    await Task.Yield();
+                }
+
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
                 try
                 {
