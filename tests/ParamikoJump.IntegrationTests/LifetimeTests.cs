@@ -21,7 +21,10 @@ public sealed class LifetimeTests(LabFixture fixture)
         // Nothing listens, and port 0 is one nothing can listen on: a client dialling this ConnectionInfo reaches no one.
         Assert.Equal(("127.0.0.1", 0), (target.ConnectionInfo.Host, target.ConnectionInfo.Port));
         Assert.Equal(listenersBefore, OwnSockets.TcpListeners());
-        Assert.DoesNotContain(OwnSockets.UnixSocketPaths(), path => path.Contains("paramikojump-tunnel-", StringComparison.Ordinal));
+        // The pair's ends still carry the name of the socket file they were made through (/proc/net/unix shows it), but
+        // the file and its directory are gone: there is nothing to connect to.
+        Assert.All(OwnSockets.UnixSocketPaths().Where(path => path.Contains("paramikojump-tunnel-", StringComparison.Ordinal)),
+            path => Assert.False(Directory.Exists(Path.GetDirectoryName(path)), $"{path} is still there"));
         Assert.Single(jumper.ForwardedPorts);
         Assert.Equal("pjtarget", Hops.Run(target, "whoami"));
         using (var probe = new TcpClient())

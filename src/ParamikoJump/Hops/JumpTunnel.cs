@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Logging;
@@ -44,6 +45,12 @@ internal sealed class JumpTunnel : IDisposable
     private static readonly TimeSpan RefusalBurstGap = TimeSpan.FromSeconds(10);
 
     private static int s_fallbackAnnounced;
+
+    /// <summary>
+    /// SSH.NET keeps a client's forwarded ports in a plain list: targets built on one jump from many threads at once
+    /// would add to it concurrently, which can leave a null in it that the jump's disconnect then trips over.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SshClient, object> PortListGates = new();
 
     private readonly SshClient _jump;
     private readonly HopIdentity _hop;
@@ -301,7 +308,7 @@ internal sealed class JumpTunnel : IDisposable
         // of connects does not wait for the thread pool, and without the pump it serves the connection for its life.
         var serve = new Thread(() => Serve(forward, jump)) { IsBackground = true, Name = "ParamikoJump tunnel" };
         serve.UnsafeStart();
-        Log.TunnelConnection(_logger, _hop.ToString(), "its own session (private socket pair)");
+        Log.TunnelConnection(_logger, _hop.ToString(), "a private socket pair");
         return hop;
 #else
         throw new PlatformNotSupportedException("The private tunnel transport needs .NET 8 or later.");
@@ -405,7 +412,11 @@ internal sealed class JumpTunnel : IDisposable
         var pumped = false;
         try
         {
-            _jump.AddForwardedPort(forward);
+            lock (PortListGates.GetValue(_jump, _ => new object()))
+            {
+                _jump.AddForwardedPort(forward);
+            }
+
 #if NET8_0_OR_GREATER
             // The forward's channel: a bounded window (also when the jump is a plain SshClient) and no pinned thread.
             pumped = ChannelWindows.TryInstallOnForward(forward, Tuning.ChannelWindow, Tuning.AsyncTunnelPump ? new TunnelPump.Hooks(IsHopConnected, OnPumpError) : null);
@@ -471,7 +482,10 @@ internal sealed class JumpTunnel : IDisposable
                     break;
             }
 
-            _jump.RemoveForwardedPort(forward);
+            lock (PortListGates.GetValue(_jump, _ => new object()))
+            {
+                _jump.RemoveForwardedPort(forward);
+            }
         }
         catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or SshException)
         {
