@@ -71,7 +71,8 @@ internal sealed partial class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client));
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null);
+        plan.Tunnel?.KnowsHopSocket(_watchesTransport);
     }
 
     public HopIdentity Identity => _plan.Hop;
@@ -342,11 +343,11 @@ internal sealed partial class Hop : IDisposable
             _socket = socket;
         }
 
-        if (_plan.Tunnel is { } tunnel)
+        if (_plan.Tunnel is { IsPrivate: false } tunnel)
         {
-            // Bound before SSH.NET connects it, so the forward can tell this hop's connection from any other.
+            // Bound before SSH.NET connects it, so the TCP forward can tell this hop's connection from any other.
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            tunnel.ExpectConnectionFrom(((IPEndPoint)socket.LocalEndPoint!).Port);
+            tunnel.ExpectConnectionFrom(socket);
         }
     }
 

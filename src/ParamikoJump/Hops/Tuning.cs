@@ -23,6 +23,15 @@ internal static class Tuning
     /// <summary>Whether a hop's forward pumps its connection asynchronously (<c>SshNet.TunnelPump</c>) instead of pinning a pool thread.</summary>
     public static bool AsyncTunnelPump => !IsOn(ThreadPerTunnelSwitch);
 
+    /// <summary>
+    /// Hops behind a jump ride the loopback TCP forward (checked as on .NET Framework) instead of a private socket pair;
+    /// for the tests of that fallback, and for a platform whose Unix domain sockets misbehave.
+    /// </summary>
+    public const string TcpTunnelSwitch = "ParamikoJump.TcpTunnel";
+
+    /// <summary>Whether new hops ride the TCP forward (<see cref="TcpTunnelSwitch"/>).</summary>
+    public static bool TcpTunnel => IsOn(TcpTunnelSwitch);
+
     /// <summary>A window size in bytes (AppContext data, a number) instead of <see cref="ChannelWindows.Default"/>.</summary>
     public const string ChannelWindowSizeData = "ParamikoJump.ChannelWindowSize";
 
