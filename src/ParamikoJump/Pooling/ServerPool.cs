@@ -20,6 +20,7 @@ internal sealed class ServerPool : IDisposable
     private readonly object _gate = new();
     private readonly List<PooledSession> _idle = [];
     private readonly LinkedList<Waiter> _waiters = new();
+    private readonly Dictionary<PoolDestination, int> _openBy = [];
     private readonly int _maxSessions;
     private readonly TimeProvider _clock;
     private int _open;
@@ -73,12 +74,16 @@ internal sealed class ServerPool : IDisposable
                 else if (_open < _maxSessions)
                 {
                     _open++;
+                    Count(destination, +1);
                 }
-                else if (_idle.Count > 0)
+                else if (_idle.Count > 0 && OpenOf(destination) == 0)
                 {
-                    // The oldest idle session of another destination gives up its slot.
+                    // A destination with no session takes the slot of the oldest idle session of another; one with
+                    // sessions waits for its own to come back rather than close and reconnect.
                     evicted = _idle[0];
                     _idle.RemoveAt(0);
+                    Count(evicted.Destination, -1);
+                    Count(destination, +1);
                 }
                 else
                 {
@@ -92,68 +97,61 @@ internal sealed class ServerPool : IDisposable
             {
                 PoolTelemetry.Queued();
                 reuse = await WaitAsync(waiter, cancellationToken).ConfigureAwait(false);
-                if (reuse is null)
-                {
-                    return null;
-                }
             }
 
-            if (reuse is null)
-            {
-                return null;
-            }
-
-            if (reuse.IsUsable)
+            if (reuse is null || reuse.IsUsable)
             {
                 return reuse;
             }
 
             // Lost while idle (its server or jump went away): close it and try again with its slot given up.
             reuse.Close();
-            ReleaseSlot();
+            ReleaseSlot(destination);
         }
     }
 
-    /// <summary>A lease ended: reuse, hand over or close its session.</summary>
+    /// <summary>
+    /// A lease ended. Its session goes to the oldest waiter when that one wants the same destination; else, while the
+    /// oldest waiter's destination has a session of its own coming back, to a waiter of its own destination or idle;
+    /// else it is closed and its slot goes to the oldest waiter. So sessions are not closed and reconnected while
+    /// each destination's own come back, and a destination with no session is served at the next return.
+    /// </summary>
     public void Return(PooledSession session)
     {
-        var usable = session.IsUsable;
-        var close = !usable;
+        var close = !session.IsUsable;
         lock (_gate)
         {
+            var oldest = _waiters.First?.Value;
             if (_disposed)
             {
                 _open--;
+                Count(session.Destination, -1);
                 close = true;
-                usable = false;
             }
-            else if (usable)
+            else if (close)
             {
-                if (TakeWaiter(session.Destination, sameOnly: true) is { } same)
-                {
-                    same.Grant(session);
-                    return;
-                }
-
-                if (TakeWaiter(session.Destination, sameOnly: false) is { } other)
-                {
-                    // Its slot goes to another destination's waiter, which connects its own session.
-                    other.Grant(null);
-                    close = true;
-                }
-                else
-                {
-                    session.IdleSince = _clock.GetTimestamp();
-                    _idle.Add(session);
-                }
+                Count(session.Destination, -1);
+                GrantSlotOrShrink();
             }
-            else if (TakeWaiter(session.Destination, sameOnly: false) is { } next)
+            else if (oldest?.Destination == session.Destination)
             {
-                next.Grant(null);
+                Take(oldest).Grant(session);
+            }
+            else if (FirstWaiterOf(session.Destination) is { } same && OpenOf(oldest!.Destination) > 0)
+            {
+                Take(same).Grant(session);
+            }
+            else if (oldest is null || OpenOf(oldest.Destination) > 0)
+            {
+                // The oldest waiter's own session comes back to it; this one waits for its destination's next lease.
+                session.IdleSince = _clock.GetTimestamp();
+                _idle.Add(session);
             }
             else
             {
-                _open--;
+                close = true;
+                Count(session.Destination, -1);
+                GrantSlotOrShrink();
             }
         }
 
@@ -163,19 +161,13 @@ internal sealed class ServerPool : IDisposable
         }
     }
 
-    /// <summary>A slot whose connect failed, or whose session was closed, is free again.</summary>
-    public void ReleaseSlot()
+    /// <summary>A slot of <paramref name="destination"/> whose connect failed, or whose session was closed, is free again.</summary>
+    public void ReleaseSlot(PoolDestination destination)
     {
         lock (_gate)
         {
-            if (TakeWaiter(null, sameOnly: false) is { } next)
-            {
-                next.Grant(null);
-            }
-            else
-            {
-                _open--;
-            }
+            Count(destination, -1);
+            GrantSlotOrShrink();
         }
     }
 
@@ -190,6 +182,7 @@ internal sealed class ServerPool : IDisposable
             {
                 _idle.Remove(session);
                 _open--;
+                Count(session.Destination, -1);
             }
         }
 
@@ -221,6 +214,11 @@ internal sealed class ServerPool : IDisposable
             _disposed = true;
             idle = [.. _idle];
             _open -= _idle.Count;
+            foreach (var session in _idle)
+            {
+                Count(session.Destination, -1);
+            }
+
             _idle.Clear();
             waiters = [.. _waiters];
             _waiters.Clear();
@@ -261,19 +259,42 @@ internal sealed class ServerPool : IDisposable
         waiter.Cancel(cancellationToken);
     }
 
-    private Waiter? TakeWaiter(PoolDestination? destination, bool sameOnly)
+    /// <summary>A freed slot goes to the oldest waiter, or the server holds one session less.</summary>
+    private void GrantSlotOrShrink()
+    {
+        if (_waiters.First?.Value is { } oldest)
+        {
+            Count(oldest.Destination, +1);
+            Take(oldest).Grant(null);
+        }
+        else
+        {
+            _open--;
+        }
+    }
+
+    private Waiter Take(Waiter waiter)
+    {
+        _waiters.Remove(waiter.Node!);
+        return waiter;
+    }
+
+    private Waiter? FirstWaiterOf(PoolDestination destination)
     {
         for (var node = _waiters.First; node is not null; node = node.Next)
         {
-            if (!sameOnly || node.Value.Destination == destination)
+            if (node.Value.Destination == destination)
             {
-                _waiters.Remove(node);
                 return node.Value;
             }
         }
 
         return null;
     }
+
+    private int OpenOf(PoolDestination destination) => _openBy.TryGetValue(destination, out var open) ? open : 0;
+
+    private void Count(PoolDestination destination, int change) => _openBy[destination] = OpenOf(destination) + change;
 
     private sealed class Waiter(PoolDestination destination)
     {

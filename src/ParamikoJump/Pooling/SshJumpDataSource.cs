@@ -258,7 +258,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
         }
         catch
         {
-            target.Server.ReleaseSlot();
+            target.Server.ReleaseSlot(target);
             throw;
         }
     }
