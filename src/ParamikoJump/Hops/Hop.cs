@@ -124,6 +124,7 @@ internal sealed partial class Hop : IDisposable
         }
 
         Volatile.Write(ref _sessionLost, 0);
+        TelemetryConnecting();
 
         // SSH.NET's ConnectAsync waits for the key exchange and the login on a pool thread: one more while this connects.
         PinPoolThreadWhileConnecting(true);
@@ -144,6 +145,7 @@ internal sealed partial class Hop : IDisposable
         StopWatchdog();
         _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
+        TelemetryConnected();
         StageBudgets.Connected(_client.ConnectionInfo, _plan.Timeouts);
         var session = SessionAccess.TryGetSession(_client);
         lock (_gate)
@@ -187,6 +189,7 @@ internal sealed partial class Hop : IDisposable
     public void OnDisconnected()
     {
         StopSessionWatch();
+        TelemetryClosed();
         Log.HopClosed(_plan.Logger, Identity.ToString());
     }
 
@@ -200,6 +203,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _watchdog.Dispose();
+        TelemetryClosed();
         StopSessionWatch();
         _pipes.DisposeAll();
         if (_plan.Tunnel is { } tunnel)
@@ -236,6 +240,7 @@ internal sealed partial class Hop : IDisposable
             commandTimeout);
         var typed = FailureTranslator.Translate(error, context);
         Log.HopFailed(_plan.Logger, Identity.ToString(), typed.Stage, typed);
+        TelemetryConnectFailed(typed);
         return typed;
     }
 
@@ -282,6 +287,7 @@ internal sealed partial class Hop : IDisposable
     private void EnterStage(HopStage stage)
     {
         Stage = stage;
+        TelemetryStage(stage);
         var budget = _plan.Timeouts.Of(stage, _plan.Tunnel is not null);
         if (_watchesTransport && budget != Timeout.InfiniteTimeSpan)
         {
@@ -340,6 +346,7 @@ internal sealed partial class Hop : IDisposable
         if (Stage == HopStage.KeyExchange)
         {
             Stage = HopStage.HostKeyVerification;
+            TelemetryStage(HopStage.HostKeyVerification);
         }
 
         // Only ever lowers trust, so a handler of the user's own can still refuse a key we would accept.

@@ -24,8 +24,8 @@ internal static class Instruments
     public static readonly UpDownCounter<long> ActiveTunnels = Meter.CreateUpDownCounter<long>(
         "paramikojump.tunnel.active", "{tunnel}", "Hops connected now through a jump's forward.");
 
-    public static readonly Counter<long> Bytes = Meter.CreateCounter<long>(
-        "paramikojump.io", "By", "Bytes moved by SFTP and SCP transfers and read from commands, by direction.");
+    public static readonly Counter<long> CommandOutputBytes = Meter.CreateCounter<long>(
+        "paramikojump.command.output", "By", "Bytes of command output (stdout and stderr) received by ExecCommand.");
 
     public static readonly Counter<long> KeepAliveMisses = Meter.CreateCounter<long>(
         "paramikojump.keepalive.misses", "{request}", "Keep-alive requests that went unanswered for a whole interval.");
