@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using ParamikoJump.Lab;
 using ParamikoJump.Pooling;
 
@@ -24,6 +26,8 @@ public sealed class PoolTests(LabFixture fixture)
     {
         var baseline = ProcessResources.Now();
         using var sessions = new GaugeWatch("paramikojump.pool.sessions");
+        var metrics = new List<Metric>();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ParamikoJump.Telemetry.ParamikoJumpTelemetry.Name).AddInMemoryExporter(metrics).Build();
         var pool = BuildPool(out var mfaLogins);
         await using (var source = pool)
         {
@@ -57,7 +61,8 @@ public sealed class PoolTests(LabFixture fixture)
             var outcomes = new ConcurrentBag<(TimeSpan At, Exception? Error)>();
             var clock = Stopwatch.StartNew();
             mfaLogins.Clock = clock;
-            TimeSpan? killedAt = null;
+            var killedTicks = -1L;
+            TimeSpan? KilledAt() => Interlocked.Read(ref killedTicks) is var ticks && ticks >= 0 ? TimeSpan.FromTicks(ticks) : null;
             var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var bound = (KeepAliveInterval * (KeepAliveCountMax + 1)) + TimeSpan.FromSeconds(2);
             var leasesPastBound = 0;
@@ -74,14 +79,14 @@ public sealed class PoolTests(LabFixture fixture)
                         await using var lease = await source.GetAsync(destination, stop.Token);
                         if (Interlocked.Increment(ref leased) == 100)
                         {
-                            killedAt = clock.Elapsed;
+                            Interlocked.Exchange(ref killedTicks, clock.Elapsed.Ticks);
                             Hops.KillServerSession((SshJumpClient)lease.Client.JumpSession!);
                             killed.TrySetResult();
                         }
 
                         await RunAsync(lease.Client, stop.Token);
                         outcomes.Add((clock.Elapsed, null));
-                        if (killedAt is { } kill && clock.Elapsed > kill + bound)
+                        if (KilledAt() is { } kill && clock.Elapsed > kill + bound)
                         {
                             Interlocked.Increment(ref leasesPastBound);
                         }
@@ -98,6 +103,7 @@ public sealed class PoolTests(LabFixture fixture)
             await Task.WhenAll(workers);
 
             Assert.True(killed.Task.IsCompleted, "the bastion's session was never killed");
+            var killedAt = KilledAt();
             Assert.True(leasesPastBound >= 200, $"only {leasesPastBound} leases after the outage");
             Assert.Equal(2, mfaLogins.Value);
             var errors = outcomes.Where(o => o.Error is not null).OrderBy(o => o.At).ToList();
@@ -115,6 +121,16 @@ public sealed class PoolTests(LabFixture fixture)
                 $"killed at {killedAt!.Value.TotalSeconds:0.00} s: {errors.Count} typed failures ({string.Join(", ", errors.Select(e => e.Error!.GetType().Name).Distinct())}), " +
                 $"all within {(errors.Count == 0 ? 0 : (errors[^1].At - killedAt.Value).TotalSeconds):0.00} s; second MFA login {(mfaLogins.SecondAt!.Value - killedAt.Value).TotalSeconds:0.00} s after the kill; {afterHeal.Count} leases after, 0 failed");
         }
+
+        // The pool's metrics, as OpenTelemetry exported them: every lease counted, one first login and one re-login.
+        metering.ForceFlush();
+        var leases = TelemetryTests.Points(metrics, "paramikojump.pool.leases");
+        Assert.True(leases.Where(p => TelemetryTests.Tags(p)["paramikojump.outcome"] as string == "success").Sum(p => p.GetSumLong()) >= 1200);
+        Assert.True(TelemetryTests.Points(metrics, "paramikojump.pool.lease.wait.duration").Sum(p => p.GetHistogramCount()) >= 1200);
+        var logins = TelemetryTests.Points(metrics, "paramikojump.pool.jump.logins");
+        Assert.Equal(1, logins.Where(p => TelemetryTests.Tags(p)["paramikojump.relogin"] is false).Sum(p => p.GetSumLong()));
+        Assert.Equal(1, logins.Where(p => TelemetryTests.Tags(p)["paramikojump.relogin"] is true).Sum(p => p.GetSumLong()));
+        Assert.True(TelemetryTests.Points(metrics, "paramikojump.pool.lease.queued").Sum(p => p.GetSumLong()) > 0);
 
         // Nothing of either login, their sessions or forwards is left.
         var after = await ProcessResources.SettleAsync(now => now.Sockets <= baseline.Sockets && now.Listeners <= baseline.Listeners && now.DedicatedThreads <= baseline.DedicatedThreads + 2, TimeSpan.FromSeconds(15));
