@@ -26,7 +26,7 @@ internal sealed class JumpGeneration
     /// <summary>1 for the first login of the jump, 2 for the first reconnect, ...</summary>
     public int Number { get; }
 
-    public bool IsUsable => Volatile.Read(ref _retired) == 0 && Client.IsConnected && (_parent?.IsUsable ?? true);
+    public bool IsUsable => Volatile.Read(ref _retired) == 0 && Volatile.Read(ref _closed) == 0 && Client.IsConnected && (_parent?.IsUsable ?? true);
 
     public void AddReference() => Interlocked.Increment(ref _references);
 

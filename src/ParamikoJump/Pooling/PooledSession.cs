@@ -29,7 +29,7 @@ internal sealed class PooledSession
     public bool Discarded { get; set; }
 
     /// <summary>Whether the next lease can use it: connected, and its jump not replaced since.</summary>
-    public bool IsUsable => !Discarded && Client.IsConnected && (_jump?.IsUsable ?? true);
+    public bool IsUsable => System.Threading.Volatile.Read(ref _closed) == 0 && !Discarded && Client.IsConnected && (_jump?.IsUsable ?? true);
 
     /// <summary>Lent out by <paramref name="lender"/>, which counts it until it comes back.</summary>
     public void Lease(SshJumpDataSource lender)
