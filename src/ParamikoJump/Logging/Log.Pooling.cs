@@ -11,7 +11,7 @@ internal static partial class Log
     [LoggerMessage(81, LogLevel.Warning, "Pool: jump {Jump} was lost (login {Number}); logging in again on this use")]
     public static partial void PoolJumpLost(ILogger logger, string jump, int number);
 
-    [LoggerMessage(82, LogLevel.Warning, "Pool: jump {Jump} did not come back ({Error}); try {Attempt} in {Seconds:0.###} s")]
+    [LoggerMessage(82, LogLevel.Warning, "Pool: jump {Jump} did not come back ({Error}); retry {Attempt} in {Seconds:0.###} s")]
     public static partial void PoolJumpRetry(ILogger logger, string jump, int attempt, double seconds, string error);
 
     [LoggerMessage(83, LogLevel.Information, "Pool: draining, {Leased} lease(s) out")]

@@ -34,29 +34,24 @@ internal sealed class JumpLink
         _allowInteractiveRelogin = options.AllowInteractiveRelogin;
         _logger = logger;
         _closing = closing;
-        _reconnect = new ResiliencePipelineBuilder
-        {
-            TimeProvider = options.TimeProvider,
-        }
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<ParamikoJumpException>(IsWorthRetrying),
-            MaxRetryAttempts = Math.Max(1, options.ReconnectAttempts),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.ReconnectDelay,
-            MaxDelay = options.MaxReconnectDelay,
-            OnRetry = args =>
-            {
-                Log.PoolJumpRetry(_logger, Key, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds, args.Outcome.Exception?.GetType().Name ?? "none");
-                return default;
-            },
-        })
-        .Build();
-        if (options.ReconnectAttempts == 0)
-        {
-            _reconnect = ResiliencePipeline.Empty;
-        }
+        _reconnect = options.ReconnectAttempts == 0
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<ParamikoJumpException>(IsWorthRetrying),
+                    MaxRetryAttempts = options.ReconnectAttempts,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.ReconnectDelay,
+                    MaxDelay = options.MaxReconnectDelay,
+                    OnRetry = args =>
+                    {
+                        Log.PoolJumpRetry(_logger, Key, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds, args.Outcome.Exception?.GetType().Name ?? "none");
+                        return default;
+                    },
+                })
+                .Build();
     }
 
     /// <summary>The jump's identity: <c>user@host:port</c> and the jumps before it.</summary>
