@@ -18,6 +18,7 @@ internal static class DataSourceFactory
         builder.Options.LeaseTimeout = options.LeaseTimeout;
         builder.Options.ReconnectAttempts = options.ReconnectAttempts;
         builder.Options.ReconnectDelay = options.ReconnectDelay;
+        builder.Options.MaxReconnectDelay = options.MaxReconnectDelay;
         builder.Options.LoggerFactory ??= loggerFactory;
 
         KnownHosts? knownHosts = null;

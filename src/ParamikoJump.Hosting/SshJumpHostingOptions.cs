@@ -48,6 +48,10 @@ public sealed class SshJumpHostingOptions
     /// <value>1 second.</value>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>See <see cref="Pooling.SshJumpPoolOptions.MaxReconnectDelay"/>.</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long host shutdown waits for leases still out before their sessions are closed under them.</summary>
     /// <value>10 seconds.</value>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -3,13 +3,15 @@ using ParamikoJump.Telemetry;
 
 namespace ParamikoJump.IntegrationTests;
 
-/// <summary>Follows one of ParamikoJump's up-down counters as it moves: its current value, its peak, and how often it rose.</summary>
+/// <summary>Follows one of ParamikoJump's counters or up-down counters as it moves: its current value, its peak, how often and when it rose.</summary>
 internal sealed class GaugeWatch : IDisposable
 {
     private readonly MeterListener _listener = new();
     private long _current;
     private long _max;
     private long _rises;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _riseTimes = new();
 
     public GaugeWatch(string instrument)
     {
@@ -26,6 +28,7 @@ internal sealed class GaugeWatch : IDisposable
             if (delta > 0)
             {
                 Interlocked.Add(ref _rises, delta);
+                _riseTimes.Enqueue(_clock.Elapsed);
             }
 
             long max;
@@ -41,6 +44,12 @@ internal sealed class GaugeWatch : IDisposable
     public long Max => Interlocked.Read(ref _max);
 
     public long Opened => Interlocked.Read(ref _rises);
+
+    /// <summary>When each rise came, on <see cref="Clock"/>.</summary>
+    public IReadOnlyList<TimeSpan> RiseTimes => [.. _riseTimes];
+
+    /// <summary>The clock of <see cref="RiseTimes"/>, started with the watch.</summary>
+    public System.Diagnostics.Stopwatch Clock => _clock;
 
     public void Dispose() => _listener.Dispose();
 }

@@ -24,7 +24,10 @@ public sealed class HostedPoolTests(LabFixture fixture)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ParamikoJump:KnownHostsFile"] = Lab.KnownHosts,
+            // pjmfa-fast refuses a code used before, also by other test runs on the shared lab: retry over several steps.
             ["ParamikoJump:ReconnectDelay"] = "00:00:00.500",
+            ["ParamikoJump:MaxReconnectDelay"] = "00:00:03",
+            ["ParamikoJump:ReconnectAttempts"] = "10",
             ["ParamikoJump:Hosts:bastion:Host"] = bastion.Host,
             ["ParamikoJump:Hosts:bastion:Port"] = bastion.Port.ToString(CultureInfo.InvariantCulture),
             ["ParamikoJump:Hosts:bastion:User"] = "pjmfa-fast",

@@ -16,7 +16,8 @@ public sealed class PoolTests(LabFixture fixture)
 {
     private const int Targets = 20;
     private const int MaxSessionsPerServer = 10;
-    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(1);
+    // Tolerant of a loaded machine (a stalled session must not look dead); a killed session is noticed at once anyway.
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(5);
     private const int KeepAliveCountMax = 3;
 
     private LabDescription Lab => fixture.Lab;
@@ -28,7 +29,8 @@ public sealed class PoolTests(LabFixture fixture)
         using var sessions = new GaugeWatch("paramikojump.pool.sessions");
         var metrics = new List<Metric>();
         using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ParamikoJump.Telemetry.ParamikoJumpTelemetry.Name).AddInMemoryExporter(metrics).Build();
-        var pool = BuildPool(out var mfaLogins);
+        using var mfaLogins = new GaugeWatch("paramikojump.pool.jump.logins");
+        var pool = BuildPool();
         await using (var source = pool)
         {
             // Phase 1: 1,000 leases, 50 at a time, each running a command on its target.
@@ -53,14 +55,13 @@ public sealed class PoolTests(LabFixture fixture)
             var loadTime = watch.Elapsed;
 
             Assert.Empty(failures);
-            Assert.Equal(1, mfaLogins.Value);
+            Assert.Equal(1, mfaLogins.Opened);
             Assert.InRange(sessions.Max, 1, 2 * MaxSessionsPerServer);
             TestContext.Current.TestOutputHelper!.WriteLine($"1,000 leases in {loadTime.TotalSeconds:0.0} s, at most {sessions.Max} sessions open, {sessions.Opened} connected, 1 MFA login");
 
             // Phase 2: the same load, with the bastion's sshd session killed under it.
             var outcomes = new ConcurrentBag<(TimeSpan At, Exception? Error)>();
-            var clock = Stopwatch.StartNew();
-            mfaLogins.Clock = clock;
+            var clock = mfaLogins.Clock;
             var killedTicks = -1L;
             TimeSpan? KilledAt() => Interlocked.Read(ref killedTicks) is var ticks && ticks >= 0 ? TimeSpan.FromTicks(ticks) : null;
             var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,7 +106,8 @@ public sealed class PoolTests(LabFixture fixture)
             Assert.True(killed.Task.IsCompleted, "the bastion's session was never killed");
             var killedAt = KilledAt();
             Assert.True(leasesPastBound >= 200, $"only {leasesPastBound} leases after the outage");
-            Assert.Equal(2, mfaLogins.Value);
+            Assert.Equal(2, mfaLogins.Opened);
+            Assert.InRange(mfaLogins.RiseTimes[1] - killedAt!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(10));
             var errors = outcomes.Where(o => o.Error is not null).OrderBy(o => o.At).ToList();
             var bastion = source.HopOf("t00").Jump!.ToString();
             Assert.All(errors, failure =>
@@ -119,7 +121,7 @@ public sealed class PoolTests(LabFixture fixture)
             Assert.All(afterHeal, o => Assert.Null(o.Error));
             TestContext.Current.TestOutputHelper!.WriteLine(
                 $"killed at {killedAt!.Value.TotalSeconds:0.00} s: {errors.Count} typed failures ({string.Join(", ", errors.Select(e => e.Error!.GetType().Name).Distinct())}), " +
-                $"all within {(errors.Count == 0 ? 0 : (errors[^1].At - killedAt.Value).TotalSeconds):0.00} s; second MFA login {(mfaLogins.SecondAt!.Value - killedAt.Value).TotalSeconds:0.00} s after the kill; {afterHeal.Count} leases after, 0 failed");
+                $"all within {(errors.Count == 0 ? 0 : (errors[^1].At - killedAt.Value).TotalSeconds):0.00} s; second MFA login {(mfaLogins.RiseTimes[1] - killedAt.Value).TotalSeconds:0.00} s after the kill; {afterHeal.Count} leases after, 0 failed");
         }
 
         // The pool's metrics, as OpenTelemetry exported them: every lease counted, one first login and one re-login.
@@ -141,24 +143,22 @@ public sealed class PoolTests(LabFixture fixture)
         Assert.Equal(0, sessions.Current);
     }
 
-    private SshJumpDataSource BuildPool(out LoginCounter mfaLogins)
+    /// <summary>
+    /// The bastion as pjmfa, whose server accepts a code again within its step: other test runs on the shared lab
+    /// (pjmfa-fast refuses reuse) cannot take the step this test's re-login needs.
+    /// </summary>
+    private SshJumpDataSource BuildPool()
     {
         var bastion = Lab["bastion"];
-        var user = bastion.Credentials("pjmfa-fast");
-        var totp = new TotpSource(user.TotpSecret!, period: TimeSpan.FromSeconds(user.TotpPeriod));
-        var counter = new LoginCounter();
-        mfaLogins = counter;
+        var user = bastion.Credentials("pjmfa");
+        var totp = new TotpSource(user.TotpSecret!, period: TimeSpan.FromSeconds(user.TotpPeriod)) { ReuseProtection = false };
         var handler = new PromptHandler()
             .On("^Password:", user.Password!)
-            .On("Verification code", async (_, _, token) =>
-            {
-                counter.Count();
-                return await totp.NextCodeAsync(token);
-            });
+            .On("Verification code", totp);
         var jump = new HopSettings(bastion.Host)
         {
             Port = bastion.Port,
-            Username = "pjmfa-fast",
+            Username = "pjmfa",
             AuthHandler = handler,
             LookForKeys = false,
             AllowAgent = false,
@@ -199,25 +199,5 @@ public sealed class PoolTests(LabFixture fixture)
     {
         using var process = await client.ExecCommandAsync("echo ok", cancellationToken: cancellationToken);
         Assert.Equal("ok\n", await process.Stdout.ReadToEndAsync(cancellationToken));
-    }
-
-    /// <summary>Counts the bastion's TOTP prompts (one per MFA login), with when the second came on <see cref="Clock"/>.</summary>
-    private sealed class LoginCounter
-    {
-        private int _count;
-
-        public Stopwatch? Clock { get; set; }
-
-        public TimeSpan? SecondAt { get; private set; }
-
-        public int Value => Volatile.Read(ref _count);
-
-        public void Count()
-        {
-            if (Interlocked.Increment(ref _count) == 2)
-            {
-                SecondAt = Clock?.Elapsed;
-            }
-        }
     }
 }
