@@ -59,7 +59,19 @@ public sealed class HostedPoolTests(LabFixture fixture)
 
         await using (var lease = await source.GetAsync("db01", ct))
         {
-            Hops.KillServerSession((SshJumpClient)lease.Client.JumpSession!);
+            // The kill's own command can be lost with the session it kills, or fail under load: kill until it is gone.
+            var jump = (SshJumpClient)lease.Client.JumpSession!;
+            for (var attempt = 0; attempt < 3 && jump.IsConnected; attempt++)
+            {
+                Hops.KillServerSession(jump);
+                var waited = Stopwatch.StartNew();
+                while (jump.IsConnected && waited.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    await Task.Delay(50, ct);
+                }
+            }
+
+            Assert.False(jump.IsConnected, "the bastion's session outlived three kills");
         }
 
         var watch = Stopwatch.StartNew();

@@ -192,6 +192,15 @@ internal sealed class ServerPool : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="destination"/> has a session open (leased, idle or connecting).</summary>
+    public bool HasSessionOf(PoolDestination destination)
+    {
+        lock (_gate)
+        {
+            return OpenOf(destination) > 0;
+        }
+    }
+
     /// <summary>Whether no session of this server is leased or connecting.</summary>
     public bool IsQuiet
     {

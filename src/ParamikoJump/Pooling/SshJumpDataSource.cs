@@ -144,8 +144,9 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// How a destination stands, for health checks. A jump that was lost and is not logged in again yet makes it
-    /// unhealthy at once, naming that jump, without a try (the next lease tries). Otherwise a lease is taken and given
-    /// back: an idle session is enough, else one is connected.
+    /// unhealthy at once, naming that jump, without a try (the next lease tries). A destination with a session open
+    /// through connected jumps is reachable without waiting in line. Otherwise a lease is taken and given back, which
+    /// connects one.
     /// </summary>
     /// <param name="destination">A name of <see cref="Destinations"/>.</param>
     /// <param name="cancellationToken">Stops the check.</param>
@@ -159,6 +160,12 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
             {
                 return new JumpNotConnectedException($"The jump {jump.Identity} was lost and is not logged in again yet.", target.Identity, HopStage.Session, null);
             }
+        }
+
+        // A destination busy with sessions of its own is reachable: a check must not wait in line behind them.
+        if (target.Server.HasSessionOf(target) && (target.Jump is null || target.Jump.Connected is not null))
+        {
+            return null;
         }
 
         try
