@@ -45,14 +45,17 @@ public partial class SshJumpClient
         }
 
         var sshCommand = CreateCommand(command);
+        var span = _hop.CommandSpan();
         try
         {
-            return RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
+            var process = RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
+            span.EndWith(process);
+            return process;
         }
         catch (Exception ex)
         {
             sshCommand.Dispose();
-            throw ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : _hop.Fail(ex, timeout);
+            throw span.Failed(ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : _hop.Fail(ex, timeout));
         }
     }
 }

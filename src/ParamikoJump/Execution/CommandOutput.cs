@@ -62,6 +62,8 @@ internal sealed class CommandOutput : Stream
             return;
         }
 
+        Telemetry.Instruments.CommandOutputBytes.Add(count);
+
         TaskCompletionSource<bool>? waiter;
         bool overflowed;
         lock (_gate)

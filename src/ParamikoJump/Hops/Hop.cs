@@ -135,6 +135,7 @@ internal sealed partial class Hop : IDisposable
         }
 
         Volatile.Write(ref _sessionLost, 0);
+        TelemetryConnecting();
 
         // SSH.NET's ConnectAsync waits for the key exchange and the login on a pool thread: one more while this connects.
         PinPoolThreadWhileConnecting(true);
@@ -167,6 +168,7 @@ internal sealed partial class Hop : IDisposable
         StopWatchdog();
         _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
+        TelemetryConnected();
         StageBudgets.Connected(_client.ConnectionInfo, _plan.Timeouts);
         var session = SessionAccess.TryGetSession(_client);
         lock (_gate)
@@ -211,6 +213,7 @@ internal sealed partial class Hop : IDisposable
     public void OnDisconnected()
     {
         StopSessionWatch();
+        TelemetryClosed();
         Log.HopClosed(_plan.Logger, Identity.ToString());
     }
 
@@ -224,6 +227,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _watchdog.Dispose();
+        TelemetryClosed();
         StopSessionWatch();
         _pipes.DisposeAll();
         if (_plan.Tunnel is { } tunnel)
@@ -260,6 +264,7 @@ internal sealed partial class Hop : IDisposable
             commandTimeout);
         var typed = FailureTranslator.Translate(error, context);
         Log.HopFailed(_plan.Logger, Identity.ToString(), typed.Stage, typed);
+        TelemetryConnectFailed(typed);
         return typed;
     }
 
@@ -306,6 +311,7 @@ internal sealed partial class Hop : IDisposable
     private void EnterStage(HopStage stage)
     {
         Stage = stage;
+        TelemetryStage(stage);
         var budget = _plan.Timeouts.Of(stage, _plan.Tunnel is not null);
         if (_watchesTransport && budget != Timeout.InfiniteTimeSpan)
         {
@@ -364,6 +370,7 @@ internal sealed partial class Hop : IDisposable
         if (Stage == HopStage.KeyExchange)
         {
             Stage = HopStage.HostKeyVerification;
+            TelemetryStage(HopStage.HostKeyVerification);
         }
 
         // Only ever lowers trust, so a handler of the user's own can still refuse a key we would accept.

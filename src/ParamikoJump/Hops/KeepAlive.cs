@@ -93,6 +93,12 @@ internal sealed class KeepAlive : IDisposable
             return;
         }
 
+        if (unanswered > 0)
+        {
+            // The last request went a whole interval without an answer.
+            ParamikoJump.Telemetry.Instruments.KeepAliveMisses.Add(1);
+        }
+
         Interlocked.Increment(ref _unanswered);
 
         // A send to a dead peer can block once the socket's buffer is full: never on the timer, never two at once.
