@@ -15,9 +15,11 @@ namespace ParamikoJump;
 /// triple, which it deconstructs into, plus the exit status.
 /// </summary>
 /// <remarks>
-/// Output waits in memory until it is read, up to <see cref="HopSettings.MaxCommandOutputBuffer"/> for stdout and
-/// stderr together; past that the command is cancelled (<see cref="CommandOutputLimitException"/>). Once the
-/// server has reported the exit status, a channel it never closes is closed by the client after a short grace
+/// Output waits in memory until it is read, at most the channel's window for stdout and stderr together: the window
+/// is re-opened as they are read, so a slow reader pauses the command's output instead of losing it. A server that
+/// sends past the window fails the command with a <see cref="ChannelWindowException"/>, unless
+/// <see cref="HopSettings.MaxCommandOutputBuffer"/> is set (then <see cref="CommandOutputLimitException"/> past it).
+/// Once the server has reported the exit status, a channel it never closes is closed by the client after a short grace
 /// without output, so reads and <see cref="WaitForExit"/> end.
 /// </remarks>
 public sealed class RemoteProcess : IDisposable
@@ -28,6 +30,9 @@ public sealed class RemoteProcess : IDisposable
     private readonly SshCommand _command;
     private readonly Hop _hop;
     private readonly OutputBudget _budget;
+#if NET8_0_OR_GREATER
+    private readonly ChannelFlow.Claim? _claim;
+#endif
     private readonly CommandOutput? _stdout;
     private readonly CommandOutput? _stderr;
     private readonly TaskCompletionSource<int?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,13 +50,23 @@ public sealed class RemoteProcess : IDisposable
         _hop = hop;
         _timeoutBudget = timeout;
         var settings = hop.Plan.Settings;
-        _budget = new OutputBudget(settings.MaxCommandOutputBuffer, settings.TimeProvider, OnOutputOverflow, () => new CommandOutputLimitException(hop.Identity, command.CommandText, settings.MaxCommandOutputBuffer));
-        var stdout = new CommandOutput(_budget);
-        var stderr = new CommandOutput(_budget);
+        var cap = settings.MaxCommandOutputBuffer ?? HopSettings.FallbackCommandOutputBuffer;
+        _budget = new OutputBudget(cap, settings.TimeProvider, OnOutputOverflow, () => new CommandOutputLimitException(hop.Identity, command.CommandText, cap));
+#if NET8_0_OR_GREATER
+        var claim = new ChannelFlow.Claim(tolerateOverrun: settings.MaxCommandOutputBuffer is not null, OnWindowViolation);
+        Action<int> taken = count => claim.Flow?.Consumed(count);
+#else
+        Action<int> taken = static _ => { };
+#endif
+        var stdout = new CommandOutput(_budget, taken);
+        var stderr = new CommandOutput(_budget, taken);
         if (CommandChannel.TryReplaceOutput(command, stdout, stderr))
         {
             _stdout = stdout;
             _stderr = stderr;
+#if NET8_0_OR_GREATER
+            _claim = claim;
+#endif
         }
 
         var encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -144,7 +159,20 @@ public sealed class RemoteProcess : IDisposable
         Task execution;
         try
         {
+#if NET8_0_OR_GREATER
+            // The channel is created on this thread, inside ExecuteAsync: the claim makes its window follow the reader.
+            using (process._claim is { } claim ? ChannelFlow.ClaimNextCommand(claim) : null)
+            {
+                execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+            }
+
+            if (process._claim?.Flow is not null && hop.Plan.Settings.MaxCommandOutputBuffer is null)
+            {
+                process._budget.Lift();
+            }
+#else
             execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
+#endif
         }
         catch
         {
@@ -257,9 +285,22 @@ public sealed class RemoteProcess : IDisposable
         _hop.Commands.Remove(this);
     }
 
+#if NET8_0_OR_GREATER
+    /// <summary>On the session's receive thread: the server sent past the window (no cap was set to tolerate it).</summary>
+    private void OnWindowViolation(ChannelFlow.WindowViolation violation)
+    {
+        var error = new ChannelWindowException($"'{ServerText.Escape(CommandText)}'", violation.LocalChannel, violation.Window, _hop.Identity);
+        Log.ChannelWindowExceeded(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), violation.LocalChannel, violation.Size, violation.Remaining);
+        _stdout?.Fail(error);
+        _stderr?.Fail(error);
+        _completion.TrySetException(error);
+        Abandon();
+    }
+#endif
+
     private void OnOutputOverflow()
     {
-        Log.CommandOutputOverflow(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), _hop.Plan.Settings.MaxCommandOutputBuffer);
+        Log.CommandOutputOverflow(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), _hop.Plan.Settings.MaxCommandOutputBuffer ?? HopSettings.FallbackCommandOutputBuffer);
         _completion.TrySetException(_budget.Error());
         Abandon();
     }
