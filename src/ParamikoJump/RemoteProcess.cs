@@ -30,9 +30,7 @@ public sealed class RemoteProcess : IDisposable
     private readonly SshCommand _command;
     private readonly Hop _hop;
     private readonly OutputBudget _budget;
-#if NET8_0_OR_GREATER
-    private readonly ChannelFlow.Claim? _claim;
-#endif
+    private readonly FlowClaim _claim;
     private readonly CommandOutput? _stdout;
     private readonly CommandOutput? _stderr;
     private readonly TaskCompletionSource<int?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,29 +42,27 @@ public sealed class RemoteProcess : IDisposable
     private int _closeWatchStarted;
     private int _disposed;
 
-    private RemoteProcess(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    private RemoteProcess(SshCommand command, FlowClaim claim, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         _command = command;
+        _claim = claim;
         _hop = hop;
         _timeoutBudget = timeout;
         var settings = hop.Plan.Settings;
         var cap = settings.MaxCommandOutputBuffer ?? HopSettings.FallbackCommandOutputBuffer;
         _budget = new OutputBudget(cap, settings.TimeProvider, OnOutputOverflow, () => new CommandOutputLimitException(hop.Identity, command.CommandText, cap));
-#if NET8_0_OR_GREATER
-        var claim = new ChannelFlow.Claim(tolerateOverrun: settings.MaxCommandOutputBuffer is not null, OnWindowViolation);
-        Action<int> taken = count => claim.Flow?.Consumed(count);
-#else
-        Action<int> taken = static _ => { };
-#endif
-        var stdout = new CommandOutput(_budget, taken);
-        var stderr = new CommandOutput(_budget, taken);
+        claim.TolerateOverrun = settings.MaxCommandOutputBuffer is not null;
+        claim.OnViolation = OnWindowViolation;
+        var stdout = new CommandOutput(_budget, Taken);
+        var stderr = new CommandOutput(_budget, Taken);
         if (CommandChannel.TryReplaceOutput(command, stdout, stderr))
         {
             _stdout = stdout;
             _stderr = stderr;
-#if NET8_0_OR_GREATER
-            _claim = claim;
-#endif
+            if (claim.Consumed is not null && settings.MaxCommandOutputBuffer is null)
+            {
+                _budget.Lift(); // the window follows the reader: it bounds what waits
+            }
         }
 
         var encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -149,30 +145,20 @@ public sealed class RemoteProcess : IDisposable
     /// <inheritdoc/>
     public override string ToString() => $"RemoteProcess '{ServerText.Escape(CommandText)}'";
 
-    /// <summary>Starts <paramref name="command"/>: opens its channel and sends the exec request.</summary>
-    internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="command"/>: opens its channel and sends the exec request. <paramref name="claim"/> stood
+    /// while the command was created (<see cref="FlowClaim.During{T}"/>): it makes the window follow the reader.
+    /// </summary>
+    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
         using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
-        var process = new RemoteProcess(command, hop, timeout, cancellationToken);
+        var process = new RemoteProcess(command, claim, hop, timeout, cancellationToken);
         turn.Starting(command, () => process.HasEnded);
         Task execution;
         try
         {
-#if NET8_0_OR_GREATER
-            // The channel is created on this thread, inside ExecuteAsync: the claim makes its window follow the reader.
-            using (process._claim is { } claim ? ChannelFlow.ClaimNextCommand(claim) : null)
-            {
-                execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
-            }
-
-            if (process._claim?.Flow is not null && hop.Plan.Settings.MaxCommandOutputBuffer is null)
-            {
-                process._budget.Lift();
-            }
-#else
             execution = command.ExecuteAsync(process._stop?.Token ?? cancellationToken);
-#endif
         }
         catch
         {
@@ -285,9 +271,11 @@ public sealed class RemoteProcess : IDisposable
         _hop.Commands.Remove(this);
     }
 
-#if NET8_0_OR_GREATER
+    /// <summary>What the reader took re-opens the window (only where the flow took the channel).</summary>
+    private void Taken(int count) => _claim.Consumed?.Invoke(count);
+
     /// <summary>On the session's receive thread: the server sent past the window (no cap was set to tolerate it).</summary>
-    private void OnWindowViolation(ChannelFlow.WindowViolation violation)
+    private void OnWindowViolation(WindowViolation violation)
     {
         var error = new ChannelWindowException($"'{ServerText.Escape(CommandText)}'", violation.LocalChannel, violation.Window, _hop.Identity);
         Log.ChannelWindowExceeded(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), violation.LocalChannel, violation.Size, violation.Remaining);
@@ -296,7 +284,6 @@ public sealed class RemoteProcess : IDisposable
         _completion.TrySetException(error);
         Abandon();
     }
-#endif
 
     private void OnOutputOverflow()
     {

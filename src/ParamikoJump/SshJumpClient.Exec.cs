@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using ParamikoJump.SshNet;
 
 namespace ParamikoJump;
 
@@ -44,10 +45,11 @@ public partial class SshJumpClient
             throw _hop.NotConnected(nameof(ExecCommand));
         }
 
-        var sshCommand = CreateCommand(command);
+        var claim = new FlowClaim();
+        var sshCommand = FlowClaim.During(claim, () => CreateCommand(command));
         try
         {
-            return RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
+            return RemoteProcess.Start(sshCommand, claim, _hop, timeout, cancellationToken);
         }
         catch (Exception ex)
         {

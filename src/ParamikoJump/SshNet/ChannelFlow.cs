@@ -66,7 +66,7 @@ internal sealed class ChannelFlow
     private const int CloseMark = -1;
 
     [ThreadStatic]
-    private static Claim? t_claim;
+    private static FlowClaim? t_claim;
 
     private readonly object _gate = new();
     private readonly object _channel;
@@ -74,7 +74,7 @@ internal sealed class ChannelFlow
     private readonly uint _localNumber;
     private readonly long _window;
     private readonly long _adjustAt;
-    private readonly Claim? _claim;
+    private readonly FlowClaim? _claim;
     private readonly FieldInfo? _socketField;
     private readonly FieldInfo? _portField;
     private readonly List<(EventInfo Event, Delegate Ours)> _handlers = [];
@@ -86,7 +86,7 @@ internal sealed class ChannelFlow
     private bool _violated;
     private bool _detached;
 
-    private ChannelFlow(object channel, object session, uint window, Claim? claim)
+    private ChannelFlow(object channel, object session, uint window, FlowClaim? claim)
     {
         _channel = channel;
         _session = session;
@@ -109,10 +109,10 @@ internal sealed class ChannelFlow
         && EventOf("ChannelEofReceived") is not null && EventOf("ChannelCloseReceived") is not null;
 
     /// <summary>
-    /// Marks the next session channel this thread creates as a command's, whose output goes where the claim says:
-    /// SSH.NET's <c>SshCommand.ExecuteAsync</c> creates and opens its channel on the calling thread.
+    /// Marks the next session channel this thread creates as a command's, whose output goes where the claim says
+    /// (see <see cref="FlowClaim.During{T}"/>).
     /// </summary>
-    public static IDisposable ClaimNextCommand(Claim claim)
+    public static IDisposable ClaimNextCommand(FlowClaim claim)
     {
         t_claim = claim;
         return new ClaimScope();
@@ -141,7 +141,7 @@ internal sealed class ChannelFlow
             flow.Replace("ChannelDataReceived", "OnChannelData", OnDataMethod);
             flow.Replace("ChannelExtendedDataReceived", "OnChannelExtendedData", OnExtendedDataMethod);
             flow.Replace("ChannelCloseReceived", "OnChannelClose", OnCloseMethod);
-            claim.Flow = flow;
+            claim.Consumed = flow.Consumed;
             return true;
         }
 
@@ -288,7 +288,7 @@ internal sealed class ChannelFlow
         var error = new WindowViolation(_localNumber, size, remaining, _window);
         if (_claim is not null)
         {
-            _claim.OnViolation(error);
+            _claim.OnViolation?.Invoke(error);
         }
         else
         {
@@ -435,21 +435,6 @@ internal sealed class ChannelFlow
             @event.RemoveMethod!.Invoke(_session, [ours]);
         }
     }
-
-    /// <summary>What a command's output needs of the flow of its channel.</summary>
-    internal sealed class Claim(bool tolerateOverrun, Action<WindowViolation> onViolation)
-    {
-        /// <summary>Whether data past the window is kept (the command has an output cap of its own).</summary>
-        public bool TolerateOverrun { get; } = tolerateOverrun;
-
-        /// <summary>The flow, once SSH.NET has created the command's channel.</summary>
-        public ChannelFlow? Flow { get; set; }
-
-        public void OnViolation(WindowViolation violation) => onViolation(violation);
-    }
-
-    /// <summary>A packet of <see cref="Size"/> bytes arrived with only <see cref="Remaining"/> of <see cref="Window"/> left.</summary>
-    internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window);
 
     private sealed class ClaimScope : IDisposable
     {

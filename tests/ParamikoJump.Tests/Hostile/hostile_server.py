@@ -76,12 +76,15 @@ def serve_paramiko(client):
     if channel is None:
         return
     server.exec_command.wait(30)
-    if scenario == "exec-flood":
-        # As fast as the client's window allows: SSH.NET opens a ~2 GiB window and re-opens it on receipt.
+    if scenario in ("exec-flood", "exec-flood-ignoring-window"):
+        # As fast as the client's window allows, or, ignoring the window, as fast as the socket takes it.
         remaining = int(argument)
         block = b"x" * 32768
         try:
             while remaining > 0 and transport.is_active():
+                if scenario == "exec-flood-ignoring-window":
+                    with channel.lock:
+                        channel.out_window_size = 1 << 40
                 sent = channel.send(block[: min(len(block), remaining)])
                 remaining -= sent
             channel.send_exit_status(0)

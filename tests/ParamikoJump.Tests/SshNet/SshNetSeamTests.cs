@@ -120,6 +120,26 @@ public class SshNetSeamTests
     }
 
     [Fact]
+    public void ChannelFlow_takes_a_claimed_commands_channel_and_every_forward_channel_but_no_other()
+    {
+        var session = NewSession();
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+        var create = (string name) => contract.GetMethod(name)!.Invoke(session, null);
+
+        Assert.True(ChannelFlow.IsAvailable, Broken("ChannelFlow", "Channel's message handlers, locks or close flags, ISession's channel events or ChannelWindowAdjustMessage moved"));
+        var claim = new FlowClaim();
+        using (ChannelFlow.ClaimNextCommand(claim))
+        {
+            Assert.True(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20));
+            Assert.False(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20)); // one claim, one channel
+        }
+
+        Assert.NotNull(claim.Consumed);
+        Assert.False(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20));
+        Assert.True(ChannelFlow.TryAttach("CreateChannelDirectTcpip", create("CreateChannelDirectTcpip"), 1 << 20), Broken("ChannelFlow", "ChannelDirectTcpip._socket moved"));
+    }
+
+    [Fact]
     public void SessionAccess_finds_the_real_session_behind_the_window_proxy()
     {
         var session = NewSession();
