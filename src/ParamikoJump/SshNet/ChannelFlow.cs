@@ -392,7 +392,25 @@ internal sealed class ChannelFlow
             else
             {
                 Deliver(nameof(OnEof), item.Sender, item.Args!);
+                ShutdownSend();
             }
+        }
+    }
+
+    /// <summary>
+    /// The server's EOF reaches the local reader as one: SSH.NET's direct-tcpip channel shuts the socket's sending side
+    /// on EOF, its forwarded-tcpip channel (a remote forward) does not, and OpenSSH sends CLOSE only once both sides
+    /// have sent EOF, so the reader of a remote forward waited for an end that never came.
+    /// </summary>
+    private void ShutdownSend()
+    {
+        try
+        {
+            (_socketField!.GetValue(_channel) as Socket)?.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: the reader has its end.
         }
     }
 
