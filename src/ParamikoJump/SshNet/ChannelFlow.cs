@@ -323,8 +323,18 @@ internal sealed class ChannelFlow
         }
     }
 
-    /// <summary>Hands a message to the channel's own handler (which catches what it throws, as it would have).</summary>
-    private void Deliver(string handledBy, object? sender, EventArgs e) => _theirs[handledBy].DynamicInvoke(sender, e);
+    /// <summary>Hands a message to the channel's own handler, which reports what goes wrong in it to the channel's Exception event.</summary>
+    private void Deliver(string handledBy, object? sender, EventArgs e)
+    {
+        try
+        {
+            _theirs[handledBy].DynamicInvoke(sender, e);
+        }
+        catch (TargetInvocationException)
+        {
+            // The handler's own catch-all did not run (SSH.NET's handlers catch everything): nothing more to do here.
+        }
+    }
 
     private void Enqueue(Item item)
     {
@@ -417,8 +427,25 @@ internal sealed class ChannelFlow
     /// <summary>Sends a window adjust unless the channel is closing: under its messaging lock, so never after its CLOSE.</summary>
     private void SendAdjust(uint grant)
     {
+        // A forward's drain can run on the session's receive thread, and a Close() holding the lock waits for that
+        // thread to read the server's CLOSE: there the adjust waits on the pool instead.
         var gate = MessagingLockField!.GetValue(_channel)!;
-        ChannelLock.Enter(gate);
+        if (!ChannelLock.TryEnter(gate))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Flow.SendAdjustLocked(state.Gate, state.Grant, entered: false), (Flow: this, Gate: gate, Grant: grant), preferLocal: false);
+            return;
+        }
+
+        SendAdjustLocked(gate, grant, entered: true);
+    }
+
+    private void SendAdjustLocked(object gate, uint grant, bool entered)
+    {
+        if (!entered)
+        {
+            ChannelLock.Enter(gate);
+        }
+
         try
         {
             if ((bool)CloseSentField!.GetValue(_channel)! || (bool)CloseReceivedField!.GetValue(_channel)! || !(bool)IsOpenProperty!.GetValue(_channel)!)

@@ -24,6 +24,9 @@ internal static class ChannelLock
         }
     }
 
+    public static bool TryEnter(object gate) =>
+        LockMethods(gate) is { } methods ? (bool)methods.TryEnter.Invoke(gate, null)! : Monitor.TryEnter(gate);
+
     public static void Exit(object gate)
     {
         if (LockMethods(gate) is { } methods)
@@ -36,11 +39,12 @@ internal static class ChannelLock
         }
     }
 
-    private static (MethodInfo Enter, MethodInfo Exit)? LockMethods(object gate) =>
+    private static (MethodInfo Enter, MethodInfo TryEnter, MethodInfo Exit)? LockMethods(object gate) =>
         gate.GetType() is { FullName: "System.Threading.Lock" } type
             && type.GetMethod("Enter", Type.EmptyTypes) is { } enter
+            && type.GetMethod("TryEnter", Type.EmptyTypes) is { } tryEnter
             && type.GetMethod("Exit", Type.EmptyTypes) is { } exit
-            ? (enter, exit)
+            ? (enter, tryEnter, exit)
             : null;
 }
 #endif
