@@ -1,5 +1,5 @@
 # Runs a command on a server behind an MFA bastion, from PowerShell 7 with ParamikoJump.
-#   -Lib: a folder with ParamikoJump.dll and its dependencies (README, "PowerShell", says how to make one).
+#   -Lib: a folder with ParamikoJump.dll and its dependencies (the README's "PowerShell 7" section makes one).
 # The bastion's password and code are asked on the console by SimpleAuthHandler; the target logs in with a key.
 param(
     [Parameter(Mandatory)] [string] $Lib,

@@ -60,7 +60,10 @@ public sealed class HopSettings
     /// <value><see langword="null"/>.</value>
     public string? Password { get; set; }
 
-    /// <summary>Private key files to offer, each with its <c>-cert.pub</c> certificate when one is next to it.</summary>
+    /// <summary>
+    /// Private key files to offer, each with its <c>-cert.pub</c> certificate when one is next to it. A leading
+    /// <c>~</c> is the user's home, as in ssh's <c>IdentityFile</c> (<c>%USERPROFILE%</c> on Windows).
+    /// </summary>
     /// <value>Empty.</value>
     public IList<string> KeyFilenames { get; set; } = new List<string>();
 

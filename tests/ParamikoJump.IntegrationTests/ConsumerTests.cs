@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using ParamikoJump.Lab;
 
@@ -103,10 +104,11 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
         Assert.Contains("```powershell\n" + script.TrimEnd() + "\n```", readme, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> Run(string file, IEnumerable<string> arguments, string? input = null, Dictionary<string, string>? environment = null)
+    private static async Task<(int ExitCode, string Output)> Run(string file, IEnumerable<string> arguments, string? input = null, Dictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -161,7 +163,11 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
 
         public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("pj-consumers-").FullName;
 
-        public string Version { get; } = $"0.1.0-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        /// <summary>
+        /// A stable version no published package has, so that the README's <c>dotnet add package ParamikoJump</c>
+        /// (which takes the highest stable version of every source) takes this build from the folder feed.
+        /// </summary>
+        public string Version { get; } = $"9999.{DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60}.{Environment.ProcessId}";
 
         public string Feed => Path.Combine(WorkDirectory, "feed");
 
@@ -171,7 +177,17 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
         {
             var pack = await Run("dotnet", ["pack", Path.Combine(Root, "src", "ParamikoJump"), "-c", "Release", "-nologo", "-o", Feed, $"-p:PackageVersion={Version}"]);
             Assert.True(pack.ExitCode == 0, pack.Output);
+            using var nupkg = ZipFile.OpenRead(PackagePath);
+            var library = nupkg.GetEntry("lib/net8.0/ParamikoJump.dll") ?? throw new InvalidDataException($"{PackagePath} has no lib/net8.0/ParamikoJump.dll.");
+            Directory.CreateDirectory(Path.GetDirectoryName(Net8Library)!);
+            library.ExtractToFile(Net8Library);
         }
+
+        /// <summary>The packed .nupkg in the folder feed.</summary>
+        public string PackagePath => Path.Combine(Feed, $"ParamikoJump.{Version}.nupkg");
+
+        /// <summary>The package's lib/net8.0/ParamikoJump.dll, as a net8.0+ consumer gets it.</summary>
+        public string Net8Library => Path.Combine(WorkDirectory, "lib-net8.0", "ParamikoJump.dll");
 
         public ValueTask DisposeAsync()
         {
@@ -190,7 +206,10 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
             return ValueTask.CompletedTask;
         }
 
-        /// <summary>The folder PowerShell loads ParamikoJump from, made as the README says (dotnet publish of a project that references the package).</summary>
+        /// <summary>
+        /// The folder PowerShell loads ParamikoJump from, made by running the README's setup block as written, in
+        /// PowerShell, with this run's folder feed added to the package sources by a nuget.config beside it.
+        /// </summary>
         public async Task<string> PowerShellLibrary()
         {
             await _publish.WaitAsync();
@@ -198,10 +217,25 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
             {
                 if (_powerShellLibrary is null)
                 {
-                    var output = Path.Combine(WorkDirectory, "pwsh-lib");
-                    var publish = await Run("dotnet", ["publish", Path.Combine(Root, "tests", "compat", "pwsh"), "-c", "Release", "-nologo", "-o", output, .. RestoreArguments]);
-                    Assert.True(publish.ExitCode == 0, publish.Output);
-                    _powerShellLibrary = output;
+                    var pwsh = Require("PowerShell", Path.Combine(Root, "artifacts", "tools", "pwsh"));
+                    var setup = ReadmeSnippetTests.Snippet.Named(Root, "powershell-setup");
+                    Assert.Equal("powershell", setup.Language);
+                    var folder = Path.Combine(WorkDirectory, "pwsh");
+                    Directory.CreateDirectory(folder);
+                    File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+                        <?xml version="1.0" encoding="utf-8"?>
+                        <configuration>
+                          <packageSources>
+                            <add key="this-run" value="{Feed}" />
+                          </packageSources>
+                        </configuration>
+                        """);
+                    var run = await Run(pwsh, ["-NoProfile", "-NonInteractive", "-Command", setup.Code], workingDirectory: folder);
+                    Assert.True(run.ExitCode == 0, $"README.md:{setup.Line}: the PowerShell setup failed:\n{run.Output}");
+                    var library = Path.Combine(folder, "ParamikoJumpLib");
+                    Assert.True(File.Exists(Path.Combine(library, "ParamikoJump.dll")), run.Output);
+                    Assert.Equal(File.ReadAllBytes(Net8Library), File.ReadAllBytes(Path.Combine(library, "ParamikoJump.dll")));
+                    _powerShellLibrary = library;
                 }
 
                 return _powerShellLibrary;

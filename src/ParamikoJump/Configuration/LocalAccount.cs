@@ -109,7 +109,7 @@ internal sealed class LocalAccount
         }
     }
 
-    private static string? HomeFromPasswd(string user)
+    internal static string? HomeFromPasswd(string user)
     {
         try
         {

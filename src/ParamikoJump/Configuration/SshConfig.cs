@@ -76,8 +76,8 @@ public sealed class SshConfig
     }
 
     /// <summary>
-    /// Only the given files, in order, each read as ssh reads the file given with <c>-F</c> (relative Includes
-    /// under <c>~/.ssh</c>); neither <c>~/.ssh/config</c> nor the system file is read.
+    /// Only the given files, in order, each read as ssh reads the file given with <c>-F</c> (a leading <c>~</c> is
+    /// the user's home; relative Includes under <c>~/.ssh</c>); neither <c>~/.ssh/config</c> nor the system file is read.
     /// </summary>
     /// <param name="paths">The files.</param>
     /// <returns>The configuration.</returns>
@@ -89,6 +89,7 @@ public sealed class SshConfig
             throw new ArgumentException("Give at least one configuration file, or use LoadDefault().", nameof(paths));
         }
 
+        paths = paths.Select(path => HomePaths.Current.Expand(path, nameof(paths))).ToArray();
         foreach (var path in paths)
         {
             if (!File.Exists(path))

@@ -286,14 +286,16 @@ internal sealed class HopPlan
             explicitOffers.AddRange(KeyOffer.From(key, $"key #{i + 1}"));
         }
 
-        var certificates = KeyFiles.LoadCertificates(args.CertificateFiles, hop);
-        foreach (var path in args.KeyFilenames)
+        // Key and certificate files name the home as ssh's IdentityFile does: ~/.ssh/id_ed25519.
+        var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
+        var home = HomePaths.WithHome(environment.HomeDirectory);
+        var certificates = KeyFiles.LoadCertificates(args.CertificateFiles.Select(path => home.Expand(path, nameof(HopSettings.CertificateFiles), hop.ToString())).ToList(), hop);
+        foreach (var path in args.KeyFilenames.Select(path => home.Expand(path, nameof(HopSettings.KeyFilenames), hop.ToString())))
         {
             explicitOffers.AddRange(KeyFiles.CertifiedOffers(path, passphrase, certificates, logger, hop));
             explicitOffers.AddRange(KeyOffer.From(KeyFiles.LoadExplicit(path, passphrase, hop), path));
         }
 
-        var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
         var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped, certificates) : [];
         KeyFiles.LogUnused(certificates, logger, hop);
         var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;

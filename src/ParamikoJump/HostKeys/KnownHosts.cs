@@ -79,6 +79,9 @@ public sealed class KnownHosts
         }
     }
 
+    /// <summary>How a leading <c>~</c> in a path given to this store is expanded; tests give their own home.</summary>
+    internal HomePaths HomePaths { get; set; } = HomePaths.Current;
+
     /// <summary>The default files still to be read on first use, or <see langword="null"/> once read.</summary>
     internal IReadOnlyList<string>? PendingDefaultFiles
     {
@@ -101,7 +104,7 @@ public sealed class KnownHosts
     /// Loads a known_hosts file to trust but never write (paramiko's <c>load_system_host_keys</c>). Without a
     /// path, loads <see cref="DefaultFiles"/> now, skipping missing ones. Loading a file again re-reads it.
     /// </summary>
-    /// <param name="path">The file, or <see langword="null"/> for the default files.</param>
+    /// <param name="path">The file (a leading <c>~</c> is the user's home, as in ssh), or <see langword="null"/> for the default files.</param>
     /// <exception cref="FileNotFoundException"><paramref name="path"/> was given and does not exist.</exception>
     public void LoadSystemHostKeys(string? path = null)
     {
@@ -115,7 +118,7 @@ public sealed class KnownHosts
             return;
         }
 
-        path = Path.GetFullPath(path);
+        path = Path.GetFullPath(HomePaths.Expand(path, nameof(path)));
         var lines = KnownHostsFiles.Read(path) ?? throw new FileNotFoundException($"The known_hosts file '{path}' does not exist.", path);
         lock (_gate)
         {
@@ -127,7 +130,7 @@ public sealed class KnownHosts
     /// Loads a known_hosts file that also receives the keys accepted by <see cref="AutoAddPolicy"/> or
     /// <see cref="Add"/> (paramiko's <c>load_host_keys</c>). A missing file is created at the first addition.
     /// </summary>
-    /// <param name="path">The file.</param>
+    /// <param name="path">The file; a leading <c>~</c> is the user's home, as in ssh.</param>
     public void LoadHostKeys(string path)
     {
         if (string.IsNullOrEmpty(path))
@@ -135,7 +138,7 @@ public sealed class KnownHosts
             throw new ArgumentException("A known_hosts path is required.", nameof(path));
         }
 
-        path = Path.GetFullPath(path);
+        path = Path.GetFullPath(HomePaths.Expand(path, nameof(path)));
         var lines = KnownHostsFiles.Read(path) ?? [];
         lock (_gate)
         {
@@ -148,7 +151,7 @@ public sealed class KnownHosts
     /// Appends to <paramref name="path"/> every line of the writable file and every key added in memory that it
     /// does not already hold (paramiko's <c>save_host_keys</c>, but existing lines are never rewritten or lost).
     /// </summary>
-    /// <param name="path">The file to write; created if missing.</param>
+    /// <param name="path">The file to write (a leading <c>~</c> is the user's home, as in ssh); created if missing.</param>
     public void SaveHostKeys(string path)
     {
         if (string.IsNullOrEmpty(path))
@@ -156,7 +159,7 @@ public sealed class KnownHosts
             throw new ArgumentException("A known_hosts path is required.", nameof(path));
         }
 
-        path = Path.GetFullPath(path);
+        path = Path.GetFullPath(HomePaths.Expand(path, nameof(path)));
         lock (_gate)
         {
             var present = new HashSet<string>((KnownHostsFiles.Read(path) ?? []).Where(l => l.IsEntry).Select(Identity), StringComparer.Ordinal);
