@@ -87,6 +87,32 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
         Assert.True(rssPeak < 200L << 20 || rssPeak - rssBefore < 100L << 20, $"the process RSS reached {rssPeak} bytes from {rssBefore}");
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_shell_whose_reader_stops_holds_at_most_its_window_and_then_delivers_everything()
+    {
+        const int total = 32 << 20;
+        using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        using var target = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jump));
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        using var shell = target.CreateShellStream("dumb", 80, 24, 800, 600, 1024);
+
+        // 32 MiB of 'Q' (written as \121, so the echoed command line holds none), then the shell ends.
+        shell.WriteLine($"head -c {total} /dev/zero | tr '\\0' '\\121'; exit");
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // the reader stops
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var buffer = new byte[64 * 1024];
+        long count = 0;
+        int n;
+        while ((n = await shell.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
+        {
+            count += buffer.AsSpan(0, n).Count((byte)'Q');
+        }
+
+        output.WriteLine($"held {held / 1e6:0.0} MB while the reader stopped; then read {count} 'Q'");
+        Assert.Equal(total, count);
+        Assert.True(held < 2L * 8 * 1024 * 1024, $"{held} bytes were held while nothing was read");
+    }
+
     [Fact(Timeout = 300_000)]
     public async Task Behind_one_jump_stalled_readers_on_an_exec_and_local_remote_and_SOCKS_forwards_hold_only_their_own_channels()
     {

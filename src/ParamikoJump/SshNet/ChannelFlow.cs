@@ -23,7 +23,9 @@ namespace ParamikoJump.SshNet;
 /// for where channels are created). Exec channels: the data still reaches SSH.NET's handler, and from it the command's
 /// <see cref="Execution.CommandOutput"/>, which never blocks; only SSH.NET's window arithmetic is kept from ever adjusting
 /// (its <c>LocalWindowSize</c> is held at the top before each packet), and the reader's <see cref="Consumed"/> sends
-/// the adjusts. Forward channels (direct-tcpip, forwarded-tcpip): data is copied into a queue bounded by the window
+/// the adjusts. Shells (<see cref="ShellStream"/>): the same, with the stream's unread count watched while it is not
+/// zero, as SSH.NET says nothing when a shell stream is read; other session channels nobody claimed (SSH.NET's own
+/// <c>SshCommand</c>, SCP) are given back to SSH.NET at their first data. Forward channels (direct-tcpip, forwarded-tcpip): data is copied into a queue bounded by the window
 /// and written to the local socket asynchronously, in order with the channel's EOF and CLOSE, which wait behind it;
 /// the window is re-opened as the socket takes the bytes. Data past the window is a protocol violation: dropped, and
 /// reported to the channel's owner (the command, or the forward's <c>Exception</c> event). Adjusts are sent under the
@@ -31,7 +33,7 @@ namespace ParamikoJump.SshNet;
 /// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (pinned by
 /// SshNetSeamTests): no flow, SSH.NET's own behaviour with the bounded window alone.
 /// </remarks>
-internal sealed class ChannelFlow
+internal sealed class ChannelFlow : IDisposable
 {
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
     private static readonly Assembly SshNet = typeof(Session).Assembly;
@@ -56,11 +58,15 @@ internal sealed class ChannelFlow
     private static readonly PropertyInfo? DataSize = DataMessageType?.GetProperty("Size", Instance);
     private static readonly PropertyInfo? ExtendedDataArray = ExtendedDataMessageType?.GetProperty("Data", Instance);
     private static readonly MethodInfo? TrySend = SessionContract?.GetMethod("TrySendMessage", [MessageType ?? typeof(object)]);
+    private static readonly FieldInfo? DataReceivedField = ChannelType?.GetField("DataReceived", Instance);
     private static readonly MethodInfo? RaiseForwardException = typeof(ForwardedPort).GetMethod("RaiseExceptionEvent", Instance, [typeof(Exception)]);
     private static readonly MethodInfo OnDataMethod = typeof(ChannelFlow).GetMethod(nameof(OnData), Instance)!;
     private static readonly MethodInfo OnExtendedDataMethod = typeof(ChannelFlow).GetMethod(nameof(OnExtendedData), Instance)!;
     private static readonly MethodInfo OnEofMethod = typeof(ChannelFlow).GetMethod(nameof(OnEof), Instance)!;
     private static readonly MethodInfo OnCloseMethod = typeof(ChannelFlow).GetMethod(nameof(OnClose), Instance)!;
+
+    /// <summary>How often a shell with unread output is looked at: a reader that keeps up re-opens a window per period.</summary>
+    private static readonly TimeSpan ShellPoll = TimeSpan.FromMilliseconds(10);
 
     private const int EofMark = 0;
     private const int CloseMark = -1;
@@ -80,6 +86,11 @@ internal sealed class ChannelFlow
     private readonly List<(EventInfo Event, Delegate Ours)> _handlers = [];
     private readonly Dictionary<string, Delegate> _theirs = [];
     private readonly Queue<Item> _queue = new();
+    private Mode _mode;
+    private ShellStream? _shell;
+    private Timer? _shellWatch;
+    private long _shellDelivered;
+    private long _shellReported;
     private long _remaining;
     private long _unreported;
     private bool _draining;
@@ -133,11 +144,16 @@ internal sealed class ChannelFlow
         {
             if (t_claim is not { } claim)
             {
-                return false; // shells, SFTP and SCP keep SSH.NET's flow: see README, "Output is flow-controlled"
+                // A shell's, or SSH.NET's own command or SCP: which one shows when the first data arrives.
+                var observed = new ChannelFlow(channel, session, window, claim: null) { _mode = Mode.Undecided };
+                observed.Replace("ChannelDataReceived", "OnChannelData", OnDataMethod);
+                observed.Replace("ChannelExtendedDataReceived", "OnChannelExtendedData", OnExtendedDataMethod);
+                observed.Replace("ChannelCloseReceived", "OnChannelClose", OnCloseMethod);
+                return true;
             }
 
             t_claim = null;
-            var flow = new ChannelFlow(channel, session, window, claim);
+            var flow = new ChannelFlow(channel, session, window, claim) { _mode = Mode.Command };
             flow.Replace("ChannelDataReceived", "OnChannelData", OnDataMethod);
             flow.Replace("ChannelExtendedDataReceived", "OnChannelExtendedData", OnExtendedDataMethod);
             flow.Replace("ChannelCloseReceived", "OnChannelClose", OnCloseMethod);
@@ -147,7 +163,7 @@ internal sealed class ChannelFlow
 
         if (createdBy is "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip")
         {
-            var flow = new ChannelFlow(channel, session, window, claim: null);
+            var flow = new ChannelFlow(channel, session, window, claim: null) { _mode = Mode.Forward };
             if (flow._socketField?.FieldType != typeof(Socket))
             {
                 return false;
@@ -161,6 +177,9 @@ internal sealed class ChannelFlow
 
         return false;
     }
+
+    /// <summary>Stops watching a shell (its channel closed).</summary>
+    public void Dispose() => _shellWatch?.Dispose();
 
     /// <summary>The reader took <paramref name="count"/> bytes: once enough are taken, the server may send them again.</summary>
     public void Consumed(int count)
@@ -211,13 +230,28 @@ internal sealed class ChannelFlow
             return;
         }
 
+        if (_mode == Mode.Undecided && !Decide())
+        {
+            Deliver(nameof(OnData), sender, e); // SSH.NET's own path, from this packet on
+            return;
+        }
+
         var size = (int)DataSize!.GetValue(message)!;
         if (!Admit(size))
         {
             return;
         }
 
-        if (_claim is not null)
+        if (_mode == Mode.Shell)
+        {
+            LocalWindow!.SetValue(_channel, uint.MaxValue);
+            Deliver(nameof(OnData), sender, e);
+            Interlocked.Add(ref _shellDelivered, size);
+            _shellWatch!.Change(ShellPoll, ShellPoll);
+            return;
+        }
+
+        if (_mode == Mode.Command)
         {
             // SSH.NET's own adjust would re-open the window on receipt: hold its count at the top so it never fires.
             LocalWindow!.SetValue(_channel, uint.MaxValue);
@@ -232,10 +266,26 @@ internal sealed class ChannelFlow
 
     private void OnExtendedData(object? sender, EventArgs e)
     {
-        if (IsMine(e, out var message) && Admit(((byte[])ExtendedDataArray!.GetValue(message)!).Length))
+        if (!IsMine(e, out var message))
+        {
+            return;
+        }
+
+        if (_mode == Mode.Undecided && !Decide())
+        {
+            Deliver(nameof(OnExtendedData), sender, e);
+            return;
+        }
+
+        var size = ((byte[])ExtendedDataArray!.GetValue(message)!).Length;
+        if (Admit(size))
         {
             LocalWindow!.SetValue(_channel, uint.MaxValue);
             Deliver(nameof(OnExtendedData), sender, e);
+            if (_mode == Mode.Shell)
+            {
+                Consumed(size); // a shell stream does not keep stderr: it is taken as it arrives
+            }
         }
     }
 
@@ -254,14 +304,61 @@ internal sealed class ChannelFlow
             return;
         }
 
-        if (_claim is not null)
+        if (_mode != Mode.Forward)
         {
             Detach();
+            Dispose();
             Deliver(nameof(OnClose), sender, e);
             return;
         }
 
         Enqueue(new Item(null, CloseMark, sender, e));
+    }
+
+    /// <summary>
+    /// At the first data of an unclaimed session channel: a <see cref="ShellStream"/>'s keeps the flow (its unread
+    /// <see cref="ShellStream.Length"/> tells what the reader took); any other (SSH.NET's own <c>SshCommand</c>, SCP)
+    /// goes back to SSH.NET's handlers, as if never taken.
+    /// </summary>
+    private bool Decide()
+    {
+        var subscribers = (DataReceivedField?.GetValue(_channel) as Delegate)?.GetInvocationList() ?? [];
+        if (Array.Find(subscribers, handler => handler.Target is ShellStream)?.Target is ShellStream shell)
+        {
+            _shell = shell;
+            _shellWatch = new Timer(static flow => ((ChannelFlow)flow!).WatchShell(), this, Timeout.Infinite, Timeout.Infinite);
+            _mode = Mode.Shell;
+            return true;
+        }
+
+        _mode = Mode.SshNet;
+        Detach();
+        foreach (var (@event, _) in _handlers)
+        {
+            @event.AddMethod!.Invoke(_session, [_theirs[@event.Name == "ChannelDataReceived" ? nameof(OnData) : @event.Name == "ChannelExtendedDataReceived" ? nameof(OnExtendedData) : nameof(OnClose)]]);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// While a shell's reader has not taken everything delivered, every poll period: what it took since re-opens the
+    /// window. SSH.NET gives no signal when a <see cref="ShellStream"/> is read, so its unread count is watched instead.
+    /// </summary>
+    private void WatchShell()
+    {
+        var taken = Interlocked.Read(ref _shellDelivered) - _shell!.Length;
+        var fresh = taken - _shellReported;
+        if (fresh > 0)
+        {
+            _shellReported = taken;
+            Consumed((int)Math.Min(fresh, int.MaxValue));
+        }
+
+        if (taken >= Interlocked.Read(ref _shellDelivered))
+        {
+            _shellWatch!.Change(Timeout.Infinite, Timeout.Infinite); // all read: the next data starts the watch again
+        }
     }
 
     /// <summary>Takes <paramref name="size"/> bytes off the window; false (and the owner told once) past it.</summary>
@@ -298,10 +395,10 @@ internal sealed class ChannelFlow
         return false;
     }
 
-    /// <summary>A forward's server ignored the window: its connection ends, and the forward's Exception event says why.</summary>
+    /// <summary>A shell's or forward's server ignored the window: the channel ends, and a forward's Exception event says why.</summary>
     private void FailForward()
     {
-        var error = new ChannelWindowException($"A forwarded connection (channel {_localNumber})", _localNumber, _window, hop: null);
+        var error = new ChannelWindowException(_mode == Mode.Shell ? "A shell" : "A forwarded connection", _localNumber, _window, hop: null);
         try
         {
             if (_portField?.GetValue(_channel) is ForwardedPort port && RaiseForwardException is not null)
@@ -487,5 +584,23 @@ internal sealed class ChannelFlow
     }
 
     private readonly record struct Item(byte[]? Buffer, int Count, object? Sender, EventArgs? Args);
+
+    private enum Mode
+    {
+        /// <summary>A session channel nobody claimed, before its first data.</summary>
+        Undecided,
+
+        /// <summary>Given back to SSH.NET: its own command or SCP, whose buffers the flow cannot see.</summary>
+        SshNet,
+
+        /// <summary><see cref="SshJumpClient.ExecCommand"/>'s: the reader reports what it took.</summary>
+        Command,
+
+        /// <summary>A <see cref="ShellStream"/>'s: its unread count is watched.</summary>
+        Shell,
+
+        /// <summary>A forward's: written to the local socket asynchronously.</summary>
+        Forward,
+    }
 }
 #endif
