@@ -119,6 +119,9 @@ internal sealed class ChannelFlow : IDisposable
         && HandlerOf("OnChannelClose") is not null && EventOf("ChannelDataReceived") is not null && EventOf("ChannelExtendedDataReceived") is not null
         && EventOf("ChannelEofReceived") is not null && EventOf("ChannelCloseReceived") is not null;
 
+    /// <summary>Whether a shell's channel can be told from others (its <c>DataReceived</c> subscribers); without it shells keep SSH.NET's flow.</summary>
+    public static bool CanWatchShells => typeof(Delegate).IsAssignableFrom(DataReceivedField?.FieldType);
+
     /// <summary>
     /// Marks the next session channel this thread creates as a command's, whose output goes where the claim says
     /// (see <see cref="FlowClaim.During{T}"/>).
