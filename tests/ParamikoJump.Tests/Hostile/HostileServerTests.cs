@@ -239,6 +239,42 @@ public class HostileServerTests
         await Assert.ThrowsAsync<CommandOutputLimitException>(() => stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_forward_whose_server_sends_past_the_window_ends_with_a_typed_error_on_the_forward_and_bounded_memory()
+    {
+        using var server = HostileServer.Start("forward-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        using var forward = new Renci.SshNet.ForwardedPortLocal("127.0.0.1", 0, "service.internal", 80);
+        var errors = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        forward.Exception += (_, e) => errors.TrySetResult(e.Exception);
+        client.AddForwardedPort(forward);
+        forward.Start();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        // The local reader never reads: the server keeps sending, past the window.
+        using var local = new System.Net.Sockets.TcpClient();
+        await local.ConnectAsync(System.Net.IPAddress.Loopback, (int)forward.BoundPort, TestContext.Current.CancellationToken);
+        var error = Assert.IsType<ChannelWindowException>(await errors.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.StartsWith("A forwarded connection on channel", error.Message, StringComparison.Ordinal);
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+        Assert.True(client.IsConnected);
+        Assert.Equal(0, await DrainToEnd(local.GetStream())); // what was written before is there, then the end
+    }
+
+    private static async Task<int> DrainToEnd(System.IO.Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        while (await stream.ReadAsync(buffer, TestContext.Current.CancellationToken) > 0)
+        {
+        }
+
+        return 0;
+    }
+
     /// <summary>Reads to the end; with <paramref name="pauseEvery"/> 1, about 1 MB/s.</summary>
     private static async Task<long> Drain(RemoteOutputStream stdout, int pauseEvery)
     {
