@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using ParamikoJump.SshNet;
 
 namespace ParamikoJump;
 
@@ -44,11 +45,12 @@ public partial class SshJumpClient
             throw _hop.NotConnected(nameof(ExecCommand));
         }
 
-        var sshCommand = CreateCommand(command);
+        var claim = new FlowClaim();
+        var sshCommand = FlowClaim.During(claim, () => CreateCommand(command));
         var span = _hop.CommandSpan();
         try
         {
-            var process = RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
+            var process = RemoteProcess.Start(sshCommand, claim, _hop, timeout, cancellationToken);
             span.EndWith(process);
             return process;
         }

@@ -112,6 +112,10 @@ internal static partial class Log
 
     [LoggerMessage(51, LogLevel.Warning, "Hop {Hop}: '{Command}' had more than {Limit} bytes of output waiting unread; cancelled")]
     public static partial void CommandOutputOverflow(ILogger logger, string hop, string command, long limit);
+
+    [LoggerMessage(52, LogLevel.Warning, "Hop {Hop}: '{Command}': the server sent {Size} bytes on channel {Channel} with {Remaining} bytes of window left; closed")]
+    public static partial void ChannelWindowExceeded(ILogger logger, string hop, string command, uint channel, int size, long remaining);
+
     [LoggerMessage(60, LogLevel.Debug, "ssh_config {Where}: ignoring unknown option \"{Keyword}\" (IgnoreUnknown)")]
     public static partial void ConfigIgnoredUnknown(ILogger logger, string where, string keyword);
 

@@ -208,33 +208,119 @@ public class HostileServerTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_flood_to_a_slow_reader_stops_at_the_output_limit_and_cancels_the_command()
+    public async Task A_flood_to_a_reader_that_stops_waits_at_the_window_and_then_arrives_whole()
+    {
+        const long total = 96L * 1024 * 1024;
+        using var server = HostileServer.Start("exec-flood", total.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var (_, stdout, _) = client.ExecCommand("flood");
+
+        // Nothing read for 3 s: without flow control paramiko sends the whole 96 MiB in well under that.
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var read = await Drain(stdout, pauseEvery: 0);
+
+        Assert.Equal(total, read);
+        Assert.Equal(0, await stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held while nothing was read (window {ParamikoJump.SshNet.ChannelWindows.Default})");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_server_that_sends_past_the_window_fails_the_command_with_a_typed_error_and_bounded_memory()
+    {
+        using var server = HostileServer.Start("exec-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var (_, stdout, _) = client.ExecCommand("flood");
+
+        var error = await Assert.ThrowsAsync<ChannelWindowException>(() => stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var fromReader = await Assert.ThrowsAsync<ChannelWindowException>(() => Drain(stdout, pauseEvery: 0));
+
+        Assert.Same(error, fromReader);
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.Equal(HopStage.Session, error.Stage);
+        Assert.Contains("'flood' on channel", error.Message, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+        Assert.True(client.IsConnected);
+        Assert.Equal("flood", client.ExecCommand("flood").CommandText); // the session still opens channels
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task With_a_cap_a_server_that_ignores_the_window_is_read_up_to_the_cap_and_then_cancelled()
     {
         const long limit = 2L * 1024 * 1024;
-        using var server = HostileServer.Start("exec-flood", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var server = HostileServer.Start("exec-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var settings = server.Settings();
         settings.MaxCommandOutputBuffer = limit;
         using var client = new SshJumpClient(settings);
         await client.ConnectAsync(TestContext.Current.CancellationToken);
         var (_, stdout, _) = client.ExecCommand("flood");
-        var buffer = new byte[64 * 1024];
         long read = 0;
 
-        var error = await Assert.ThrowsAsync<CommandOutputLimitException>(async () =>
-        {
-            while (true)
-            {
-                var n = await stdout.ReadAsync(buffer, TestContext.Current.CancellationToken);
-                Assert.NotEqual(0, n);
-                read += n;
-                await Task.Delay(64, TestContext.Current.CancellationToken); // about 1 MB/s
-            }
-        });
+        var error = await Assert.ThrowsAsync<CommandOutputLimitException>(async () => read = await Drain(stdout, pauseEvery: 1));
 
         Assert.Equal(limit, error.Limit);
-        Assert.True(read <= limit + buffer.Length, $"read {read} bytes");
         Assert.True(client.IsConnected);
         await Assert.ThrowsAsync<CommandOutputLimitException>(() => stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_forward_whose_server_sends_past_the_window_ends_with_a_typed_error_on_the_forward_and_bounded_memory()
+    {
+        using var server = HostileServer.Start("forward-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        using var forward = new Renci.SshNet.ForwardedPortLocal("127.0.0.1", 0, "service.internal", 80);
+        var errors = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        forward.Exception += (_, e) => errors.TrySetResult(e.Exception);
+        client.AddForwardedPort(forward);
+        forward.Start();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        // The local reader never reads: the server keeps sending, past the window.
+        using var local = new System.Net.Sockets.TcpClient();
+        await local.ConnectAsync(System.Net.IPAddress.Loopback, (int)forward.BoundPort, TestContext.Current.CancellationToken);
+        var error = Assert.IsType<ChannelWindowException>(await errors.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.StartsWith("A forwarded connection on channel", error.Message, StringComparison.Ordinal);
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+        Assert.True(client.IsConnected);
+        Assert.Equal(0, await DrainToEnd(local.GetStream())); // what was written before is there, then the end
+    }
+
+    private static async Task<int> DrainToEnd(System.IO.Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        while (await stream.ReadAsync(buffer, TestContext.Current.CancellationToken) > 0)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reads to the end; with <paramref name="pauseEvery"/> 1, about 1 MB/s.</summary>
+    private static async Task<long> Drain(RemoteOutputStream stdout, int pauseEvery)
+    {
+        var buffer = new byte[64 * 1024];
+        long read = 0;
+        int n;
+        while ((n = await stdout.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
+        {
+            read += n;
+            if (pauseEvery > 0)
+            {
+                await Task.Delay(64, TestContext.Current.CancellationToken);
+            }
+        }
+
+        return read;
     }
 
     private static bool IsControlOrBidi(char c) => c is '\x1b' or '\r' or '\u202e' or '\x07';

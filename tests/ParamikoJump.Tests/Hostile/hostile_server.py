@@ -63,6 +63,9 @@ class Server(paramiko.ServerInterface):
     def check_channel_request(self, kind, chanid):
         return paramiko.OPEN_SUCCEEDED if kind == "session" else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
+    def check_channel_direct_tcpip_request(self, chanid, origin, destination):
+        return paramiko.OPEN_SUCCEEDED if scenario.startswith("forward") else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
     def check_channel_exec_request(self, channel, command):
         self.exec_command.set()
         return True
@@ -77,13 +80,17 @@ def serve_paramiko(client):
     channel = transport.accept(30)
     if channel is None:
         return
-    server.exec_command.wait(30)
-    if scenario == "exec-flood":
-        # As fast as the client's window allows: SSH.NET opens a ~2 GiB window and re-opens it on receipt.
+    if not scenario.startswith("forward"):
+        server.exec_command.wait(30)
+    if scenario in ("exec-flood", "exec-flood-ignoring-window", "forward-flood-ignoring-window"):
+        # As fast as the client's window allows, or, ignoring the window, as fast as the socket takes it.
         remaining = int(argument)
         block = b"x" * 32768
         try:
             while remaining > 0 and transport.is_active():
+                if scenario.endswith("ignoring-window"):
+                    with channel.lock:
+                        channel.out_window_size = 1 << 40
                 sent = channel.send(block[: min(len(block), remaining)])
                 remaining -= sent
             channel.send_exit_status(0)
@@ -153,7 +160,7 @@ def packet(payload):
 
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec")):
+        if scenario.startswith(("kbd", "exec", "forward")):
             serve_paramiko(client)
         else:
             serve_raw(client)

@@ -186,6 +186,29 @@ public class SshNetSeamTests
     }
 
     [Fact]
+    public void ChannelFlow_takes_every_session_and_forward_channel_and_gives_a_claim_to_the_next_session_channel_only()
+    {
+        var session = NewSession();
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+        var create = (string name) => contract.GetMethod(name)!.Invoke(session, null);
+
+        Assert.True(ChannelFlow.IsAvailable, Broken("ChannelFlow", "Channel's message handlers, locks or close flags, ISession's channel events or ChannelWindowAdjustMessage moved"));
+        Assert.True(ChannelFlow.CanWatchShells, Broken("ChannelFlow", "Channel.DataReceived is no longer a field-like event"));
+        var claim = new FlowClaim();
+        using (ChannelFlow.ClaimNextCommand(claim))
+        {
+            Assert.True(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20));
+            var taken = claim.Consumed;
+            Assert.NotNull(taken);
+            Assert.True(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20)); // observed, not claimed
+            Assert.Same(taken, claim.Consumed);
+        }
+
+        Assert.True(ChannelFlow.TryAttach("CreateChannelDirectTcpip", create("CreateChannelDirectTcpip"), 1 << 20), Broken("ChannelFlow", "ChannelDirectTcpip._socket moved"));
+        Assert.False(ChannelFlow.TryAttach("CreateChannelSession", this, 1 << 20));
+    }
+
+    [Fact]
     public void SessionAccess_finds_the_real_session_behind_the_window_proxy()
     {
         var session = NewSession();
