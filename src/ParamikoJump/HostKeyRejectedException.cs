@@ -1,13 +1,16 @@
 using System;
+using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Transport;
 
 namespace ParamikoJump;
 
 /// <summary>
 /// The host key a hop offered was refused: the host is unknown and the missing-host-key policy said no, the
 /// key is revoked, or its certificate does not hold. A key that differs from the one on file raises the
-/// derived <see cref="HostKeyMismatchException"/>.
+/// derived <see cref="HostKeyMismatchException"/>. An <see cref="SshConnectionException"/> with
+/// <see cref="DisconnectReason.HostKeyNotVerifiable"/>, as SSH.NET raises when a <c>HostKeyReceived</c> handler refuses a key.
 /// </summary>
-public class HostKeyRejectedException : ParamikoJumpException
+public class HostKeyRejectedException : SshConnectionException, IHopFailure
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">Why the key was refused.</param>
@@ -17,12 +20,19 @@ public class HostKeyRejectedException : ParamikoJumpException
     /// <param name="fingerprint">The offered key's SHA256 fingerprint.</param>
     /// <param name="innerException">What SSH.NET or the policy raised.</param>
     public HostKeyRejectedException(string message, HopIdentity? hop, string hostName, string keyType, string fingerprint, Exception? innerException = null)
-        : base(message, hop, HopStage.HostKeyVerification, innerException)
+        : base(HopExceptionText.Describe(message, hop, HopStage.HostKeyVerification), DisconnectReason.HostKeyNotVerifiable, innerException)
     {
+        Hop = hop;
         HostName = hostName;
         KeyType = keyType;
         Fingerprint = fingerprint;
     }
+
+    /// <inheritdoc/>
+    public HopIdentity? Hop { get; }
+
+    /// <inheritdoc/>
+    public HopStage Stage => HopStage.HostKeyVerification;
 
     /// <summary>The name the key was looked up under: <c>host</c>, or <c>[host]:port</c> off port 22.</summary>
     public string HostName { get; }

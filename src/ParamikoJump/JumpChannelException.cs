@@ -1,13 +1,17 @@
 using System;
+using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Transport;
 
 namespace ParamikoJump;
 
 /// <summary>
 /// The jump host did not open a channel to the next hop: the next hop is unreachable from the jump, the jump
 /// forbids forwarding (<c>AllowTcpForwarding no</c>), or the name does not resolve there. Carries the jump
-/// server's own reason when it gave one.
+/// server's own reason when it gave one. An <see cref="SshConnectionException"/> with
+/// <see cref="DisconnectReason.ConnectionLost"/>, what SSH.NET raises through a forwarded port whose channel the jump
+/// refused ("The server response does not contain an SSH identification string.").
 /// </summary>
-public sealed class JumpChannelException : ParamikoJumpException
+public sealed class JumpChannelException : SshConnectionException, IHopFailure
 {
     /// <summary>Creates the error.</summary>
     /// <param name="message">What failed.</param>
@@ -16,11 +20,18 @@ public sealed class JumpChannelException : ParamikoJumpException
     /// <param name="reasonCode">The RFC 4254 reason code, when the jump sent one.</param>
     /// <param name="innerException">What SSH.NET reported.</param>
     public JumpChannelException(string message, HopIdentity? hop, string? serverReason, uint? reasonCode, Exception? innerException = null)
-        : base(message, hop, HopStage.ChannelOpen, innerException)
+        : base(HopExceptionText.Describe(message, hop, HopStage.ChannelOpen), DisconnectReason.ConnectionLost, innerException)
     {
+        Hop = hop;
         ServerReason = serverReason;
         ReasonCode = reasonCode;
     }
+
+    /// <inheritdoc/>
+    public HopIdentity? Hop { get; }
+
+    /// <inheritdoc/>
+    public HopStage Stage => HopStage.ChannelOpen;
 
     /// <summary>The jump server's reason, e.g. <c>open failed</c> or <c>Connection refused</c>, when known.</summary>
     public string? ServerReason { get; }

@@ -224,7 +224,7 @@ public sealed class RemoteProcess : IDisposable
         {
             return _completion.Task.GetAwaiter().GetResult() ?? -1;
         }
-        catch (Exception ex) when (ex is not ParamikoJumpException and not OperationCanceledException)
+        catch (Exception ex) when (ex is not IHopFailure and not OperationCanceledException)
         {
             throw _hop.Fail(ex);
         }
