@@ -22,7 +22,8 @@ namespace ParamikoJump.Hops;
 /// half an interval after the last one is such a pile-up and is skipped. And before the verdict, data the server sent
 /// that this client has not read yet (the socket's receive queue) proves the server alive: the client's receive loop
 /// is what stalled (a session thread blocked writing into a forward nobody reads), not the server; ssh likewise
-/// counts any packet received as an answer.
+/// counts any packet received as an answer. The hop keeps counting as waiting then, so hops behind it, which hear
+/// nothing while it is stalled, hold their verdicts as they do for a jump going silent.
 /// </para>
 /// <para>
 /// SSH matches replies to global requests by order only, and SSH.NET's <see cref="ForwardedPortRemote"/> takes the
@@ -118,8 +119,8 @@ internal sealed class KeepAlive : IDisposable
 
             if (_unreadDataWaiting())
             {
-                // The server spoke and this client has not read it yet: alive, our receive loop is behind.
-                Volatile.Write(ref _unanswered, 0);
+                // The server spoke and this client has not read it yet: alive, our receive loop is behind. Still
+                // waiting (IsWaiting), so the hops behind this one hold their own verdicts too.
                 return;
             }
 
