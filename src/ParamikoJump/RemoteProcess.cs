@@ -79,7 +79,7 @@ public sealed class RemoteProcess : IDisposable
     public RemoteOutputStream Stderr { get; }
 
     /// <summary>
-    /// Completes when the command has ended and its channel closed; faults with a <see cref="ParamikoJumpException"/>
+    /// Completes when the command has ended and its channel closed; faults with an <see cref="IHopFailure"/>
     /// (a timeout, a lost connection, too much unread output) or is cancelled with the token it was started with.
     /// </summary>
     public Task Completion => _completion.Task;
