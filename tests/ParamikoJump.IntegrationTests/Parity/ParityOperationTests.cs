@@ -164,4 +164,73 @@ public sealed class ParityOperationTests(LabFixture fixture, ParityJump jump) : 
         Assert.Equal("through-the-forward", await reader.ReadLineAsync(TestContext.Current.CancellationToken));
         await sent;
     }
+
+    [Theory(Timeout = 60_000), MemberData(nameof(Routes))]
+    public async Task A_dynamic_forward_connects_where_its_SOCKS_client_asks(Route route)
+    {
+        var side = await Side(route);
+        using var ssh = side.Ssh(side.AnyUser());
+        ParitySide.Connect(ssh);
+        using var forward = new ForwardedPortDynamic("127.0.0.1", 0);
+        ssh.AddForwardedPort(forward);
+        forward.Start();
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, (int)forward.BoundPort, TestContext.Current.CancellationToken);
+        var stream = client.GetStream();
+        var address = IPAddress.Parse(side.Server.Address).GetAddressBytes();
+        byte[] connect = [4, 1, (byte)(side.Server.Port >> 8), (byte)side.Server.Port, .. address, 0]; // SOCKS4 CONNECT, empty user
+        await stream.WriteAsync(connect, TestContext.Current.CancellationToken);
+
+        // The server's banner comes back through the forward (after SSH.NET's SOCKS reply, the same on both routes).
+        var received = new StringBuilder();
+        var buffer = new byte[64];
+        while (!received.ToString().Contains("SSH-2.0-", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+            Assert.True(read > 0, $"the forward closed after '{received}'");
+            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+    }
+
+    [Theory(Timeout = 60_000), MemberData(nameof(Routes))]
+    public async Task SSH_NETs_own_keep_alive_setting_is_honoured(Route route)
+    {
+        var side = await Side(route);
+        using var ssh = side.Ssh(side.AnyUser());
+        ssh.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
+        ParitySide.Connect(ssh);
+
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(200), ssh.KeepAliveInterval);
+        Assert.Equal("pjpar-any", ssh.RunCommand("whoami").Result.Trim());
+    }
+
+    /// <summary>The deliberate differences the README lists, pinned so a change to either side is seen.</summary>
+    [Theory(Timeout = 60_000), MemberData(nameof(Routes))]
+    public async Task Deliberate_differences_an_unknown_host_key_and_a_closed_port(Route route)
+    {
+        var side = await Side(route);
+        var unknownKey = new ConnectionInfo(side.Server.Host, side.Server.Port, "pjpar-any", new PasswordAuthenticationMethod("pjpar-any", side.Password("pjpar-any")));
+        using var strict = route == Route.Plain
+            ? new SshClient(unknownKey)
+            : new SshJumpClient(unknownKey, side.Jump, knownHosts: new ParamikoJump.HostKeys.KnownHosts());
+        var closedPort = side.Info("pjpar-any", new PasswordAuthenticationMethod("pjpar-any", "x"));
+        using var closed = side.Ssh(new ConnectionInfo(side.Server.Host, 2399, "pjpar-any", new PasswordAuthenticationMethod("pjpar-any", "x")) { Timeout = closedPort.Timeout });
+
+        if (route == Route.Plain)
+        {
+            ParitySide.Connect(strict); // SSH.NET trusts any host key unless HostKeyReceived says otherwise
+            Assert.True(strict.IsConnected);
+            Assert.Throws<SocketException>(() => ParitySide.Connect(closed));
+        }
+        else
+        {
+            var refused = Assert.IsType<HostKeyRejectedException>(Assert.ThrowsAny<SshConnectionException>(() => ParitySide.Connect(strict)));
+            Assert.Equal(Renci.SshNet.Messages.Transport.DisconnectReason.HostKeyNotVerifiable, refused.DisconnectReason);
+            var unreachable = Assert.IsType<JumpChannelException>(Assert.ThrowsAny<SshConnectionException>(() => ParitySide.Connect(closed)));
+            Assert.Contains("Connection refused", unreachable.ServerReason ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }
