@@ -32,7 +32,8 @@ class Server(paramiko.ServerInterface):
         return "keyboard-interactive" if scenario.startswith("kbd") else "password"
 
     def check_auth_password(self, username, password):
-        return paramiko.AUTH_SUCCESSFUL
+        # partial-endless: every password is a partial success and password is all that is left, for ever.
+        return paramiko.AUTH_PARTIALLY_SUCCESSFUL if scenario == "partial-endless" else paramiko.AUTH_SUCCESSFUL
 
     def get_banner(self):
         return (HOSTILE_BANNER, "en-US") if scenario == "kbd-hostile" else (None, None)
@@ -126,7 +127,7 @@ def serve_raw(client):
 
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec")):
+        if scenario.startswith(("kbd", "exec", "partial")):
             serve_paramiko(client)
         else:
             serve_raw(client)
