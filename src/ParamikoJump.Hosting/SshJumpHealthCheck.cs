@@ -19,10 +19,10 @@ internal sealed class SshJumpHealthCheck(SshJumpDataSource source, IReadOnlyList
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(timeout);
         var data = new Dictionary<string, object>();
-        ParamikoJumpException? first = null;
+        Renci.SshNet.Common.SshException? first = null;
         foreach (var name in names)
         {
-            ParamikoJumpException? problem;
+            Renci.SshNet.Common.SshException? problem;
             try
             {
                 problem = await source.CheckAsync(name, budget.Token).ConfigureAwait(false);

@@ -90,7 +90,7 @@ public sealed class RemoteProcess : IDisposable
     public RemoteOutputStream Stderr { get; }
 
     /// <summary>
-    /// Completes when the command has ended and its channel closed; faults with a <see cref="ParamikoJumpException"/>
+    /// Completes when the command has ended and its channel closed; faults with an <see cref="IHopFailure"/>
     /// (a timeout, a lost connection, too much unread output) or is cancelled with the token it was started with.
     /// </summary>
     public Task Completion => _completion.Task;
@@ -238,7 +238,7 @@ public sealed class RemoteProcess : IDisposable
         {
             return _completion.Task.GetAwaiter().GetResult() ?? -1;
         }
-        catch (Exception ex) when (ex is not ParamikoJumpException and not OperationCanceledException)
+        catch (Exception ex) when (ex is not IHopFailure and not OperationCanceledException)
         {
             throw _hop.Fail(ex);
         }

@@ -14,7 +14,7 @@ public partial class SshJumpClient
     /// <param name="command">The command line.</param>
     /// <param name="timeout">How long the command may run before it is cancelled; no limit by default.</param>
     /// <returns>The running command.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected (a <see cref="JumpNotConnectedException"/> when its jump was lost), or the channel could not be opened.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshException">The client is not connected (a <see cref="JumpNotConnectedException"/> when its jump was lost), or the channel could not be opened.</exception>
     public RemoteProcess ExecCommand(string command, TimeSpan? timeout = null) => Start(command, timeout, CancellationToken.None);
 
     /// <summary>

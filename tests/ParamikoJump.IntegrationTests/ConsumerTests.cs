@@ -91,7 +91,7 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
             foreach ($call in { $client.Connect() }, { $client.ConnectAsync().GetAwaiter().GetResult() },
                               { $client.ConnectAsync([Threading.CancellationToken]::None).GetAwaiter().GetResult() }) {
                 try { & $call; 'connected?' }
-                catch { $e = $_.Exception; while ($e.InnerException -and $e -isnot [ParamikoJump.ParamikoJumpException]) { $e = $e.InnerException }; 'raised ' + $e.GetType().Name + ' ' + $e.Stage }
+                catch { $e = $_.Exception; while ($e.InnerException -and $e -isnot [ParamikoJump.IHopFailure]) { $e = $e.InnerException }; 'raised ' + $e.GetType().Name + ' ' + $e.Stage }
             }
             """;
 

@@ -138,7 +138,7 @@ internal static class Hops
         {
             using var killer = client.ExecCommand("kill -9 $PPID");
         }
-        catch (ParamikoJumpException)
+        catch (SshException)
         {
         }
     }

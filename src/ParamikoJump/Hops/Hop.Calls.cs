@@ -33,7 +33,7 @@ internal sealed partial class Hop
         var attempts = new ConnectAttempts(this);
         while (true)
         {
-            ParamikoJumpException error;
+            SshException error;
             using (attempts.Begin())
             {
                 try
@@ -65,7 +65,7 @@ internal sealed partial class Hop
         var attempts = new ConnectAttempts(this);
         while (true)
         {
-            ParamikoJumpException error;
+            SshException error;
             using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
             {
                 AsyncConnect = cancellationToken;
@@ -227,7 +227,7 @@ internal sealed partial class Hop
 
     private bool IsConnectionLoss(Exception error, CancellationToken cancellationToken)
     {
-        if (error is ParamikoJumpException || IsDisposedError(error) || (error is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        if (error is IHopFailure || IsDisposedError(error) || (error is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             return false;
         }

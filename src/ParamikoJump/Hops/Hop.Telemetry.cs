@@ -75,7 +75,7 @@ internal sealed partial class Hop
     }
 
     /// <summary>A connect attempt failed (typed) or was cancelled; a failure outside a connect records nothing here.</summary>
-    private void TelemetryConnectFailed(ParamikoJumpException? error)
+    private void TelemetryConnectFailed(Renci.SshNet.Common.SshException? error)
     {
         lock (_telemetryGate)
         {
@@ -105,14 +105,14 @@ internal sealed partial class Hop
         }
     }
 
-    private void EndConnectSpan(string outcome, ParamikoJumpException? error)
+    private void EndConnectSpan(string outcome, Renci.SshNet.Common.SshException? error)
     {
         if (_connectStarted == 0)
         {
             return;
         }
 
-        var stage = error?.Stage ?? Stage;
+        var stage = (error as IHopFailure)?.Stage ?? Stage;
         var seconds = (Stopwatch.GetTimestamp() - _connectStarted) / (double)Stopwatch.Frequency;
         _connectStarted = 0;
         var tags = new TagList { { "paramikojump.outcome", outcome }, { "paramikojump.stage", stage.ToString() } };
@@ -245,7 +245,7 @@ internal sealed class OperationSpan : IDisposable
 
         if (Interlocked.Exchange(ref _span, null) is { } span)
         {
-            HopSpans.End(span, outcome, (error as ParamikoJumpException)?.Stage ?? HopStage.Session, error);
+            HopSpans.End(span, outcome, (error as IHopFailure)?.Stage ?? HopStage.Session, error);
         }
     }
 }

@@ -243,7 +243,7 @@ internal sealed partial class Hop : IDisposable
     }
 
     /// <summary>Turns what SSH.NET threw into an error naming this hop, its jump and the stage.</summary>
-    public ParamikoJumpException Fail(Exception error, TimeSpan? commandTimeout = null)
+    public SshException Fail(Exception error, TimeSpan? commandTimeout = null)
     {
         (HopStage Stage, TimeSpan Budget)? timedOut;
         lock (_gate)
@@ -263,13 +263,13 @@ internal sealed partial class Hop : IDisposable
             JumpHop?.Unresponsive,
             commandTimeout);
         var typed = FailureTranslator.Translate(error, context);
-        Log.HopFailed(_plan.Logger, Identity.ToString(), typed.Stage, typed);
+        Log.HopFailed(_plan.Logger, Identity.ToString(), ((IHopFailure)typed).Stage, typed);
         TelemetryConnectFailed(typed);
         return typed;
     }
 
     /// <summary>The error for an operation on a hop that is not connected: its jump's loss, its own silence, or plain "not connected".</summary>
-    public ParamikoJumpException NotConnected(string operation)
+    public SshException NotConnected(string operation)
     {
         Stage = HopStage.Session;
         if (Unresponsive is { } silent)
@@ -282,7 +282,8 @@ internal sealed partial class Hop : IDisposable
             return FailureTranslator.JumpLost(Identity, HopStage.Session, JumpHop?.Unresponsive, null);
         }
 
-        return new ParamikoJumpException($"Not connected; call Connect() before {operation}.", Identity, HopStage.Session);
+        // SSH.NET's own words first: code written for it matches "Client not connected.".
+        return new HopConnectionException($"call Connect() before {operation}.", Identity, HopStage.Session, new SshConnectionException("Client not connected."));
     }
 
     /// <summary>Holds at most one raise of the pool's minimum per hop (a failure SSH.NET never reports leaves it until the next attempt or Dispose).</summary>
@@ -403,6 +404,7 @@ internal sealed partial class Hop : IDisposable
             settings.KeepAliveCountMax,
             settings.TimeProvider,
             () => JumpHop?.IsGoingSilent ?? false,
+            HasUnreadData,
             unanswered => DeclareDead(session, unanswered));
         if (keepAlive is null)
         {
@@ -414,6 +416,25 @@ internal sealed partial class Hop : IDisposable
         lock (_gate)
         {
             _keepAlive = keepAlive;
+        }
+    }
+
+    /// <summary>Whether the server sent data this client has not read yet; false when the socket is not known (no proof either way).</summary>
+    private bool HasUnreadData()
+    {
+        Socket? socket;
+        lock (_gate)
+        {
+            socket = _socket;
+        }
+
+        try
+        {
+            return socket is { } known && known.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ using ParamikoJump.Execution;
 using ParamikoJump.Logging;
 using Polly;
 using Polly.Retry;
+using Renci.SshNet.Common;
 
 namespace ParamikoJump.Pooling;
 
@@ -39,7 +40,7 @@ internal sealed class JumpLink
             : new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
                 .AddRetry(new RetryStrategyOptions
                 {
-                    ShouldHandle = new PredicateBuilder().Handle<ParamikoJumpException>(IsWorthRetrying),
+                    ShouldHandle = new PredicateBuilder().Handle<SshException>(IsWorthRetrying),
                     MaxRetryAttempts = options.ReconnectAttempts,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
@@ -208,6 +209,6 @@ internal sealed class JumpLink
     public HopIdentity Identity => new(_settings.Host, _settings.Port, _settings.Username ?? Environment.UserName, Parent?.Identity);
 
     /// <summary>Refusals that another try would only repeat (a host key, a key file, a handler with no answer) are not retried.</summary>
-    private static bool IsWorthRetrying(ParamikoJumpException error) =>
-        error is not (HostKeyRejectedException or HostKeyMismatchException or HopKeyException or KeyboardInteractiveException);
+    private static bool IsWorthRetrying(SshException error) =>
+        error is IHopFailure and not (HostKeyRejectedException or HostKeyMismatchException or HopKeyException or KeyboardInteractiveException);
 }

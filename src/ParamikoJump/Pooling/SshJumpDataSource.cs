@@ -10,6 +10,7 @@ using ParamikoJump.Hops;
 using ParamikoJump.Logging;
 using Polly;
 using Polly.Retry;
+using Renci.SshNet.Common;
 
 namespace ParamikoJump.Pooling;
 
@@ -107,7 +108,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
     /// <returns>The lease.</returns>
     /// <exception cref="ArgumentException">No destination has that name.</exception>
     /// <exception cref="LeaseTimeoutException">No session within <see cref="SshJumpPoolOptions.LeaseTimeout"/>.</exception>
-    /// <exception cref="ParamikoJumpException">A hop could not be connected; it names the hop and stage.</exception>
+    /// <exception cref="SshException">A hop could not be connected: an <see cref="IHopFailure"/> naming the hop and stage.</exception>
     /// <exception cref="ObjectDisposedException">The source is draining or disposed.</exception>
     public async ValueTask<SshJumpLease> GetAsync(string destination, CancellationToken cancellationToken = default)
     {
@@ -151,7 +152,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
     /// <param name="destination">A name of <see cref="Destinations"/>.</param>
     /// <param name="cancellationToken">Stops the check.</param>
     /// <returns><see langword="null"/> when the destination is reachable; otherwise what is wrong, naming the hop.</returns>
-    public async Task<ParamikoJumpException?> CheckAsync(string destination, CancellationToken cancellationToken = default)
+    public async Task<SshException?> CheckAsync(string destination, CancellationToken cancellationToken = default)
     {
         var target = Find(destination);
         for (var jump = target.Jump; jump is not null; jump = jump.Parent)
@@ -174,7 +175,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
             await lease.DisposeAsync().ConfigureAwait(false);
             return null;
         }
-        catch (ParamikoJumpException ex)
+        catch (SshException ex) when (ex is IHopFailure)
         {
             return ex;
         }

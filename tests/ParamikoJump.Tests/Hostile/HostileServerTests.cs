@@ -115,10 +115,10 @@ public class HostileServerTests
         using var client = new SshJumpClient(settings);
         var watch = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<Renci.SshNet.Common.SshException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
-        Assert.Equal(HopStage.Authentication, error.Stage);
+        Assert.Equal(HopStage.Authentication, Assert.IsAssignableFrom<IHopFailure>(error).Stage);
     }
 
     [Theory(Timeout = 30_000)]
@@ -457,4 +457,37 @@ public class HostileServerTests
             return round.Prompts.Select(_ => "x").ToList();
         }
     }
+
+    /// <summary>
+    /// A server that answers every password with partial success and asks for a password again, for ever (OpenSSH
+    /// never does): SSH.NET gives up at its partial-success limit, and a client built from the same ConnectionInfo
+    /// gives up the same way, with SSH.NET's type and message, naming the hop.
+    /// </summary>
+    [Theory(Timeout = 30_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task Endless_partial_success_stops_at_SSH_NETs_limit_with_SSH_NETs_error(bool jumpClient) => Task.Run(() =>
+    {
+        using var server = HostileServer.Start("partial-endless");
+        var info = new Renci.SshNet.ConnectionInfo("127.0.0.1", server.Port, "victim", new Renci.SshNet.PasswordAuthenticationMethod("victim", "pw"))
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        using var client = jumpClient ? new SshJumpClient(info, knownHosts: server.HostKeys) : new Renci.SshNet.SshClient(info);
+
+        var error = Assert.ThrowsAny<Renci.SshNet.Common.SshAuthenticationException>(() =>
+        {
+            if (client is SshJumpClient ours)
+            {
+                ours.Connect();
+            }
+            else
+            {
+                client.Connect();
+            }
+        });
+
+        Assert.StartsWith("Reached authentication attempt limit for method (password).", error.Message, StringComparison.Ordinal);
+        Assert.Equal(jumpClient, error is IHopFailure { Stage: HopStage.Authentication });
+    }, TestContext.Current.CancellationToken);
 }

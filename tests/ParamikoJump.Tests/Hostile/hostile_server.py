@@ -34,7 +34,8 @@ class Server(paramiko.ServerInterface):
         return "keyboard-interactive" if scenario.startswith("kbd") else "password"
 
     def check_auth_password(self, username, password):
-        return paramiko.AUTH_SUCCESSFUL
+        # partial-endless: every password is a partial success and password is all that is left, for ever.
+        return paramiko.AUTH_PARTIALLY_SUCCESSFUL if scenario == "partial-endless" else paramiko.AUTH_SUCCESSFUL
 
     def get_banner(self):
         return (HOSTILE_BANNER, "en-US") if scenario == "kbd-hostile" else (None, None)
@@ -160,7 +161,7 @@ def packet(payload):
 
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec", "forward")):
+        if scenario.startswith(("kbd", "exec", "forward", "partial")):
             serve_paramiko(client)
         else:
             serve_raw(client)
