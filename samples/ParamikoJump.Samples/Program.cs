@@ -55,7 +55,7 @@ foreach (var (name, title, run) in chosen)
         run(lab);
         Console.WriteLine($"=== {name}: ok");
     }
-    catch (ParamikoJumpException ex)
+    catch (Renci.SshNet.Common.SshException ex) when (ex is IHopFailure)
     {
         Console.WriteLine($"=== {name}: FAILED: {ex.Message}");
         failed++;

@@ -55,7 +55,7 @@ try {
 catch {
     # PowerShell wraps what a .NET method throws; the ParamikoJump error inside names the hop and the stage.
     $error0 = $_.Exception
-    while ($error0 -isnot [ParamikoJump.ParamikoJumpException] -and $error0.InnerException) { $error0 = $error0.InnerException }
+    while ($error0 -isnot [ParamikoJump.IHopFailure] -and $error0.InnerException) { $error0 = $error0.InnerException }
     Write-Error "$($error0.GetType().Name) at stage $($error0.Stage): $($error0.Message)"
 }
 finally {

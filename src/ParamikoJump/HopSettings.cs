@@ -235,12 +235,18 @@ public sealed class HopSettings
     public int MaxKeyboardInteractiveRounds { get; set; } = 50;
 
     /// <summary>
-    /// How many bytes of a command's output (stdout and stderr together) may wait unread. SSH.NET lets a server
-    /// send about 2 GiB before it must wait, so a command whose reader falls this far behind is cancelled, its
-    /// channel closed, and its reader gets a <see cref="CommandOutputLimitException"/>.
+    /// A cap on a command's output (stdout and stderr together) waiting unread, for servers that ignore SSH flow
+    /// control. Without it a command's output is bounded by its channel's window, which opens only as the output is
+    /// read: a slow reader pauses the command, and a server that sends past the window fails the command with a
+    /// <see cref="ChannelWindowException"/>. With it, such a server's output is accepted up to the cap; past the cap
+    /// the command is cancelled, its channel closed, and its reader gets a <see cref="CommandOutputLimitException"/>
+    /// (so does a slow reader of a well-behaved server, once the window is larger than the cap).
     /// </summary>
-    /// <value>64 MiB.</value>
-    public long MaxCommandOutputBuffer { get; set; } = 64L * 1024 * 1024;
+    /// <value><see langword="null"/>: no cap; 64 MiB where the window cannot follow the reader (.NET Framework, a future SSH.NET).</value>
+    public long? MaxCommandOutputBuffer { get; set; }
+
+    /// <summary>The cap without <see cref="MaxCommandOutputBuffer"/> where the window cannot follow the reader.</summary>
+    internal const long FallbackCommandOutputBuffer = 64L * 1024 * 1024;
 
     /// <summary>What to do with host keys no known_hosts file holds.</summary>
     /// <value><see langword="null"/>: the jump's policy, or <see cref="RejectPolicy"/>.</value>
@@ -249,6 +255,14 @@ public sealed class HopSettings
     /// <summary>The host keys to trust.</summary>
     /// <value><see langword="null"/>: the jump's store, or <see cref="KnownHosts.CreateDefault"/>.</value>
     public KnownHosts? KnownHosts { get; set; }
+
+    /// <summary>
+    /// The name this hop's host keys are looked up and saved under, instead of <c>host</c> (port 22) or
+    /// <c>[host]:port</c> (OpenSSH's <c>HostKeyAlias</c>): for hosts reached under several names or through
+    /// tunnels, or several hosts behind one address. No port is added to it, and a host certificate must name it.
+    /// </summary>
+    /// <value><see langword="null"/>: the host's own name.</value>
+    public string? HostKeyAlias { get; set; }
 
     /// <summary>Where this hop logs.</summary>
     /// <value><see langword="null"/>: the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/>.</value>
@@ -335,9 +349,14 @@ public sealed class HopSettings
         CheckAtLeastOne(MaxConcurrentConnects, nameof(MaxConcurrentConnects));
         CheckAtLeastOne(MaxAuthTries, nameof(MaxAuthTries));
         CheckAtLeastOne(MaxKeyboardInteractiveRounds, nameof(MaxKeyboardInteractiveRounds));
-        if (MaxCommandOutputBuffer < 1)
+        if (MaxCommandOutputBuffer is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxCommandOutputBuffer), MaxCommandOutputBuffer, $"{Host}: {nameof(MaxCommandOutputBuffer)} must be at least 1 byte.");
+        }
+
+        if (HostKeyAlias is { } alias && (alias.Length == 0 || alias.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ',')))
+        {
+            throw new ArgumentException($"{Host}: {nameof(HostKeyAlias)} must be one name, without spaces or commas.", nameof(HostKeyAlias));
         }
 
         CheckFiles(CertificateFiles, nameof(CertificateFiles));

@@ -1,28 +1,41 @@
 using System;
+using Renci.SshNet.Common;
 
 namespace ParamikoJump;
 
 /// <summary>
-/// The base of every error ParamikoJump raises. It says which hop failed (<see cref="Hop"/>, which names the
-/// jump it went through) and at which <see cref="Stage"/>. Messages never contain passwords, passphrases or
-/// answers to prompts.
+/// The base of ParamikoJump's errors that SSH.NET has no narrower type for (a key file that cannot be used, a command
+/// whose unread output ran past its limit, ssh_config that cannot be followed, a call before <c>Connect()</c> ...).
+/// It is an <see cref="SshException"/>, as every ParamikoJump error is, and says which hop failed (<see cref="Hop"/>,
+/// which names the jump it went through) and at which <see cref="Stage"/>. Messages never contain passwords,
+/// passphrases or answers to prompts.
 /// </summary>
-public class ParamikoJumpException : Exception
+/// <remarks>
+/// Errors that SSH.NET raises too derive from SSH.NET's type instead (<see cref="HopAuthenticationException"/>,
+/// <see cref="HopConnectionException"/>, <see cref="HopTimeoutException"/>, ...), so they are not
+/// <see cref="ParamikoJumpException"/>s: every ParamikoJump error implements <see cref="IHopFailure"/>; catch
+/// <c>SshException ex when ex is IHopFailure</c> to catch them all.
+/// </remarks>
+public class ParamikoJumpException : SshException, IHopFailure
 {
     /// <summary>Creates an error for a hop and stage.</summary>
     public ParamikoJumpException(string message, HopIdentity? hop, HopStage stage, Exception? innerException = null)
-        : base(Describe(message, hop, stage), innerException)
+        : base(HopExceptionText.Describe(message, hop, stage), innerException)
     {
         Hop = hop;
         Stage = stage;
     }
 
-    /// <summary>The hop that failed, or <see langword="null"/> when the error is not about one hop.</summary>
+    /// <inheritdoc/>
     public HopIdentity? Hop { get; }
 
-    /// <summary>The stage at which the hop failed.</summary>
+    /// <inheritdoc/>
     public HopStage Stage { get; }
 
-    private static string Describe(string message, HopIdentity? hop, HopStage stage) =>
-        hop is null ? $"{message} [stage: {stage}]" : $"{hop}: {message} [stage: {stage}]";
+    /// <summary>
+    /// The error with its causes and stack traces, every control and bidi character shown as an escape: the causes
+    /// SSH.NET raised may quote the server's words (a disconnect reason, a version string) unescaped.
+    /// </summary>
+    /// <returns>The whole chain, safe to print or log.</returns>
+    public override string ToString() => ServerText.EscapeWhole(base.ToString());
 }

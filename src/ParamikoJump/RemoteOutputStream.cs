@@ -11,8 +11,8 @@ namespace ParamikoJump;
 /// A command's stdout or stderr as it arrives. Read it as bytes (synchronously or with <see cref="ReadAsync(byte[], int, int, CancellationToken)"/>,
 /// whose token stops the wait without losing data), or as text with <see cref="ReadLines"/>, <see cref="ReadToEnd"/>
 /// and <see cref="ReadToEndAsync"/>, not both. If the connection is lost before the command ends, reading throws
-/// instead of reporting a clean end of output. What is not read yet waits in memory, up to
-/// <see cref="HopSettings.MaxCommandOutputBuffer"/> for the command's two outputs together.
+/// instead of reporting a clean end of output. What is not read yet waits in memory, at most the channel's window for
+/// the command's two outputs together: the server sends more only as they are read.
 /// </summary>
 public sealed class RemoteOutputStream : Stream
 {

@@ -15,9 +15,11 @@ namespace ParamikoJump;
 /// triple, which it deconstructs into, plus the exit status.
 /// </summary>
 /// <remarks>
-/// Output waits in memory until it is read, up to <see cref="HopSettings.MaxCommandOutputBuffer"/> for stdout and
-/// stderr together; past that the command is cancelled (<see cref="CommandOutputLimitException"/>). Once the
-/// server has reported the exit status, a channel it never closes is closed by the client after a short grace
+/// Output waits in memory until it is read, at most the channel's window for stdout and stderr together: the window
+/// is re-opened as they are read, so a slow reader pauses the command's output instead of losing it. A server that
+/// sends past the window fails the command with a <see cref="ChannelWindowException"/>, unless
+/// <see cref="HopSettings.MaxCommandOutputBuffer"/> is set (then <see cref="CommandOutputLimitException"/> past it).
+/// Once the server has reported the exit status, a channel it never closes is closed by the client after a short grace
 /// without output, so reads and <see cref="WaitForExit"/> end.
 /// </remarks>
 public sealed class RemoteProcess : IDisposable
@@ -28,6 +30,7 @@ public sealed class RemoteProcess : IDisposable
     private readonly SshCommand _command;
     private readonly Hop _hop;
     private readonly OutputBudget _budget;
+    private readonly FlowClaim _claim;
     private readonly CommandOutput? _stdout;
     private readonly CommandOutput? _stderr;
     private readonly TaskCompletionSource<int?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,19 +42,27 @@ public sealed class RemoteProcess : IDisposable
     private int _closeWatchStarted;
     private int _disposed;
 
-    private RemoteProcess(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    private RemoteProcess(SshCommand command, FlowClaim claim, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         _command = command;
+        _claim = claim;
         _hop = hop;
         _timeoutBudget = timeout;
         var settings = hop.Plan.Settings;
-        _budget = new OutputBudget(settings.MaxCommandOutputBuffer, settings.TimeProvider, OnOutputOverflow, () => new CommandOutputLimitException(hop.Identity, command.CommandText, settings.MaxCommandOutputBuffer));
-        var stdout = new CommandOutput(_budget);
-        var stderr = new CommandOutput(_budget);
+        var cap = settings.MaxCommandOutputBuffer ?? HopSettings.FallbackCommandOutputBuffer;
+        _budget = new OutputBudget(cap, settings.TimeProvider, OnOutputOverflow, () => new CommandOutputLimitException(hop.Identity, command.CommandText, cap));
+        claim.TolerateOverrun = settings.MaxCommandOutputBuffer is not null;
+        claim.OnViolation = OnWindowViolation;
+        var stdout = new CommandOutput(_budget, Taken);
+        var stderr = new CommandOutput(_budget, Taken);
         if (CommandChannel.TryReplaceOutput(command, stdout, stderr))
         {
             _stdout = stdout;
             _stderr = stderr;
+            if (claim.Consumed is not null && settings.MaxCommandOutputBuffer is null)
+            {
+                _budget.Lift(); // the window follows the reader: it bounds what waits
+            }
         }
 
         var encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
@@ -79,7 +90,7 @@ public sealed class RemoteProcess : IDisposable
     public RemoteOutputStream Stderr { get; }
 
     /// <summary>
-    /// Completes when the command has ended and its channel closed; faults with a <see cref="ParamikoJumpException"/>
+    /// Completes when the command has ended and its channel closed; faults with an <see cref="IHopFailure"/>
     /// (a timeout, a lost connection, too much unread output) or is cancelled with the token it was started with.
     /// </summary>
     public Task Completion => _completion.Task;
@@ -134,12 +145,15 @@ public sealed class RemoteProcess : IDisposable
     /// <inheritdoc/>
     public override string ToString() => $"RemoteProcess '{ServerText.Escape(CommandText)}'";
 
-    /// <summary>Starts <paramref name="command"/>: opens its channel and sends the exec request.</summary>
-    internal static RemoteProcess Start(SshCommand command, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="command"/>: opens its channel and sends the exec request. <paramref name="claim"/> stood
+    /// while the command was created (<see cref="FlowClaim.During{T}"/>): it makes the window follow the reader.
+    /// </summary>
+    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
         using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
-        var process = new RemoteProcess(command, hop, timeout, cancellationToken);
+        var process = new RemoteProcess(command, claim, hop, timeout, cancellationToken);
         turn.Starting(command, () => process.HasEnded);
         Task execution;
         try
@@ -224,7 +238,7 @@ public sealed class RemoteProcess : IDisposable
         {
             return _completion.Task.GetAwaiter().GetResult() ?? -1;
         }
-        catch (Exception ex) when (ex is not ParamikoJumpException and not OperationCanceledException)
+        catch (Exception ex) when (ex is not IHopFailure and not OperationCanceledException)
         {
             throw _hop.Fail(ex);
         }
@@ -257,9 +271,23 @@ public sealed class RemoteProcess : IDisposable
         _hop.Commands.Remove(this);
     }
 
+    /// <summary>What the reader took re-opens the window (only where the flow took the channel).</summary>
+    private void Taken(int count) => _claim.Consumed?.Invoke(count);
+
+    /// <summary>On the session's receive thread: the server sent past the window (no cap was set to tolerate it).</summary>
+    private void OnWindowViolation(WindowViolation violation)
+    {
+        var error = new ChannelWindowException($"'{ServerText.Escape(CommandText)}'", violation.LocalChannel, violation.Window, _hop.Identity);
+        Log.ChannelWindowExceeded(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), violation.LocalChannel, violation.Size, violation.Remaining);
+        _stdout?.Fail(error);
+        _stderr?.Fail(error);
+        _completion.TrySetException(error);
+        Abandon();
+    }
+
     private void OnOutputOverflow()
     {
-        Log.CommandOutputOverflow(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), _hop.Plan.Settings.MaxCommandOutputBuffer);
+        Log.CommandOutputOverflow(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), _hop.Plan.Settings.MaxCommandOutputBuffer ?? HopSettings.FallbackCommandOutputBuffer);
         _completion.TrySetException(_budget.Error());
         Abandon();
     }

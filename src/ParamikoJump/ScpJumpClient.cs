@@ -19,7 +19,7 @@ namespace ParamikoJump;
 /// <remarks>
 /// <para>
 /// The transfers of this type (<c>Upload</c> and <c>Download</c>, for streams, files and directories) end in a
-/// <see cref="ParamikoJumpException"/> when the connection or a jump before it is lost, or when the server closes the
+/// <see cref="IHopFailure"/> when the connection or a jump before it is lost, or when the server closes the
 /// transfer's channel early. SSH.NET's own <see cref="ScpClient"/> can wait forever in both cases; calls through
 /// <see cref="ScpClient"/> still get the guard against waiting forever, with SSH.NET's exception types.
 /// </para>
@@ -259,7 +259,7 @@ public class ScpJumpClient : ScpClient
     /// <summary>The stage the current or last connection attempt reached.</summary>
     public HopStage Stage => _hop.Stage;
 
-    /// <summary>Connects and logs in. Failures raise a <see cref="ParamikoJumpException"/> that names the hop, the jump and the stage.</summary>
+    /// <summary>Connects and logs in. Failures raise the SSH.NET exception of the same failure, also an <see cref="IHopFailure"/> that names the hop, the jump and the stage.</summary>
     public new void Connect() => _hop.Connect(base.Connect);
 
     /// <summary>Connects and logs in asynchronously; see <see cref="Connect"/>.</summary>
@@ -273,25 +273,25 @@ public class ScpJumpClient : ScpClient
     /// <summary>Uploads a stream to a remote file (mode 0644); see <see cref="ScpClient.Upload(Stream, string)"/>.</summary>
     /// <param name="source">The data; its <see cref="Stream.Length"/> is announced first, then it is read to its end.</param>
     /// <param name="path">The remote file.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void Upload(Stream source, string path) => Run(nameof(Upload), () => base.Upload(source, path));
 
     /// <summary>Uploads a file with its modification time (mode 0644); see <see cref="ScpClient.Upload(FileInfo, string)"/>.</summary>
     /// <param name="fileInfo">The local file.</param>
     /// <param name="path">The remote file.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void Upload(FileInfo fileInfo, string path) => Run(nameof(Upload), () => base.Upload(fileInfo, path));
 
     /// <summary>Uploads a directory tree with its modification times; see <see cref="ScpClient.Upload(DirectoryInfo, string)"/>.</summary>
     /// <param name="directoryInfo">The local directory whose contents are copied.</param>
     /// <param name="path">The remote directory that receives them; it must exist.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void Upload(DirectoryInfo directoryInfo, string path) => Run(nameof(Upload), () => base.Upload(directoryInfo, path));
 
     /// <summary>Downloads a remote file into a stream; see <see cref="ScpClient.Download(string, Stream)"/>.</summary>
     /// <param name="filename">The remote file.</param>
     /// <param name="destination">Where the data is written.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void Download(string filename, Stream destination) => Run(nameof(Download), () => base.Download(filename, destination));
 
     /// <summary>
@@ -300,13 +300,13 @@ public class ScpJumpClient : ScpClient
     /// </summary>
     /// <param name="filename">The remote file.</param>
     /// <param name="fileInfo">The local file, replaced.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void Download(string filename, FileInfo fileInfo) => Run(nameof(Download), () => base.Download(filename, fileInfo));
 
     /// <summary>Downloads a remote directory tree with its modification times; see <see cref="ScpClient.Download(string, DirectoryInfo)"/>.</summary>
     /// <param name="directoryName">The remote directory whose contents are copied.</param>
     /// <param name="directoryInfo">The local directory that receives them.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void Download(string directoryName, DirectoryInfo directoryInfo) => Run(nameof(Download), () => base.Download(directoryName, directoryInfo));
 
     /// <summary><c>ScpJumpClient user@host:port via ...</c>; never contains a secret.</summary>

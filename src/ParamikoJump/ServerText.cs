@@ -25,7 +25,15 @@ public static class ServerText
     /// carriage return, which would overwrite what was printed, is always escaped.
     /// </param>
     /// <returns>Text with nothing a terminal would act on.</returns>
-    public static string Escape(string? text, bool allowLineBreaks = false)
+    public static string Escape(string? text, bool allowLineBreaks = false) => EscapeUpTo(text, allowLineBreaks, MaxLength);
+
+    /// <summary>
+    /// Escapes as <see cref="Escape(string?, bool)"/> does, keeping the whole text: for whole log lines and exception
+    /// chains (stack traces included), where the server's part was cut already or comes from SSH.NET unescaped.
+    /// </summary>
+    internal static string EscapeWhole(string? text, bool allowLineBreaks = true) => EscapeUpTo(text, allowLineBreaks, int.MaxValue);
+
+    private static string EscapeUpTo(string? text, bool allowLineBreaks, int maxLength)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -33,7 +41,7 @@ public static class ServerText
         }
 
         var value = text!;
-        var shown = value.Length > MaxLength ? MaxLength : value.Length;
+        var shown = value.Length > maxLength ? maxLength : value.Length;
         var escaped = new StringBuilder(shown + 16);
         for (var i = 0; i < shown; i++)
         {

@@ -22,7 +22,7 @@ namespace ParamikoJump;
 /// Transfers called through this type (<see cref="UploadFile(Stream, string, Action{ulong})"/>,
 /// <see cref="DownloadFile"/>, their async forms, <see cref="ResumeUploadFile"/>, <see cref="UploadDirectory"/> and
 /// <see cref="DownloadDirectory"/>)
-/// end in a <see cref="ParamikoJumpException"/> when the connection or a jump before it is lost, never in a hang.
+/// end in an <see cref="IHopFailure"/> (an SSH.NET <c>SshConnectionException</c>) when the connection or a jump before it is lost, never in a hang.
 /// Errors about the file itself (<c>SftpPathNotFoundException</c>, <c>SftpPermissionDeniedException</c>) are
 /// SSH.NET's own. Other SFTP operations, and calls through <see cref="SftpClient"/> or <see cref="ISftpClient"/>,
 /// raise SSH.NET's exceptions.
@@ -255,7 +255,7 @@ public class SftpJumpClient : SftpClient
     public HopStage Stage => _hop.Stage;
 
     /// <summary>
-    /// Connects, logs in and opens the SFTP subsystem. Failures raise a <see cref="ParamikoJumpException"/> that names
+    /// Connects, logs in and opens the SFTP subsystem. Failures raise the SSH.NET exception of the same failure, also an <see cref="IHopFailure"/> that names
     /// the hop, the jump and the stage.
     /// </summary>
     public new void Connect() => _hop.Connect(base.Connect);
@@ -272,7 +272,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="input">The data, read to its end.</param>
     /// <param name="path">The remote file.</param>
     /// <param name="uploadCallback">Called on the thread pool with the bytes the server has acknowledged so far.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
 #pragma warning disable RS0026 // SftpClient's own overloads, hidden one for one.
     public new void UploadFile(Stream input, string path, Action<ulong>? uploadCallback = null) =>
         _hop.Run(nameof(UploadFile), () => base.UploadFile(input, path, uploadCallback));
@@ -282,7 +282,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="path">The remote file.</param>
     /// <param name="canOverride">Whether an existing file may be replaced.</param>
     /// <param name="uploadCallback">Called on the thread pool with the bytes the server has acknowledged so far.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void UploadFile(Stream input, string path, bool canOverride, Action<ulong>? uploadCallback = null) =>
         _hop.Run(nameof(UploadFile), () => base.UploadFile(input, path, canOverride, uploadCallback));
 #pragma warning restore RS0026
@@ -292,7 +292,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="path">The remote file.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The upload.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
 #pragma warning disable RS0026, RS0027 // SftpClient's own overloads, hidden one for one.
     public new Task UploadFileAsync(Stream input, string path, CancellationToken cancellationToken = default) =>
         UploadFileAsync(input, path, canOverride: true, null, cancellationToken);
@@ -303,7 +303,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="uploadProgress">Told the bytes the server has acknowledged so far.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The upload.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new Task UploadFileAsync(Stream input, string path, IProgress<UploadFileProgressReport>? uploadProgress, CancellationToken cancellationToken = default) =>
         UploadFileAsync(input, path, canOverride: true, uploadProgress, cancellationToken);
 
@@ -314,7 +314,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="uploadProgress">Told the bytes the server has acknowledged so far.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The upload.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new Task UploadFileAsync(Stream input, string path, bool canOverride, IProgress<UploadFileProgressReport>? uploadProgress = null, CancellationToken cancellationToken = default) =>
         _hop.RunAsync(nameof(UploadFileAsync), () => base.UploadFileAsync(input, path, canOverride, uploadProgress, cancellationToken), cancellationToken);
 
@@ -322,7 +322,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="path">The remote file.</param>
     /// <param name="output">Where the data is written; left where the last byte received was written if the transfer fails.</param>
     /// <param name="downloadCallback">Called on the thread pool with the bytes received so far.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void DownloadFile(string path, Stream output, Action<ulong>? downloadCallback = null) =>
         _hop.Run(nameof(DownloadFile), () => base.DownloadFile(path, output, downloadCallback));
 
@@ -331,7 +331,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="output">Where the data is written.</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <returns>The download.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new Task DownloadFileAsync(string path, Stream output, CancellationToken cancellationToken = default) =>
         DownloadFileAsync(path, output, null, cancellationToken);
 
@@ -341,7 +341,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="downloadProgress">Told the bytes received so far.</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <returns>The download.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new Task DownloadFileAsync(string path, Stream output, IProgress<DownloadFileProgressReport>? downloadProgress, CancellationToken cancellationToken = default) =>
         _hop.RunAsync(nameof(DownloadFileAsync), () => base.DownloadFileAsync(path, output, downloadProgress, cancellationToken), cancellationToken);
 #pragma warning restore RS0026, RS0027
@@ -358,7 +358,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="uploadCallback">Called on the thread pool with the bytes the remote file holds as the server acknowledges them.</param>
     /// <exception cref="ArgumentException"><paramref name="input"/> cannot seek.</exception>
     /// <exception cref="IOException">The remote file is longer than <paramref name="input"/>.</exception>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public void ResumeUploadFile(Stream input, string path, Action<ulong>? uploadCallback = null) =>
         _hop.Run(nameof(ResumeUploadFile), () => SftpResume.Upload(this, input, path, uploadCallback));
 
@@ -371,7 +371,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="remoteDirectory">The remote directory that receives them.</param>
     /// <param name="progress">Called after each file with its remote path and its size.</param>
     /// <exception cref="DirectoryNotFoundException"><paramref name="localDirectory"/> does not exist.</exception>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public void UploadDirectory(string localDirectory, string remoteDirectory, Action<string, long>? progress = null) =>
         _hop.Run(nameof(UploadDirectory), () => SftpTree.Upload(this, localDirectory, remoteDirectory, progress));
 
@@ -382,7 +382,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="remoteDirectory">The remote directory whose contents are copied.</param>
     /// <param name="localDirectory">The local directory that receives them.</param>
     /// <param name="progress">Called after each file with its local path and its size.</param>
-    /// <exception cref="ParamikoJumpException">The client is not connected, or the connection (or a jump before it) was lost.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public void DownloadDirectory(string remoteDirectory, string localDirectory, Action<string, long>? progress = null) =>
         _hop.Run(nameof(DownloadDirectory), () => SftpTree.Download(this, remoteDirectory, localDirectory, progress));
 

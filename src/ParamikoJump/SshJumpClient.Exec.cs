@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using ParamikoJump.SshNet;
 
 namespace ParamikoJump;
 
@@ -13,7 +14,7 @@ public partial class SshJumpClient
     /// <param name="command">The command line.</param>
     /// <param name="timeout">How long the command may run before it is cancelled; no limit by default.</param>
     /// <returns>The running command.</returns>
-    /// <exception cref="ParamikoJumpException">The client is not connected (a <see cref="JumpNotConnectedException"/> when its jump was lost), or the channel could not be opened.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshException">The client is not connected (a <see cref="JumpNotConnectedException"/> when its jump was lost), or the channel could not be opened.</exception>
 #pragma warning disable RS0026, RS0027 // paramiko's exec_command(cmd, timeout) beside an options overload without optional parameters: a call with only the command binds to the first, as before.
     public RemoteProcess ExecCommand(string command, TimeSpan? timeout = null) => Start(command, timeout, null, CancellationToken.None);
 
@@ -74,19 +75,23 @@ public partial class SshJumpClient
             throw _hop.NotConnected(nameof(ExecCommand));
         }
 
-        var sshCommand = CreateCommand(command);
+        var claim = new FlowClaim();
+        var sshCommand = FlowClaim.During(claim, () => CreateCommand(command));
+        var span = _hop.CommandSpan();
         var agentForwarding = _hop.AgentForwarding;
         try
         {
             agentForwarding?.RequestFor(sshCommand);
             Execution.CommandSetup.Attach(sshCommand, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
-            return RemoteProcess.Start(sshCommand, _hop, timeout, cancellationToken);
+            var process = RemoteProcess.Start(sshCommand, claim, _hop, timeout, cancellationToken);
+            span.EndWith(process);
+            return process;
         }
         catch (Exception ex)
         {
             agentForwarding?.Forget(sshCommand);
             sshCommand.Dispose();
-            throw (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout);
+            throw span.Failed((ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout));
         }
     }
 }

@@ -17,7 +17,7 @@ public partial class SshJumpClient
     /// only on the jump.
     /// </remarks>
     /// <returns>The connected SFTP client.</returns>
-    /// <exception cref="ParamikoJumpException">This client is not connected, or the SFTP client could not connect; see <see cref="SftpJumpClient.Connect"/>.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshException">This client is not connected (an <see cref="IHopFailure"/>), or the SFTP client could not connect; see <see cref="SftpJumpClient.Connect"/>.</exception>
     public SftpJumpClient OpenSftp() => Hops.Hop.ConnectSibling(NewSftp(), static c => c.Connect());
 
     /// <summary>Opens an SFTP client asynchronously; see <see cref="OpenSftp"/>.</summary>
@@ -31,7 +31,7 @@ public partial class SshJumpClient
     /// keys, handler, host-key store and policy; a second login, as <see cref="OpenSftp"/> explains.
     /// </summary>
     /// <returns>The connected SCP client.</returns>
-    /// <exception cref="ParamikoJumpException">This client is not connected, or the SCP client could not connect; see <see cref="ScpJumpClient.Connect"/>.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshException">This client is not connected (an <see cref="IHopFailure"/>), or the SCP client could not connect; see <see cref="ScpJumpClient.Connect"/>.</exception>
     public ScpJumpClient OpenScp() => Hops.Hop.ConnectSibling(NewScp(), static c => c.Connect());
 
     /// <summary>Opens an SCP client asynchronously; see <see cref="OpenScp"/>.</summary>

@@ -20,7 +20,7 @@ namespace ParamikoJump;
 /// <remarks>
 /// Held as an <see cref="SshClient"/> or <see cref="BaseClient"/> it behaves the same (budgets per stage, host-key
 /// checks, keep-alive, the forward serving only this hop), except that failures SSH.NET raises surface as SSH.NET's
-/// own exceptions there; through this type they are <see cref="ParamikoJumpException"/>s.
+/// own exceptions there, without the hop; through this type they are the same SSH.NET types, each also an <see cref="IHopFailure"/> naming the hop and stage.
 /// </remarks>
 /// <example>
 /// <code>
@@ -225,7 +225,7 @@ public partial class SshJumpClient : SshClient
     internal Hop Runtime => _hop;
 
     /// <summary>
-    /// Connects and logs in. Failures raise a <see cref="ParamikoJumpException"/> that names the hop, the jump
+    /// Connects and logs in. Failures raise the SSH.NET exception of the same failure, also an <see cref="IHopFailure"/> that names the hop, the jump
     /// and the stage. A connection the server closes before its banner is tried again
     /// (<see cref="HopSettings.ConnectionAttempts"/>).
     /// </summary>

@@ -41,7 +41,7 @@ public sealed class BurstTests(LabFixture fixture)
     public async Task Without_the_limit_and_retries_a_burst_loses_connections_and_each_error_names_the_server_not_the_jump()
     {
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
-        var errors = new List<ParamikoJumpException>();
+        var errors = new List<SshException>();
         for (var round = 0; round < 3 && errors.Count == 0; round++)
         {
             var targets = Enumerable.Range(0, 40).Select(_ => Hops.Target(Lab, Target, jumper, s =>
@@ -51,7 +51,7 @@ public sealed class BurstTests(LabFixture fixture)
             })).ToList();
             try
             {
-                errors.AddRange((await Burst(targets)).OfType<ParamikoJumpException>());
+                errors.AddRange((await Burst(targets)).OfType<SshException>());
             }
             finally
             {
@@ -96,7 +96,7 @@ public sealed class BurstTests(LabFixture fixture)
     }
 
     /// <summary>Connects every client at once (half synchronously, half asynchronously); the error of each, or null.</summary>
-    private static async Task<ParamikoJumpException?[]> Burst(List<SshJumpClient> clients)
+    private static async Task<SshException?[]> Burst(List<SshJumpClient> clients)
     {
         using var barrier = new Barrier(clients.Count);
         var runs = clients.Select((client, i) => Task.Factory.StartNew(
@@ -116,7 +116,7 @@ public sealed class BurstTests(LabFixture fixture)
 
                     return null;
                 }
-                catch (ParamikoJumpException ex)
+                catch (SshException ex)
                 {
                     return ex;
                 }

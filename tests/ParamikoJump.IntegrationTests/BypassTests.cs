@@ -41,8 +41,8 @@ public sealed class BypassTests(LabFixture fixture)
         var error = await Assert.ThrowsAsync<ParamikoJumpException>(() => Task.Run(plain.Connect, TestContext.Current.CancellationToken));
 
         Assert.False(trusted, "the plain client reached the key exchange");
-        Assert.Same(owner.Hop, error.Hop);
-        Assert.Equal(HopStage.Setup, error.Stage);
+        Assert.Same(owner.Hop, error.Failure().Hop);
+        Assert.Equal(HopStage.Setup, error.Failure().Stage);
         Assert.Contains("SshJumpClient, SftpJumpClient or ScpJumpClient", error.Message, StringComparison.Ordinal);
         Assert.Contains("OpenSftp()", error.Message, StringComparison.Ordinal);
         Assert.Contains(owner.Hop.KnownHostsName, error.Message, StringComparison.Ordinal);

@@ -32,11 +32,17 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
 
         var jump = lab["bastion-password"];
         var target = lab["target-password"];
+        var foreignConfig = Path.Combine(package.WorkDirectory, "foreign_ssh_config");
+        var mainConfig = Path.Combine(package.WorkDirectory, "ssh_config_including_foreign");
+        await File.WriteAllTextAsync(foreignConfig, "User from-nobody\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(mainConfig, $"Host any\n  Include {foreignConfig}\n", TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await Run("chown", ["nobody", foreignConfig])).ExitCode);
         var run = await Run(mono, [Path.Combine(output, "Net472Consumer.exe"), lab.KnownHosts, jump.Host, jump.Port.ToString(CultureInfo.InvariantCulture), jump.User, "-", target.Host,
             target.Port.ToString(CultureInfo.InvariantCulture), target.User, "-"], environment: new()
         {
             ["PJ_JUMP_PASSWORD"] = jump.Credentials().Password!,
             ["PJ_TARGET_PASSWORD"] = target.Credentials().Password!,
+            ["PJ_FOREIGN_CONFIG"] = mainConfig,
         });
 
         Assert.True(run.ExitCode == 0, run.Output);
@@ -44,6 +50,7 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
         Assert.Contains($"target: {target.User} via 10.231.2.1", run.Output, StringComparison.Ordinal);
         Assert.Contains("empty stdin: 0", run.Output, StringComparison.Ordinal);
         Assert.Contains($"hop: {target.User}@{target.Host}:{target.Port} via {jump.User}@{jump.Host}:{jump.Port}", run.Output, StringComparison.Ordinal);
+        Assert.True(run.Output.Contains($"foreign config: refused: {foreignConfig} line 0: Bad owner or permissions: the file belongs to uid 65534", StringComparison.Ordinal), run.Output);
     }
 
     [Fact(Timeout = 300_000)]
@@ -84,7 +91,7 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
             foreach ($call in { $client.Connect() }, { $client.ConnectAsync().GetAwaiter().GetResult() },
                               { $client.ConnectAsync([Threading.CancellationToken]::None).GetAwaiter().GetResult() }) {
                 try { & $call; 'connected?' }
-                catch { $e = $_.Exception; while ($e.InnerException -and $e -isnot [ParamikoJump.ParamikoJumpException]) { $e = $e.InnerException }; 'raised ' + $e.GetType().Name + ' ' + $e.Stage }
+                catch { $e = $_.Exception; while ($e.InnerException -and $e -isnot [ParamikoJump.IHopFailure]) { $e = $e.InnerException }; 'raised ' + $e.GetType().Name + ' ' + $e.Stage }
             }
             """;
 

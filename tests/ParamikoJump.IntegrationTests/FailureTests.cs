@@ -122,7 +122,7 @@ public sealed class FailureTests(LabFixture fixture)
         // Kill the jump's server-side session process: the connection drops as when a bastion reboots.
         var watch = Stopwatch.StartNew();
         Hops.KillServerSession(jumper);
-        var error = Assert.ThrowsAny<ParamikoJumpException>(() =>
+        var error = Assert.ThrowsAny<SshException>(() =>
         {
             foreach (var _ in ticking.Stdout.ReadLines())
             {
@@ -131,10 +131,10 @@ public sealed class FailureTests(LabFixture fixture)
             ticking.WaitForExit();
         });
 
-        Assert.Equal(HopStage.Session, error.Stage);
-        Assert.Same(target.Hop, error.Hop);
+        Assert.Equal(HopStage.Session, error.Failure().Stage);
+        Assert.Same(target.Hop, error.Failure().Hop);
         Assert.True(watch.Elapsed < Prompt, $"took {watch.Elapsed}");
-        Assert.ThrowsAny<ParamikoJumpException>(() => target.ExecCommand("true"));
+        Assert.ThrowsAny<SshException>(() => target.ExecCommand("true"));
     }
 
     [Fact(Timeout = 60_000)]
@@ -145,9 +145,9 @@ public sealed class FailureTests(LabFixture fixture)
         var watch = Stopwatch.StartNew();
 
         jumper.Dispose();
-        var error = Assert.ThrowsAny<ParamikoJumpException>(() => target.ExecCommand("echo still-here").WaitForExit());
+        var error = Assert.ThrowsAny<SshException>(() => target.ExecCommand("echo still-here").WaitForExit());
 
-        Assert.Same(target.Hop, error.Hop);
+        Assert.Same(target.Hop, error.Failure().Hop);
         Assert.True(watch.Elapsed < Prompt, $"took {watch.Elapsed}");
     }
 }

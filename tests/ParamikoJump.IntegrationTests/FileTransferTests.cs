@@ -162,10 +162,10 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
 
             // Kill the jump's session process on the bastion: the connection drops as when a bastion reboots.
             KillSessionOf(jumper);
-            var error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => upload);
+            var error = await Assert.ThrowsAnyAsync<SshException>(() => upload);
             cutAt = (long)reported.Max;
 
-            Assert.Same(sftp.Hop, error.Hop);
+            Assert.Same(sftp.Hop, error.Failure().Hop);
             Assert.True(cutAt < size, "the upload finished before the jump was killed");
         }
 
@@ -201,7 +201,7 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
         const long size = 512 * MiB;
         var path = $"pj-cut-{Guid.NewGuid():N}.bin";
         var reported = new ProgressLog();
-        ParamikoJumpException error;
+        SshException error;
         using (var circuit = await Hops.CircuitAsync(Lab, 2))
         using (var sftp = Hops.Sftp(Lab, "hop3", circuit[1]))
         {
@@ -211,11 +211,11 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
             await reported.WaitForAsync(16 * MiB);
 
             var watch = KillSessionOf(circuit[1]);
-            error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => upload);
+            error = await Assert.ThrowsAnyAsync<SshException>(() => upload);
 
             Assert.True(watch.Elapsed < Prompt, $"the upload took {watch.Elapsed} to fail");
-            Assert.Same(sftp.Hop, error.Hop);
-            Assert.Equal(HopStage.Session, error.Stage);
+            Assert.Same(sftp.Hop, error.Failure().Hop);
+            Assert.Equal(HopStage.Session, error.Failure().Stage);
             Assert.IsType<JumpNotConnectedException>(error);
             Assert.Contains("pjhop@hop2.pjlab:22", error.Message, StringComparison.Ordinal);
         }
@@ -247,10 +247,10 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
             await reported.WaitForAsync(16 * MiB);
 
             var watch = KillSessionOf(circuit[1]);
-            var error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => download);
+            var error = await Assert.ThrowsAnyAsync<SshException>(() => download);
 
             Assert.True(watch.Elapsed < Prompt, $"the download took {watch.Elapsed} to fail");
-            Assert.Same(sftp.Hop, error.Hop);
+            Assert.Same(sftp.Hop, error.Failure().Hop);
             Assert.IsType<JumpNotConnectedException>(error);
         }
 
@@ -297,10 +297,10 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
             await reported.WaitForAsync(16 * MiB);
 
             var watch = KillSessionOf(circuit[1]);
-            var error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => transfer);
+            var error = await Assert.ThrowsAnyAsync<SshException>(() => transfer);
 
             Assert.True(watch.Elapsed < Prompt, $"the {(upward ? "upload" : "download")} took {watch.Elapsed} to fail");
-            Assert.Same(scp.Hop, error.Hop);
+            Assert.Same(scp.Hop, error.Failure().Hop);
             Assert.IsType<JumpNotConnectedException>(error);
             Assert.True(reported.Max < (ulong)size);
             if (upward)
@@ -369,7 +369,7 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
         using var target = Hops.PasswordTarget(Lab, jumper);
 
-        var error = Assert.Throws<ParamikoJumpException>(() => target.OpenSftp());
+        var error = Assert.Throws<HopConnectionException>(() => target.OpenSftp());
 
         Assert.Contains("call Connect() before OpenSftp", error.Message, StringComparison.Ordinal);
         Assert.Single(jumper.ForwardedPorts); // the target's own; OpenSftp opened none

@@ -113,6 +113,21 @@ internal static class Hops
     public static string Run(SshClient client, string command) => client.RunCommand(command).Result.Trim();
 
     /// <summary>
+    /// Until disposed, new hops ride the loopback TCP forward (the .NET Framework fallback) instead of the private
+    /// socket pair. Safe here: the lab's tests run one at a time (one collection).
+    /// </summary>
+    public static IDisposable TcpFallback()
+    {
+        AppContext.SetSwitch("ParamikoJump.TcpTunnel", true);
+        return new Restore(() => AppContext.SetSwitch("ParamikoJump.TcpTunnel", false));
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
+    /// <summary>
     /// Kills the OpenSSH session process behind <paramref name="client"/> from a command on it, as when that server
     /// reboots. The kill can take the session down before the command's start is confirmed: that is the point, so
     /// that failure is not the test's.
@@ -123,7 +138,7 @@ internal static class Hops
         {
             using var killer = client.ExecCommand("kill -9 $PPID");
         }
-        catch (ParamikoJumpException)
+        catch (SshException)
         {
         }
     }

@@ -12,14 +12,51 @@ public sealed class LifetimeTests(LabFixture fixture)
     private LabDescription Lab => fixture.Lab;
 
     [Fact(Timeout = 60_000)]
-    public async Task The_hop_listens_on_loopback_only_and_its_port_closes_when_the_target_is_disposed()
+    public async Task The_hop_listens_nowhere_and_its_tunnel_closes_when_the_target_is_disposed()
     {
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        var listenersBefore = OwnSockets.TcpListeners();
         var target = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jumper));
+
+        // Nothing listens, and port 0 is one nothing can listen on: a client dialling this ConnectionInfo reaches no one.
+        Assert.Equal(("127.0.0.1", 0), (target.ConnectionInfo.Host, target.ConnectionInfo.Port));
+        Assert.Equal(listenersBefore, OwnSockets.TcpListeners());
+        // The pair's ends still carry the name of the socket file they were made through (/proc/net/unix shows it), but
+        // the file and its directory are gone: there is nothing to connect to.
+        Assert.All(OwnSockets.UnixSocketPaths().Where(path => path.Contains("paramikojump-tunnel-", StringComparison.Ordinal)),
+            path => Assert.False(Directory.Exists(Path.GetDirectoryName(path)), $"{path} is still there"));
+        Assert.Single(jumper.ForwardedPorts);
+        Assert.Equal("pjtarget", Hops.Run(target, "whoami"));
+        using (var probe = new TcpClient())
+        {
+            var refused = await Assert.ThrowsAsync<SocketException>(async () => await probe.ConnectAsync("127.0.0.1", 0, TestContext.Current.CancellationToken));
+            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
+
+        var watch = Stopwatch.StartNew();
+        target.Dispose();
+        var disposeTook = watch.Elapsed;
+
+        Assert.True(disposeTook < TimeSpan.FromSeconds(3), $"Dispose took {disposeTook}");
+        Assert.True(jumper.IsConnected);
+        Assert.Empty(jumper.ForwardedPorts);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task On_the_TCP_fallback_the_hop_listens_on_loopback_only_and_its_port_closes_when_the_target_is_disposed()
+    {
+        using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        SshJumpClient target;
+        using (Hops.TcpFallback())
+        {
+            target = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jumper));
+        }
+
         var port = target.ConnectionInfo.Port;
 
         Assert.Equal("127.0.0.1", target.ConnectionInfo.Host);
         Assert.Equal(["127.0.0.1"], ListenersOn(port));
+        Assert.Contains(port, OwnSockets.TcpListeners());
 
         var watch = Stopwatch.StartNew();
         target.Dispose();
@@ -67,7 +104,7 @@ public sealed class LifetimeTests(LabFixture fixture)
             var answers = await Task.WhenAll(targets.Select((t, i) => Task.Run(() => Hops.Run(t, $"echo {i}"), TestContext.Current.CancellationToken)));
 
             Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString(CultureInfo.InvariantCulture)), answers);
-            Assert.Equal(20, targets.Select(t => t.ConnectionInfo.Port).Distinct().Count());
+            Assert.Equal(20, jumper.ForwardedPorts.Count());
         }
         finally
         {

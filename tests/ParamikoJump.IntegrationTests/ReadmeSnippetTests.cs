@@ -231,8 +231,17 @@ public sealed partial class ReadmeSnippetTests(LabFixture fixture, ConsumerTests
         var framework = FrameworkReferenceAssemblies();
         var library = package.Net8Library;
         return Task.FromResult<IReadOnlyList<MetadataReference>>(framework.Append(library).Concat(Dependencies.Select(d => Path.Combine(AppContext.BaseDirectory, d)))
+            .Concat(HostingDependencies()).Distinct(StringComparer.Ordinal)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToList());
     }
+
+    /// <summary>
+    /// The second package, ParamikoJump.Hosting, and the Microsoft.Extensions assemblies of a generic host, which the
+    /// README's "In a service" blocks name, from this test's own output.
+    /// </summary>
+    private static IEnumerable<string> HostingDependencies() =>
+        Directory.EnumerateFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll").Order(StringComparer.Ordinal)
+            .Append(Path.Combine(AppContext.BaseDirectory, "ParamikoJump.Hosting.dll"));
 
     /// <summary>The SDK's reference assemblies of the running .NET, else the runtime's own assemblies.</summary>
     private static IEnumerable<string> FrameworkReferenceAssemblies()

@@ -145,7 +145,7 @@ public sealed partial class ShellAndForwardingTests(LabFixture fixture)
     }
 
     /// <summary>RFC 1928: no authentication, then CONNECT to a domain name the proxy resolves.</summary>
-    private static async Task Socks5ConnectAsync(NetworkStream stream, string host, int port)
+    internal static async Task Socks5ConnectAsync(NetworkStream stream, string host, int port)
     {
         var token = TestContext.Current.CancellationToken;
         await stream.WriteAsync(new byte[] { 5, 1, 0 }, token);

@@ -19,51 +19,118 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
 
     private LabDescription Lab => fixture.Lab;
 
-    [Fact(Timeout = 120_000)]
-    public async Task No_other_process_gets_a_byte_from_any_forward_of_the_five_hop_circuit_during_or_after_the_connect()
+    /// <summary>How many times the five-hop circuit is built (5 hops each: 100 connects, 80 of them through a tunnel).</summary>
+    private const int CircuitRounds = 20;
+
+    /// <summary>How many circuits are built at the same time.</summary>
+    private const int Lanes = 4;
+
+    [Fact(Timeout = 240_000)]
+    public Task On_the_private_transport_nobody_else_reaches_a_hop_of_the_five_hop_circuit_during_or_after_100_connects() =>
+        FloodWhileConnecting(tcpFallback: false);
+
+    [Fact(Timeout = 240_000)]
+    public Task On_the_TCP_fallback_nobody_else_gets_a_byte_from_a_forward_of_the_five_hop_circuit_during_or_after_100_connects() =>
+        FloodWhileConnecting(tcpFallback: true);
+
+    /// <summary>
+    /// Another user (<c>nobody</c>) floods whatever a connecting hop uses: the port its ConnectionInfo announces, and
+    /// every socket file of ours it can find in the temporary folder or in /proc/net/unix. It must never receive a byte,
+    /// and every connect must succeed at the first attempt. Meanwhile this process's own TCP listeners are sampled:
+    /// on the private transport there must never be one.
+    /// </summary>
+    private async Task FloodWhileConnecting(bool tcpFallback)
     {
         var logs = new CapturingLoggerFactory();
-        var hops = new List<SshJumpClient>();
-        var probes = new List<Probe>();
+        using var targets = new FloodTargets();
+        var listenersBefore = OwnSockets.TcpListeners();
+        var listenersSeen = new SortedSet<int>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                listenersSeen.UnionWith(OwnSockets.TcpListeners().Except(listenersBefore));
+                await Task.Delay(2, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        var flood = Flood.Start(targets.File, TimeSpan.FromSeconds(300));
+        var connects = 0;
+        var watch = Stopwatch.StartNew();
         try
         {
-            SshJumpClient? jump = null;
-            for (var n = 1; n <= 5; n++)
+            using (tcpFallback ? Hops.TcpFallback() : null)
             {
-                var hop = new SshJumpClient(Settings(Lab[$"hop{n}"], logs), jump);
-                hops.Add(hop);
-                if (jump is not null)
+                // A few circuits at once, as an operator's tool would connect them; each hop gets one attempt only.
+                await Task.WhenAll(Enumerable.Range(0, Lanes).Select(_ => Task.Run(async () =>
                 {
-                    // Hammer the new forward from two other processes, root and nobody, while the hop connects.
-                    var port = hop.ConnectionInfo.Port;
-                    probes.Add(Probe.Start(port, TimeSpan.FromSeconds(2), asNobody: false));
-                    probes.Add(Probe.Start(port, TimeSpan.FromSeconds(2), asNobody: true));
-                }
+                    for (var round = 0; round < CircuitRounds / Lanes; round++)
+                    {
+                        using var circuit = new Hops.Circuit();
+                        for (var n = 1; n <= 5; n++)
+                        {
+                            var settings = Settings(Lab[$"hop{n}"], logs);
+                            settings.ConnectionAttempts = 1;
+                            var hop = new SshJumpClient(settings, circuit.Last);
+                            circuit.Add(hop);
+                            if (n > 1)
+                            {
+                                targets.Add(hop.ConnectionInfo.Port);
+                            }
 
-                await hop.ConnectAsync(TestContext.Current.CancellationToken);
-                jump = hop;
+                            await hop.ConnectAsync(TestContext.Current.CancellationToken);
+                            Interlocked.Increment(ref connects);
+                        }
+
+                        Assert.Equal("pjhop", Hops.Run(circuit.Last!, "whoami"));
+                    }
+                }, TestContext.Current.CancellationToken)));
             }
 
-            foreach (var hop in hops.Skip(1))
+            var connecting = watch.Elapsed;
+
+            // After: the flood goes on against what the last circuit left (nothing, once disposed) for a moment more.
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            var result = await flood.StopAsync();
+            await sampling.CancelAsync();
+            await sampler;
+
+            output.WriteLine($"{(tcpFallback ? "TCP fallback" : "private transport")}: {connects} connects in {connecting.TotalSeconds:0.0} s, all at the first attempt; "
+                + $"nobody made {result.Attempts} connection attempts ({result.UnixAttempts} to socket files of ours), {result.Connections} got through, {result.BytesReceived} bytes received; "
+                + $"new TCP listeners of this process seen: {listenersSeen.Count}; refusal lines logged: {logs.Lines.Count(l => l.Contains("refused", StringComparison.Ordinal) && l.Contains("forward", StringComparison.Ordinal))}");
+            Assert.Equal(CircuitRounds * 5, connects);
+            Assert.True(result.Attempts > 1000, $"nobody tried only {result.Attempts} times, which proves little");
+            Assert.Equal(0, result.BytesReceived);
+            if (tcpFallback)
             {
-                probes.Add(Probe.Start(hop.ConnectionInfo.Port, TimeSpan.FromSeconds(1), asNobody: false));
-                probes.Add(Probe.Start(hop.ConnectionInfo.Port, TimeSpan.FromSeconds(1), asNobody: true));
+                Assert.True(result.Connections > 0, "nobody never got a TCP connection to a forward, so the fallback's checks were not exercised");
+                Assert.NotEmpty(listenersSeen);
+                var refusalLines = logs.Lines.Count(l => l.Contains("refused", StringComparison.Ordinal) && l.Contains("its forward", StringComparison.Ordinal));
+                Assert.True(refusalLines <= 2 * CircuitRounds * 4, $"{refusalLines} refusal lines for {result.Connections} refused connections: not once per burst");
+
+                // Said once per process (perhaps already, by an earlier test in it), never once per hop.
+                Assert.True(logs.Lines.Count(l => l.Contains("ride a loopback TCP forward", StringComparison.Ordinal)) <= 1);
+            }
+            else
+            {
+                Assert.Equal(0, result.Connections);
+                Assert.Empty(listenersSeen);
+                Assert.DoesNotContain(logs.Lines, l => l.Contains("ride a loopback TCP forward", StringComparison.Ordinal));
+            }
+        }
+        catch
+        {
+            foreach (var line in logs.Lines.Where(l => !l.StartsWith("Debug", StringComparison.Ordinal) && !l.StartsWith("Trace", StringComparison.Ordinal)).TakeLast(30))
+            {
+                output.WriteLine(line);
             }
 
-            var results = await Task.WhenAll(probes.Select(p => p.ResultAsync()));
-
-            Assert.All(results, r => Assert.True(r.Connections > 0, $"a probe of port {r.Port} never got a connection, so it proved nothing"));
-            Assert.All(results, r => Assert.Equal(0, r.BytesReceived));
-            Assert.All(hops, hop => Assert.Equal("ok", Hops.Run(hop, "echo ok")));
-            Assert.Contains(logs.Lines, line => line.Contains("refused a connection to its forward", StringComparison.Ordinal) && line.Contains("from 127.0.0.1:", StringComparison.Ordinal));
-            output.WriteLine($"{results.Sum(r => r.Connections)} connections by other processes to 4 forwards, {results.Sum(r => r.BytesReceived)} bytes received");
+            throw;
         }
         finally
         {
-            foreach (var hop in Enumerable.Reverse(hops))
-            {
-                hop.Dispose();
-            }
+            await flood.StopAsync();
+            await sampling.CancelAsync();
         }
     }
 
@@ -149,20 +216,59 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
 
     private string LabIdOf(SshJumpClient client) => Lab.Servers.Single(s => s.Value.Host == client.Hop.Host && s.Value.Port == client.Hop.Port).Key;
 
-    /// <summary>Another process that connects to a loopback port again and again and counts the bytes it is sent.</summary>
-    private sealed class Probe
+    /// <summary>The ports announced so far, in a file the flooding user can read (umask 022; it re-reads it as it goes).</summary>
+    private sealed class FloodTargets : IDisposable
+    {
+        private readonly List<int> _ports = [];
+
+        public FloodTargets()
+        {
+            File = Path.Combine(Path.GetTempPath(), $"pj-flood-{Guid.NewGuid():N}");
+            System.IO.File.WriteAllText(File, string.Empty);
+        }
+
+        public string File { get; }
+
+        public void Add(int port)
+        {
+            lock (_ports)
+            {
+                _ports.Add(port);
+                System.IO.File.WriteAllText(File + ".new", string.Join(' ', _ports.Distinct()));
+                System.IO.File.Move(File + ".new", File, overwrite: true);
+            }
+        }
+
+        public void Dispose() => System.IO.File.Delete(File);
+    }
+
+    /// <summary>
+    /// The user <c>nobody</c>, connecting again and again to every announced loopback port and to every socket file of
+    /// ParamikoJump's it can find (in the temporary folder, and in /proc/net/unix), counting the bytes it is sent.
+    /// </summary>
+    private sealed class Flood
     {
         private const string Script = """
-            import socket, sys, time
-            port, until = int(sys.argv[1]), time.time() + float(sys.argv[2])
-            received = connections = 0
-            while time.time() < until:
+            import glob, os, signal, socket, sys, time
+            ports_file, temp, until = sys.argv[1], sys.argv[2], time.time() + float(sys.argv[3])
+            received = connections = attempts = unix_attempts = 0
+            stop = False
+            def on_term(*_):
+                global stop
+                stop = True
+            signal.signal(signal.SIGTERM, on_term)
+            def ours():
+                paths = [d + "/s" for d in glob.glob(os.path.join(temp, "paramikojump-tunnel-*"))]
                 try:
-                    s = socket.create_connection(("127.0.0.1", port), timeout=0.5)
+                    for line in open("/proc/net/unix").read().splitlines()[1:]:
+                        fields = line.split()
+                        if len(fields) >= 8 and "paramikojump-tunnel-" in fields[7]:
+                            paths.append(fields[7])
                 except OSError:
-                    time.sleep(0.005)
-                    continue
-                connections += 1
+                    pass
+                return paths
+            def drain(s):
+                global received
                 s.settimeout(0.3)
                 try:
                     while True:
@@ -173,44 +279,67 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
                 except OSError:
                     pass
                 s.close()
-            print(received, connections)
+            while not stop and time.time() < until:
+                try:
+                    ports = [int(p) for p in open(ports_file).read().split()][-16:]
+                except (OSError, ValueError):
+                    ports = []
+                for port in ports:
+                    attempts += 1
+                    try:
+                        s = socket.create_connection(("127.0.0.1", port), timeout=0.5)
+                    except OSError:
+                        continue
+                    connections += 1
+                    drain(s)
+                for path in ours():
+                    attempts += 1
+                    unix_attempts += 1
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    try:
+                        s.settimeout(0.5)
+                        s.connect(path)
+                    except OSError:
+                        s.close()
+                        continue
+                    connections += 1
+                    drain(s)
+                time.sleep(0.001)
+            print(received, connections, attempts, unix_attempts, flush=True)
             """;
 
         private readonly Process _process;
-        private readonly int _port;
+        private Task<(long BytesReceived, int Connections, int Attempts, int UnixAttempts)>? _result;
 
-        private Probe(Process process, int port)
+        private Flood(Process process) => _process = process;
+
+        public static Flood Start(string portsFile, TimeSpan duration)
         {
-            _process = process;
-            _port = port;
-        }
-
-        public static Probe Start(int port, TimeSpan duration, bool asNobody)
-        {
-            var info = new ProcessStartInfo(asNobody ? "runuser" : "/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
-            if (asNobody)
-            {
-                foreach (var arg in new[] { "-u", "nobody", "--", "/usr/bin/python3" })
-                {
-                    info.ArgumentList.Add(arg);
-                }
-            }
-
-            foreach (var arg in new[] { "-c", Script, port.ToString(CultureInfo.InvariantCulture), duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) })
+            var info = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in new[] { "-u", "nobody", "--", "/usr/bin/python3", "-c", Script, portsFile, Path.GetTempPath(), duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) })
             {
                 info.ArgumentList.Add(arg);
             }
 
-            return new Probe(Process.Start(info)!, port);
+            return new Flood(Process.Start(info)!);
         }
 
-        public async Task<(int Port, long BytesReceived, int Connections)> ResultAsync()
+        public Task<(long BytesReceived, int Connections, int Attempts, int UnixAttempts)> StopAsync() => _result ??= StopOnceAsync();
+
+        private async Task<(long BytesReceived, int Connections, int Attempts, int UnixAttempts)> StopOnceAsync()
         {
+            // runuser passes SIGTERM on to the script, which prints its counts and exits.
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
             var line = await _process.StandardOutput.ReadToEndAsync();
             await _process.WaitForExitAsync();
             _process.Dispose();
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return (_port, long.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+            return (long.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture),
+                int.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture));
         }
     }
 }

@@ -62,8 +62,8 @@ public class FileClientConstructionTests
         using var sftp = new SftpJumpClient("db", "admin", "pw");
         using var scp = new ScpJumpClient("db", "admin", "pw");
 
-        var upload = Assert.Throws<ParamikoJumpException>(() => sftp.UploadFile(Stream.Null, "x"));
-        var download = Assert.Throws<ParamikoJumpException>(() => scp.Download("x", Stream.Null));
+        var upload = Assert.Throws<HopConnectionException>(() => sftp.UploadFile(Stream.Null, "x"));
+        var download = Assert.Throws<HopConnectionException>(() => scp.Download("x", Stream.Null));
 
         Assert.Contains("call Connect() before UploadFile", upload.Message, StringComparison.Ordinal);
         Assert.Contains("call Connect() before Download", download.Message, StringComparison.Ordinal);
@@ -99,8 +99,8 @@ public class FileClientConstructionTests
     {
         using var client = new SshJumpClient("db", "u", "p");
 
-        Assert.Contains("before OpenSftp", Assert.Throws<ParamikoJumpException>(() => client.OpenSftp()).Message, StringComparison.Ordinal);
-        var scp = await Assert.ThrowsAsync<ParamikoJumpException>(() => client.OpenScpAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("before OpenSftp", Assert.Throws<HopConnectionException>(() => client.OpenSftp()).Message, StringComparison.Ordinal);
+        var scp = await Assert.ThrowsAsync<HopConnectionException>(() => client.OpenScpAsync(TestContext.Current.CancellationToken));
         Assert.Contains("before OpenScp", scp.Message, StringComparison.Ordinal);
     }
 

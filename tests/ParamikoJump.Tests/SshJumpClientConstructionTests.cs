@@ -86,7 +86,7 @@ public class SshJumpClientConstructionTests
     {
         using var client = new SshJumpClient(hostname: "db", username: "admin", password: "pw");
 
-        var error = Assert.Throws<ParamikoJumpException>(() => client.ExecCommand("uptime"));
+        var error = Assert.Throws<HopConnectionException>(() => client.ExecCommand("uptime"));
 
         Assert.Contains("call Connect()", error.Message, StringComparison.Ordinal);
     }

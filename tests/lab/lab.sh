@@ -15,6 +15,22 @@ RANGE=10.231.0.0/16
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NAMESPACES=(pjlab-bastion pjlab-targets pjlab-hop1 pjlab-hop2 pjlab-hop3 pjlab-hop4 pjlab-hop5 pjlab-dbastion pjlab-dtargets)
 USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop pjdrop pjmfa-fast)
+# The parity servers' users (parity_server): one per AuthenticationMethods combination sshd allows.
+declare -A PARITY_METHODS=(
+    [pjpar-any]="any"
+    [pjpar-pw]="password"
+    [pjpar-pk]="publickey"
+    [pjpar-kbd]="keyboard-interactive"
+    [pjpar-pkpw]="publickey,password"
+    [pjpar-pwpk]="password,publickey"
+    [pjpar-pkkbd]="publickey,keyboard-interactive"
+    [pjpar-pwkbd]="password,keyboard-interactive"
+    [pjpar-pwpwpk]="password,publickey password,password"
+    [pjpar-pkpk]="publickey,publickey"
+    [pjpar-off]="password"
+)
+PARITY_USERS=(pjpar-any pjpar-pw pjpar-pk pjpar-kbd pjpar-pkpw pjpar-pwpk pjpar-pkkbd pjpar-pwkbd pjpar-pwpwpk pjpar-pkpk pjpar-off)
+USERS+=("${PARITY_USERS[@]}")
 PAM_SERVICES=(sshd-pjlab sshd-pjlab-mfa sshd-pjlab-keymfa sshd-pjlab-duo)
 DUO_DELAY=3
 FAST_TOTP_STEP=3
@@ -282,6 +298,63 @@ start_servers() {
     MAX_STARTUPS=10:30:100 server target-maxstartups pjlab-targets 10.231.2.2 2201 targets.pjlab bastion-password password pjtarget
     dropbear_server dropbear-bastion pjlab-dbastion 10.231.21.1 22 10.231.21.1 "" pjdrop
     dropbear_server dropbear-target pjlab-dtargets 10.231.22.2 22 dtarget.pjlab dropbear-bastion pjdrop
+    # Parity twins: the same configuration straight from the root namespace and behind bastion-password.
+    parity_server parity-direct pjlab-bastion 10.231.1.1 2300 10.231.1.1 "" yes
+    parity_server parity-target pjlab-targets 10.231.2.2 2300 targets.pjlab bastion-password yes
+    parity_server parity-direct-nosftp pjlab-bastion 10.231.1.1 2301 10.231.1.1 "" no
+    parity_server parity-target-nosftp pjlab-targets 10.231.2.2 2301 targets.pjlab bastion-password no
+}
+
+# parity_server ID NS ADDRESS PORT HOST VIA SFTP: one of a pair of identically configured servers for the parity suite
+# (SSH.NET's plain clients straight to the twin in pjlab-bastion, the jump clients through bastion-password to the
+# twin in pjlab-targets). Each PARITY_USERS user has its own AuthenticationMethods; pjpar-off lists a method that is
+# switched off for it, so sshd disconnects with "no authentication methods enabled". SFTP=no leaves out the sftp
+# subsystem. Keyboard-interactive is PAM's password prompt (sshd-pjlab).
+parity_server() {
+    local id=$1 ns=$2 address=$3 port=$4 host=$5 via=$6 sftp=$7 user
+    install -d -m 755 "$STATE/sshd"
+    {
+        cat <<EOF
+ListenAddress $address:$port
+HostKey $STATE/hostkeys/$ns
+PidFile $STATE/sshd/$id.pid
+AuthorizedKeysFile $STATE/authorized_keys/%u
+AllowUsers ${PARITY_USERS[*]}
+UsePAM yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+PubkeyAuthentication yes
+AllowTcpForwarding yes
+PermitRootLogin no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+MaxStartups 400:30:800
+MaxSessions 200
+LogLevel VERBOSE
+EOF
+        if [[ $sftp == yes ]]; then echo "Subsystem sftp internal-sftp"; fi
+        for user in "${PARITY_USERS[@]}"; do
+            printf 'Match User %s\n    AuthenticationMethods %s\n' "$user" "${PARITY_METHODS[$user]}"
+            if [[ $user == pjpar-off ]]; then printf '    PasswordAuthentication no\n'; fi
+        done
+    } >"$STATE/sshd/$id.conf"
+    in_ns "$ns" /usr/local/sbin/sshd-pjlab -t -f "$STATE/sshd/$id.conf" || die "sshd rejected the config of $id"
+    in_ns "$ns" /usr/local/sbin/sshd-pjlab -f "$STATE/sshd/$id.conf" -E "$STATE/sshd/$id.log"
+    wait_listening "$ns" "$address" "$port" || die "sshd $id did not listen on $address:$port (see $STATE/sshd/$id.log)"
+
+    local names=$host
+    [[ $host != "$address" ]] && names+=",$address"
+    names=$(tr ',' '\n' <<<"$names" | sed "s/.*/[&]:$port/" | paste -sd,)
+    KNOWN_HOSTS+=("$names $(cut -d' ' -f1,2 "$STATE/hostkeys/$ns.pub")")
+
+    local user_json=() via_json=null
+    for user in "${PARITY_USERS[@]}"; do
+        user_json+=("$(printf '"%s": {"password": "%s", "authenticationMethods": "%s"}' "$user" "${PASSWORD[$user]}" "${PARITY_METHODS[$user]}")")
+    done
+    [[ -n $via ]] && via_json="\"$via\""
+    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": %s, "namespace": "%s", "auth": "per-user", "forwarding": true, "software": "openssh", "sftp": %s, "maxStartups": "400:30:800", "users": {%s}}' \
+        "$id" "$host" "$address" "$port" "$via_json" "$ns" "$([[ $sftp == yes ]] && echo true || echo false)" "$(IFS=,; echo "${user_json[*]}")")")
 }
 
 write_description() {

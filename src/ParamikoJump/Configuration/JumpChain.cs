@@ -33,7 +33,7 @@ public static class JumpChain
     /// </param>
     /// <returns>The connected target, which owns and disposes the chain.</returns>
     /// <exception cref="FormatException">The destination or a jump is malformed.</exception>
-    /// <exception cref="ParamikoJumpException">A hop failed; the error names it and the stage.</exception>
+    /// <exception cref="Renci.SshNet.Common.SshException">A hop failed; the error names it and the stage.</exception>
     public static SshJumpClient Connect(string destination, string? jumps = null, Action<string, HopSettings>? configure = null) =>
         ChainConnector.Connect(Plan(destination, jumps, configure));
 

@@ -80,6 +80,9 @@ public sealed class SshHostConfig
     /// <summary><c>HashKnownHosts</c>.</summary>
     public bool HashKnownHosts => Values.HashKnownHosts == 1;
 
+    /// <summary><c>HostKeyAlias</c> (lowercased, as ssh uses it), or <see langword="null"/> when not set.</summary>
+    public string? HostKeyAlias => Values.HostKeyAlias;
+
     /// <summary><c>ServerAliveInterval</c>, or <see langword="null"/> when not set (ssh then sends none; ParamikoJump keeps its own 15 s).</summary>
     public TimeSpan? ServerAliveInterval => Values.ServerAliveInterval < 0 ? null : TimeSpan.FromSeconds(Values.ServerAliveInterval);
 
@@ -118,8 +121,10 @@ public sealed class SshHostConfig
     /// keep-alive and the connect budget. Passwords and handlers are the caller's to add.
     /// </summary>
     /// <returns>New settings each time.</returns>
+    /// <exception cref="SshConfigException"><c>CheckHostIP yes</c> applies to a host this client would reach directly by name.</exception>
     public HopSettings ToHopSettings()
     {
+        RefuseCheckHostIp();
         var settings = new HopSettings(HostName)
         {
             Port = Port,
@@ -131,6 +136,7 @@ public sealed class SshHostConfig
             PreferredAuthentications = PreferredAuthentications?.ToList(),
             KeepAliveCountMax = Math.Max(1, ServerAliveCountMax),
             LookForKeys = !HasConfiguredIdentityFiles,
+            HostKeyAlias = HostKeyAlias,
         };
 
         if (HasConfiguredIdentityFiles)
@@ -183,6 +189,24 @@ public sealed class SshHostConfig
     /// <summary><c>user@hostname:port</c> and the name asked for.</summary>
     public override string ToString() =>
         string.Format(CultureInfo.InvariantCulture, "{0}@{1}:{2} ({3}){4}", User, HostName, Port, Name, ProxyJump is null ? string.Empty : " via " + ProxyJump);
+
+    /// <summary>
+    /// ssh's <c>CheckHostIP yes</c> also looks the key up under the address the name resolved to; ParamikoJump does
+    /// not, so it refuses the setting where ssh would act on it rather than check less than asked. ssh itself skips
+    /// it for an address, localhost, and a host reached through a jump or ProxyCommand.
+    /// </summary>
+    private void RefuseCheckHostIp()
+    {
+        if (OtherOptions.TryGetValue("checkhostip", out var value) && value is "yes" or "true"
+            && Jumps.Count == 0 && ProxyCommand is null && HostName != "localhost" && !System.Net.IPAddress.TryParse(HostName, out _))
+        {
+            var origin = Values.OtherOrigins["checkhostip"];
+            throw new SshConfigException(
+                $"CheckHostIP yes is not supported for {HostName}: ParamikoJump checks the host key under the host's name (or HostKeyAlias) only, not also under its address as ssh would. Set CheckHostIP no for this host.",
+                origin.File,
+                origin.Line);
+        }
+    }
 
     private List<string> Existing(IEnumerable<string> files, string what)
     {

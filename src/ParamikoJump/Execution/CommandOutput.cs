@@ -11,21 +11,25 @@ namespace ParamikoJump.Execution;
 /// Where SSH.NET writes one output stream of a command (see <see cref="SshNet.CommandChannel"/>), and where its
 /// reader reads it: writes never block (SSH.NET writes on the session's receive thread, and blocking that would
 /// stall every channel of the session and of the jumps behind it), reads block or await until data or the end
-/// arrives. Bytes waiting unread count against the command's <see cref="OutputBudget"/>; past it the command is
-/// cancelled and the reader, once it has read what was kept, gets a <see cref="CommandOutputLimitException"/>.
+/// arrives. What the reader takes is reported to <c>taken</c> (outside the lock: it may send a window adjust), which
+/// re-opens the channel's window (<c>SshNet.ChannelFlow</c>), so what waits here is bounded by the window.
+/// Bytes waiting unread also count against the command's <see cref="OutputBudget"/>, when it has a cap; past it the
+/// command is cancelled and the reader, once it has read what was kept, gets a <see cref="CommandOutputLimitException"/>.
 /// </summary>
 internal sealed class CommandOutput : Stream
 {
     private readonly object _gate = new();
     private readonly Queue<Segment> _segments = new();
     private readonly OutputBudget _budget;
+    private readonly Action<int> _taken;
     private TaskCompletionSource<bool>? _waiter;
     private bool _ended;
-    private bool _overflowed;
+    private Exception? _failure;
 
-    public CommandOutput(OutputBudget budget)
+    public CommandOutput(OutputBudget budget, Action<int> taken)
     {
         _budget = budget;
+        _taken = taken;
     }
 
     public override bool CanRead => true;
@@ -62,6 +66,8 @@ internal sealed class CommandOutput : Stream
             return;
         }
 
+        Telemetry.Instruments.CommandOutputBytes.Add(count);
+
         TaskCompletionSource<bool>? waiter;
         bool overflowed;
         lock (_gate)
@@ -74,7 +80,7 @@ internal sealed class CommandOutput : Stream
             overflowed = !_budget.TryTake(count);
             if (overflowed)
             {
-                _overflowed = true;
+                _failure = _budget.Error();
                 _ended = true;
             }
             else
@@ -101,6 +107,7 @@ internal sealed class CommandOutput : Stream
             return 0;
         }
 
+        int read;
         lock (_gate)
         {
             while (_segments.Count == 0 && !_ended)
@@ -108,8 +115,10 @@ internal sealed class CommandOutput : Stream
                 Monitor.Wait(_gate);
             }
 
-            return TakeLocked(buffer.AsSpan(offset, count));
+            read = TakeLocked(buffer.AsSpan(offset, count));
         }
+
+        return Taken(read);
     }
 
 #if NET8_0_OR_GREATER
@@ -120,6 +129,7 @@ internal sealed class CommandOutput : Stream
             return 0;
         }
 
+        int read;
         lock (_gate)
         {
             while (_segments.Count == 0 && !_ended)
@@ -127,8 +137,10 @@ internal sealed class CommandOutput : Stream
                 Monitor.Wait(_gate);
             }
 
-            return TakeLocked(buffer);
+            read = TakeLocked(buffer);
         }
+
+        return Taken(read);
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ReadCoreAsync(buffer, cancellationToken);
@@ -168,6 +180,20 @@ internal sealed class CommandOutput : Stream
         base.Dispose(disposing);
     }
 
+    /// <summary>The channel failed: readers get what is buffered, then <paramref name="error"/>.</summary>
+    public void Fail(Exception error)
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (_gate)
+        {
+            _failure ??= error;
+            _ended = true;
+            waiter = Wake();
+        }
+
+        waiter?.TrySetResult(true);
+    }
+
     /// <summary>Drops what is buffered (the process is disposed) and gives its budget back.</summary>
     public void Discard()
     {
@@ -193,16 +219,24 @@ internal sealed class CommandOutput : Stream
 
         while (true)
         {
-            Task wait;
+            Task? wait = null;
+            var read = 0;
             lock (_gate)
             {
                 if (_segments.Count > 0 || _ended)
                 {
-                    return TakeLocked(buffer.Span);
+                    read = TakeLocked(buffer.Span);
                 }
+                else
+                {
+                    _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    wait = _waiter.Task;
+                }
+            }
 
-                _waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = _waiter.Task;
+            if (wait is null)
+            {
+                return Taken(read);
             }
 
             // A cancelled wait leaves the data where it is: the next read gets it.
@@ -228,12 +262,22 @@ internal sealed class CommandOutput : Stream
             }
         }
 
-        if (copied == 0 && _overflowed && destination.Length > 0)
+        if (copied == 0 && _failure is not null && destination.Length > 0)
         {
-            throw _budget.Error();
+            throw _failure;
         }
 
         return copied;
+    }
+
+    private int Taken(int read)
+    {
+        if (read > 0)
+        {
+            _taken(read);
+        }
+
+        return read;
     }
 
     /// <summary>Wakes synchronous readers; returns the asynchronous one to complete outside the lock.</summary>

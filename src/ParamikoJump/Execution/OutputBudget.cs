@@ -5,11 +5,12 @@ namespace ParamikoJump.Execution;
 
 /// <summary>
 /// The bytes of one command's output (stdout and stderr together) that may wait unread, and the moment output last
-/// arrived. Crossing the limit happens once: the command is then cancelled by <c>onOverflow</c>.
+/// arrived. Crossing the limit happens once: the command is then cancelled by <c>onOverflow</c>. Without a cap of the
+/// user's the limit is a fallback for a channel whose window cannot be driven by its reader, lifted once it can.
 /// </summary>
 internal sealed class OutputBudget
 {
-    private readonly long _limit;
+    private long _limit;
     private readonly TimeProvider _clock;
     private readonly Action _onOverflow;
     private readonly Func<Exception> _error;
@@ -31,11 +32,14 @@ internal sealed class OutputBudget
 
     public bool HasOverflowed => Volatile.Read(ref _overflowed) != 0;
 
+    /// <summary>No limit: the channel's window bounds what can wait.</summary>
+    public void Lift() => Volatile.Write(ref _limit, long.MaxValue);
+
     /// <summary>Takes room for <paramref name="count"/> bytes that arrived; false if that would pass the limit.</summary>
     public bool TryTake(int count)
     {
         Volatile.Write(ref _lastArrival, _clock.GetTimestamp());
-        if (Interlocked.Add(ref _waiting, count) <= _limit)
+        if (Interlocked.Add(ref _waiting, count) <= Volatile.Read(ref _limit))
         {
             return true;
         }

@@ -70,7 +70,7 @@ internal sealed class ConnectAttempts
     }
 
     /// <summary>Whether a failed attempt was the server closing the connection before its banner.</summary>
-    public static bool ClosedBeforeBanner(ParamikoJumpException error) =>
+    public static bool ClosedBeforeBanner(SshException error) =>
         error is HopConnectionException { Stage: HopStage.TcpConnect or HopStage.ChannelOpen } &&
         error.InnerException is SshConnectionException { DisconnectReason: DisconnectReason.ConnectionLost } or SocketException { SocketErrorCode: SocketError.ConnectionReset };
 
@@ -78,7 +78,7 @@ internal sealed class ConnectAttempts
     /// Whether to try again after <paramref name="error"/>, and after how long a pause; false when the error is not
     /// one to retry, the attempts are used up, or the pause would end past the budget.
     /// </summary>
-    public bool ShouldRetry(ParamikoJumpException error, out TimeSpan pause)
+    public bool ShouldRetry(SshException error, out TimeSpan pause)
     {
         pause = TimeSpan.Zero;
         if (!ClosedBeforeBanner(error) || _made >= _allowed)
@@ -97,14 +97,16 @@ internal sealed class ConnectAttempts
     }
 
     /// <summary>The error to report when no attempt is left: the last one's, saying how many were made.</summary>
-    public ParamikoJumpException Final(ParamikoJumpException error) =>
+    public SshException Final(SshException error) =>
         _made > 1 && ClosedBeforeBanner(error)
             ? new HopConnectionException(
-                $"The server at {error.Hop?.Endpoint} closed the connection before sending its SSH banner, {_made} times in {Elapsed.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s{(error.Hop?.Jump is { } jump ? $" (the jump {jump} reached it)" : string.Empty)}. It sheds connections (OpenSSH's MaxStartups, dropbear's limit per address) or refuses this client.",
-                error.Hop,
-                error.Stage,
+                $"The server at {HopOf(error)?.Endpoint} closed the connection before sending its SSH banner, {_made} times in {Elapsed.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s{(HopOf(error)?.Jump is { } jump ? $" (the jump {jump} reached it)" : string.Empty)}. It sheds connections (OpenSSH's MaxStartups, dropbear's limit per address) or refuses this client.",
+                HopOf(error),
+                ((IHopFailure)error).Stage,
                 error.InnerException)
             : error;
+
+    private static HopIdentity? HopOf(SshException error) => ((IHopFailure)error).Hop;
 
     private TimeSpan Elapsed => _started is { } started ? _clock.GetElapsedTime(started) : TimeSpan.Zero;
 

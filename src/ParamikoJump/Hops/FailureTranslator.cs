@@ -30,11 +30,12 @@ internal sealed record FailureContext(
 /// </summary>
 internal static class FailureTranslator
 {
-    public static ParamikoJumpException Translate(Exception error, FailureContext context)
+    /// <summary>An <see cref="SshException"/> that is also an <see cref="IHopFailure"/>, of the SSH.NET type the same failure raises on a plain client.</summary>
+    public static SshException Translate(Exception error, FailureContext context)
     {
-        if (error is ParamikoJumpException ours)
+        if (error is SshException and IHopFailure)
         {
-            return ours;
+            return (SshException)error;
         }
 
         if (context.HostKeyRejection is { } rejection)
@@ -73,8 +74,10 @@ internal static class FailureTranslator
             SshOperationTimeoutException or TimeoutException => new HopTimeoutException(
                 $"Timed out during {Describe(stage)} after {Seconds(context.Timeouts.Of(stage, context.Tunnel is not null))} s.", hop, stage, context.Timeouts.Of(stage, context.Tunnel is not null), error),
             SshAuthenticationException => Authentication(error, context),
+            ProxyException => new HopProxyException($"The proxy did not connect to {hop.Endpoint}.", hop, stage, error),
             SocketException socket when stage == HopStage.TcpConnect => new HopConnectionException(
                 $"Could not open a TCP connection to {hop.Endpoint}: {socket.Message} ({socket.SocketErrorCode}).", hop, HopStage.TcpConnect, error),
+            SshException => new HopConnectionException($"Failed during {Describe(stage)}.", hop, stage, error),
             _ => new HopConnectionException($"Failed during {Describe(stage)}: {ServerText.Escape(error.Message)}", hop, stage, error),
         };
     }
@@ -91,7 +94,7 @@ internal static class FailureTranslator
                 stage,
                 error);
 
-    private static ParamikoJumpException BeforeBanner(Exception error, FailureContext context, JumpTunnel tunnel)
+    private static SshException BeforeBanner(Exception error, FailureContext context, JumpTunnel tunnel)
     {
         var hop = context.Hop;
         var refusals = tunnel.FailuresThisAttempt;
@@ -135,15 +138,21 @@ internal static class FailureTranslator
             allowed = AuthenticationFailureText.AllowedMethods(error.Message);
         }
 
-        var triedText = tried.Count == 0 ? "no method the server accepts" : string.Join(", ", tried.Distinct());
+        var triedText = tried.Count > 0 ? string.Join(", ", tried.Distinct()) : Offered(context.Tracker.ConnectionInfo);
         var allowedText = allowed.Count == 0 ? "nothing more" : ServerText.Escape(string.Join(", ", allowed));
         return new HopAuthenticationException(
-            $"Authentication failed ({ServerText.Escape(error.Message.TrimEnd('.'))}). Tried: {triedText}; the server still allows: {allowedText}.",
+            $"Authentication failed. Tried: {triedText}; the server still allows: {allowedText}.",
             context.Hop,
             tried,
             allowed,
             error);
     }
+
+    /// <summary>A ConnectionInfo's own methods run untracked (they are SSH.NET's, unchanged): name what it offered.</summary>
+    private static string Offered(Renci.SshNet.ConnectionInfo? info) =>
+        info?.AuthenticationMethods is { Count: > 0 } methods
+            ? $"the ConnectionInfo's methods ({string.Join(", ", methods.Select(method => method.Name).Distinct())})"
+            : "no method the server accepts";
 
     private static string Seconds(TimeSpan budget) => budget.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -33,7 +33,7 @@ internal sealed partial class Hop
         var attempts = new ConnectAttempts(this);
         while (true)
         {
-            ParamikoJumpException error;
+            SshException error;
             using (attempts.Begin())
             {
                 try
@@ -65,7 +65,7 @@ internal sealed partial class Hop
         var attempts = new ConnectAttempts(this);
         while (true)
         {
-            ParamikoJumpException error;
+            SshException error;
             using (await attempts.BeginAsync(cancellationToken).ConfigureAwait(false))
             {
                 AsyncConnect = cancellationToken;
@@ -77,6 +77,7 @@ internal sealed partial class Hop
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     OnConnectFailed();
+                    TelemetryConnectFailed(null);
                     throw;
                 }
                 catch (Exception ex) when (!IsDisposedError(ex))
@@ -109,14 +110,21 @@ internal sealed partial class Hop
     public void Run(string operation, Action action)
     {
         EnsureConnected(operation);
+        using var span = TransferSpan(operation);
         try
         {
             action();
+            span.Succeeded();
         }
         catch (Exception ex) when (IsConnectionLoss(ex, CancellationToken.None))
         {
             AwaitJumpVerdict();
-            throw Fail(ex);
+            throw span.Failed(Fail(ex));
+        }
+        catch (Exception ex)
+        {
+            span.Failed(ex);
+            throw;
         }
     }
 
@@ -127,14 +135,21 @@ internal sealed partial class Hop
     public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken)
     {
         EnsureConnected(operation);
+        using var span = TransferSpan(operation);
         try
         {
             await action().ConfigureAwait(false);
+            span.Succeeded();
         }
         catch (Exception ex) when (IsConnectionLoss(ex, cancellationToken))
         {
             await Task.Run(AwaitJumpVerdict, CancellationToken.None).ConfigureAwait(false);
-            throw Fail(ex);
+            throw span.Failed(Fail(ex));
+        }
+        catch (Exception ex)
+        {
+            span.Failed(ex);
+            throw;
         }
     }
 
@@ -212,7 +227,7 @@ internal sealed partial class Hop
 
     private bool IsConnectionLoss(Exception error, CancellationToken cancellationToken)
     {
-        if (error is ParamikoJumpException || IsDisposedError(error) || (error is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        if (error is IHopFailure || IsDisposedError(error) || (error is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             return false;
         }
@@ -242,6 +257,8 @@ internal sealed partial class Hop
         {
             return;
         }
+
+        TelemetrySessionEnded();
 
         // An SCP transfer waits on a pipe only its channel's close would end, and a lost session closes no channel.
         _pipes.DisposeAll();

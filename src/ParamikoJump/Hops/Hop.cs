@@ -52,10 +52,20 @@ internal sealed partial class Hop : IDisposable
     {
         _client = client;
         _plan = plan;
-        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider);
+        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider, plan.Settings.HostKeyAlias);
         _watchdog = Clock.Timer(plan.Settings.TimeProvider, OnStageBudgetSpent);
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
-        plan.Tracker.Started += (_, _) => EnterStage(HopStage.Authentication);
+        plan.Tracker.Started += (_, _) =>
+        {
+            // Authentication starts only after the key exchange, and every HostKeyReceived handler, let the key pass;
+            // one that overrode our refusal is overruled here, before any credential is sent.
+            if (_hostKeyVerifier.CommitAcceptedKey() is { } refused)
+            {
+                throw refused;
+            }
+
+            EnterStage(HopStage.Authentication);
+        };
         client.ServerIdentificationReceived += OnServerIdentification;
         client.HostKeyReceived += OnHostKeyReceived;
         plan.DialInfo.AuthenticationBanner += OnBanner;
@@ -64,7 +74,8 @@ internal sealed partial class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client));
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null);
+        plan.Tunnel?.KnowsHopSocket(_watchesTransport);
     }
 
     public HopIdentity Identity => _plan.Hop;
@@ -130,11 +141,13 @@ internal sealed partial class Hop : IDisposable
         }
 
         Volatile.Write(ref _sessionLost, 0);
+        TelemetryConnecting();
 
         // SSH.NET's ConnectAsync waits for the key exchange and the login on a pool thread: one more while this connects.
         PinPoolThreadWhileConnecting(true);
         _plan.Tracker.Reset(AsyncConnect ?? CancellationToken.None);
         _hostKeyVerifier.Reset();
+        _hostKeyVerifier.PreferKnownKeyTypes(_plan.DialInfo);
         _plan.Tunnel?.PrepareAttempt();
         // With the watchdog every stage is cut at its budget on both paths; without it, SSH.NET's own waits are all
         // there is, and a synchronous connect must not wait the whole attempt's budget for a TCP connection.
@@ -146,10 +159,22 @@ internal sealed partial class Hop : IDisposable
 
     public void OnConnected()
     {
+        if (_hostKeyVerifier.CommitAcceptedKey() is { } refused)
+        {
+            // Logged in without any method of ours (the server let "none" pass) on a key we refused.
+            if (SessionAccess.TryGetSession(_client) is { } unwanted)
+            {
+                Cut(unwanted);
+            }
+
+            throw refused;
+        }
+
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
+        TelemetryConnected();
         StageBudgets.Connected(_client.ConnectionInfo, _plan.Timeouts);
         var session = SessionAccess.TryGetSession(_client);
         lock (_gate)
@@ -187,6 +212,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         StopSessionWatch();
+        _hostKeyVerifier.DiscardAcceptedKey();
         _plan.Tunnel?.Seal(hopConnected: false);
         SessionCreationGate.Close(_plan.DialInfo);
     }
@@ -194,6 +220,7 @@ internal sealed partial class Hop : IDisposable
     public void OnDisconnected()
     {
         StopSessionWatch();
+        TelemetryClosed();
         Log.HopClosed(_plan.Logger, Identity.ToString());
     }
 
@@ -207,6 +234,7 @@ internal sealed partial class Hop : IDisposable
         PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _watchdog.Dispose();
+        TelemetryClosed();
         StopSessionWatch();
         _pipes.DisposeAll();
         if (_plan.Tunnel is { } tunnel)
@@ -222,7 +250,7 @@ internal sealed partial class Hop : IDisposable
     }
 
     /// <summary>Turns what SSH.NET threw into an error naming this hop, its jump and the stage.</summary>
-    public ParamikoJumpException Fail(Exception error, TimeSpan? commandTimeout = null)
+    public SshException Fail(Exception error, TimeSpan? commandTimeout = null)
     {
         (HopStage Stage, TimeSpan Budget)? timedOut;
         lock (_gate)
@@ -242,12 +270,13 @@ internal sealed partial class Hop : IDisposable
             JumpHop?.Unresponsive,
             commandTimeout);
         var typed = FailureTranslator.Translate(error, context);
-        Log.HopFailed(_plan.Logger, Identity.ToString(), typed.Stage, typed);
+        Log.HopFailed(_plan.Logger, Identity.ToString(), ((IHopFailure)typed).Stage, typed);
+        TelemetryConnectFailed(typed);
         return typed;
     }
 
     /// <summary>The error for an operation on a hop that is not connected: its jump's loss, its own silence, or plain "not connected".</summary>
-    public ParamikoJumpException NotConnected(string operation)
+    public SshException NotConnected(string operation)
     {
         Stage = HopStage.Session;
         if (Unresponsive is { } silent)
@@ -260,7 +289,8 @@ internal sealed partial class Hop : IDisposable
             return FailureTranslator.JumpLost(Identity, HopStage.Session, JumpHop?.Unresponsive, null);
         }
 
-        return new ParamikoJumpException($"Not connected; call Connect() before {operation}.", Identity, HopStage.Session);
+        // SSH.NET's own words first: code written for it matches "Client not connected.".
+        return new HopConnectionException($"call Connect() before {operation}.", Identity, HopStage.Session, new SshConnectionException("Client not connected."));
     }
 
     /// <summary>Holds at most one raise of the pool's minimum per hop (a failure SSH.NET never reports leaves it until the next attempt or Dispose).</summary>
@@ -289,6 +319,7 @@ internal sealed partial class Hop : IDisposable
     private void EnterStage(HopStage stage)
     {
         Stage = stage;
+        TelemetryStage(stage);
         var budget = _plan.Timeouts.Of(stage, _plan.Tunnel is not null);
         if (_watchesTransport && budget != Timeout.InfiniteTimeSpan)
         {
@@ -326,11 +357,11 @@ internal sealed partial class Hop : IDisposable
             _socket = socket;
         }
 
-        if (_plan.Tunnel is { } tunnel)
+        if (_plan.Tunnel is { IsPrivate: false } tunnel)
         {
-            // Bound before SSH.NET connects it, so the forward can tell this hop's connection from any other.
+            // Bound before SSH.NET connects it, so the TCP forward can tell this hop's connection from any other.
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            tunnel.ExpectConnectionFrom(((IPEndPoint)socket.LocalEndPoint!).Port);
+            tunnel.ExpectConnectionFrom(socket);
         }
     }
 
@@ -347,6 +378,7 @@ internal sealed partial class Hop : IDisposable
         if (Stage == HopStage.KeyExchange)
         {
             Stage = HopStage.HostKeyVerification;
+            TelemetryStage(HopStage.HostKeyVerification);
         }
 
         // Only ever lowers trust, so a handler of the user's own can still refuse a key we would accept.
@@ -379,6 +411,7 @@ internal sealed partial class Hop : IDisposable
             settings.KeepAliveCountMax,
             settings.TimeProvider,
             () => JumpHop?.IsGoingSilent ?? false,
+            HasUnreadData,
             unanswered => DeclareDead(session, unanswered));
         if (keepAlive is null)
         {
@@ -390,6 +423,25 @@ internal sealed partial class Hop : IDisposable
         lock (_gate)
         {
             _keepAlive = keepAlive;
+        }
+    }
+
+    /// <summary>Whether the server sent data this client has not read yet; false when the socket is not known (no proof either way).</summary>
+    private bool HasUnreadData()
+    {
+        Socket? socket;
+        lock (_gate)
+        {
+            socket = _socket;
+        }
+
+        try
+        {
+            return socket is { } known && known.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 

@@ -14,7 +14,8 @@ namespace ParamikoJump.Hops;
 
 /// <summary>
 /// Everything a hop needs before SSH.NET's constructor runs. SSH.NET fixes the endpoint a client dials at
-/// construction, so the forward through the jump is opened here and the client dials its loopback port.
+/// construction, so the tunnel through the jump is opened here: on its private transport the client is handed its
+/// socket and dials nothing; on the TCP fallback it dials the forward's loopback port.
 /// Built the same way for every client type (SSH, SFTP, SCP).
 /// </summary>
 internal sealed class HopPlan
@@ -143,6 +144,11 @@ internal sealed class HopPlan
             {
                 SessionCreationGate.Install(direct, hop);
             }
+            else
+            {
+                // The user's own ConnectionInfo, used as it is: its session's SSH.NET log lines are escaped all the same.
+                SshNetLogging.EscapeSessionLogs(direct);
+            }
 
             tracker.ConnectionInfo = direct;
             return new HopPlan(settings, hop, null, null, direct, tracker, timeouts, logger, keys, given);
@@ -151,7 +157,9 @@ internal sealed class HopPlan
         var tunnel = JumpTunnel.Open(jump, hop, logger);
         try
         {
-            var dialInfo = dialInfoFor("127.0.0.1", tunnel.LocalPort);
+            // On the private transport nothing listens, and port 0 is one nothing can listen on: a client that dialled
+            // this ConnectionInfo itself would be refused at once, never reach anyone.
+            var dialInfo = dialInfoFor("127.0.0.1", tunnel.IsPrivate ? 0 : tunnel.LocalPort);
             SessionCreationGate.Install(dialInfo, hop);
             tracker.ConnectionInfo = dialInfo;
             return new HopPlan(settings, hop, jump, tunnel, dialInfo, tracker, timeouts, logger, keys, given);

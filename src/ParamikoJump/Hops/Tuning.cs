@@ -20,8 +20,27 @@ internal static class Tuning
     /// <summary>Every open tunnel is served by a pool thread of its own again (SSH.NET's <c>Bind()</c>), never by the pump.</summary>
     public const string ThreadPerTunnelSwitch = "ParamikoJump.ThreadPerTunnel";
 
+    /// <summary>
+    /// Channels re-open their window as data arrives, as SSH.NET does, and forwards write into their local socket on
+    /// the session's receive thread again: no <c>SshNet.ChannelFlow</c> (a command's output is then capped at
+    /// <see cref="HopSettings.FallbackCommandOutputBuffer"/> unless it has a cap of its own).
+    /// </summary>
+    public const string ReceiptDrivenWindowsSwitch = "ParamikoJump.ReceiptDrivenWindows";
+
+    /// <summary>Whether a client's channels re-open their window only as their reader takes the data.</summary>
+    public static bool ConsumerDrivenWindows => !IsOn(ReceiptDrivenWindowsSwitch);
+
     /// <summary>Whether a hop's forward pumps its connection asynchronously (<c>SshNet.TunnelPump</c>) instead of pinning a pool thread.</summary>
     public static bool AsyncTunnelPump => !IsOn(ThreadPerTunnelSwitch);
+
+    /// <summary>
+    /// Hops behind a jump ride the loopback TCP forward (checked as on .NET Framework) instead of a private socket pair;
+    /// for the tests of that fallback, and for a platform whose Unix domain sockets misbehave.
+    /// </summary>
+    public const string TcpTunnelSwitch = "ParamikoJump.TcpTunnel";
+
+    /// <summary>Whether new hops ride the TCP forward (<see cref="TcpTunnelSwitch"/>).</summary>
+    public static bool TcpTunnel => IsOn(TcpTunnelSwitch);
 
     /// <summary>A window size in bytes (AppContext data, a number) instead of <see cref="ChannelWindows.Default"/>.</summary>
     public const string ChannelWindowSizeData = "ParamikoJump.ChannelWindowSize";

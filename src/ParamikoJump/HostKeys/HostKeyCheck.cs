@@ -11,10 +11,10 @@ internal enum HostKeyVerdict
     /// <summary>The key is a valid host certificate from a CA trusted for the host.</summary>
     Certified,
 
-    /// <summary>No line holds a key of this type for the host: the missing-host-key policy decides.</summary>
+    /// <summary>No plain key is on file for the host: the missing-host-key policy decides.</summary>
     Unknown,
 
-    /// <summary>The host has a key of this type on file and it is another one.</summary>
+    /// <summary>The host has plain keys on file and none is this one, whatever their types (OpenSSH's HOST_CHANGED).</summary>
     Changed,
 
     /// <summary>A <c>@revoked</c> line for the host holds the key or its CA.</summary>
@@ -30,7 +30,7 @@ internal enum HostKeyVerdict
 /// <param name="KeyType">The offered key's type (the plain key's, for a certificate).</param>
 /// <param name="Fingerprint">The offered plain key's SHA256 fingerprint.</param>
 /// <param name="Key">The offered plain key.</param>
-/// <param name="Line">The line that decided: the match, the CA, the revocation, or the expected key.</param>
+/// <param name="Line">The line that decided: the match, the CA, the revocation, or the expected key (one of the offered type if any).</param>
 /// <param name="Reason">Why a certificate was refused.</param>
 /// <param name="KnownKeyTypes">The key types already on file for the host.</param>
 internal sealed record HostKeyCheck(

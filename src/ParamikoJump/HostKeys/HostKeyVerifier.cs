@@ -2,27 +2,49 @@ using System;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Logging;
 using Renci.SshNet;
+using Renci.SshNet.Common;
+using Renci.SshNet.Messages.Transport;
 using Renci.SshNet.Security;
 
 namespace ParamikoJump.HostKeys;
 
 /// <summary>
-/// One client's host-key decisions: looks every key exchange's host key up under the hop's logical name,
-/// asks the policy about unknown ones, and remembers what it refused so <c>Connect</c> can say why.
+/// One client's host-key decisions: looks every key exchange's host key up under the hop's logical name (or its
+/// HostKeyAlias), asks the policy about unknown ones, and remembers what it refused so <c>Connect</c> can say why.
 /// </summary>
+/// <remarks>
+/// A key the policy accepts and saves is written only once the key exchange's verdict is final
+/// (<see cref="CommitAcceptedKey"/>): SSH.NET asks every <c>HostKeyReceived</c> handler, ours first, and any later
+/// one (the user's own) may still refuse the key.
+/// </remarks>
 internal sealed class HostKeyVerifier
 {
     private readonly object _gate = new();
     private readonly HopIdentity _hop;
+    private readonly string _hostName;
+    private readonly string _principal;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private volatile IMissingHostKeyPolicy _policy;
     private byte[]? _trusted;
+    private HostKeyCheck? _toSave;
+    private HostKeyCheck? _awaitingHandlers;
     private Func<Exception?, HostKeyRejectedException>? _rejection;
 
-    public HostKeyVerifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy, ILogger logger, TimeProvider? clock = null)
+    /// <param name="hop">The hop whose keys are checked.</param>
+    /// <param name="store">The known_hosts files.</param>
+    /// <param name="policy">What to do with unknown keys.</param>
+    /// <param name="logger">Where decisions are logged.</param>
+    /// <param name="clock">The time certificates must be valid at.</param>
+    /// <param name="hostKeyAlias">
+    /// OpenSSH's <c>HostKeyAlias</c>: the name keys are looked up and saved under instead of <c>host</c> /
+    /// <c>[host]:port</c> (no port is added to it), and the principal a host certificate must name.
+    /// </param>
+    public HostKeyVerifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy, ILogger logger, TimeProvider? clock = null, string? hostKeyAlias = null)
     {
         _hop = hop;
+        _hostName = hostKeyAlias ?? hop.KnownHostsName;
+        _principal = hostKeyAlias ?? hop.Host;
         Store = store;
         _policy = policy;
         _logger = logger;
@@ -30,6 +52,9 @@ internal sealed class HostKeyVerifier
     }
 
     public KnownHosts Store { get; }
+
+    /// <summary>The name this hop's keys are looked up and saved under: the HostKeyAlias, or <c>host</c> / <c>[host]:port</c>.</summary>
+    public string HostName => _hostName;
 
     public IMissingHostKeyPolicy Policy
     {
@@ -41,7 +66,7 @@ internal sealed class HostKeyVerifier
     /// The verifier of a new hop. One chain, one set of trust decisions (as with one ssh config): a hop whose jump
     /// is one of ours shares its store and starts with its policy unless given its own.
     /// </summary>
-    public static HostKeyVerifier ForHop(HopIdentity hop, SshClient? jump, IMissingHostKeyPolicy? policy, KnownHosts? store, ILogger logger, TimeProvider clock)
+    public static HostKeyVerifier ForHop(HopIdentity hop, SshClient? jump, IMissingHostKeyPolicy? policy, KnownHosts? store, ILogger logger, TimeProvider clock, string? hostKeyAlias = null)
     {
         var ours = jump as SshJumpClient;
         return new HostKeyVerifier(
@@ -49,8 +74,17 @@ internal sealed class HostKeyVerifier
             store ?? ours?.HostKeys ?? KnownHosts.CreateDefault(),
             policy ?? ours?.MissingHostKeyPolicy ?? new RejectPolicy(),
             logger,
-            clock);
+            clock,
+            hostKeyAlias);
     }
+
+    /// <summary>
+    /// Puts the host-key algorithms of the key types on file for this host first, as ssh orders HostKeyAlgorithms
+    /// (sshconnect2.c <c>order_hostkeyalgs</c>), so a server with several host keys presents the one we know
+    /// rather than one that would make the host look CHANGED.
+    /// </summary>
+    public void PreferKnownKeyTypes(ConnectionInfo info) =>
+        HostKeyAlgorithmOrder.PreferKnown(info.HostKeyAlgorithms, Store.LinesFor(_hostName));
 
     /// <summary>Forgets the previous connection's key and refusal.</summary>
     public void Reset()
@@ -58,7 +92,48 @@ internal sealed class HostKeyVerifier
         lock (_gate)
         {
             _trusted = null;
+            _toSave = null;
+            _awaitingHandlers = null;
             _rejection = null;
+        }
+    }
+
+    /// <summary>
+    /// The key exchange's verdict is final and the connection goes on (authentication starts, or the connect
+    /// ended well): writes the key the policy chose to save, if any. Every <c>HostKeyReceived</c> handler has
+    /// been asked by now, so a key another handler refused never reaches this point.
+    /// </summary>
+    /// <returns>
+    /// Our refusal, when the connection went on although this verifier refused its key: a later handler set
+    /// <c>CanTrust</c> back to true. A handler may refuse a key we accept, never trust one we refuse.
+    /// </returns>
+    public HostKeyRejectedException? CommitAcceptedKey()
+    {
+        lock (_gate)
+        {
+            _awaitingHandlers = null;
+            if (_rejection is { } refused)
+            {
+                _toSave = null;
+                return refused(null);
+            }
+
+            if (_toSave is { } check)
+            {
+                _toSave = null;
+                Save(check);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The connect failed: a key the policy wanted saved is forgotten unwritten.</summary>
+    public void DiscardAcceptedKey()
+    {
+        lock (_gate)
+        {
+            _toSave = null;
         }
     }
 
@@ -67,7 +142,21 @@ internal sealed class HostKeyVerifier
     {
         lock (_gate)
         {
-            return _rejection?.Invoke(cause);
+            if (_rejection is { } refused)
+            {
+                return refused(cause);
+            }
+
+            // We passed the key, the key exchange then failed before it went on: another handler refused it.
+            return _awaitingHandlers is { } check && cause is SshConnectionException { DisconnectReason: DisconnectReason.KeyExchangeFailed }
+                ? new HostKeyRejectedException(
+                    $"The host key of '{check.HostName}' ({ServerText.Escape(check.KeyType)} {check.Fingerprint}) was refused by a HostKeyReceived handler of the application; ParamikoJump's own check passed it.",
+                    _hop,
+                    check.HostName,
+                    check.KeyType,
+                    check.Fingerprint,
+                    cause)
+                : null;
         }
     }
 
@@ -84,14 +173,14 @@ internal sealed class HostKeyVerifier
             {
                 if (SshKeyBlob.SameKey(trusted, hostKey))
                 {
-                    Log.HostKeyRekey(_logger, _hop.ToString(), _hop.KnownHostsName);
+                    Log.HostKeyRekey(_logger, _hop.ToString(), _hostName);
                     return true;
                 }
 
                 return RefuseSwitch(trusted, hostKey);
             }
 
-            var check = Store.Check(_hop.KnownHostsName, _hop.Host, hostKey, certificate, _clock.GetUtcNow());
+            var check = Store.Check(_hostName, _principal, hostKey, certificate, _clock.GetUtcNow());
             var accepted = check.Verdict switch
             {
                 HostKeyVerdict.Known or HostKeyVerdict.Certified => Trusted(check),
@@ -101,6 +190,7 @@ internal sealed class HostKeyVerifier
             if (accepted)
             {
                 _trusted = hostKey;
+                _awaitingHandlers = check;
             }
 
             return accepted;
@@ -133,7 +223,7 @@ internal sealed class HostKeyVerifier
                 Log.HostKeyAcceptedUnknown(_logger, _hop.ToString(), check.HostName, ServerText.Escape(check.KeyType), check.Fingerprint, policy.GetType().Name);
                 return true;
             case MissingHostKeyAction.AcceptAndSave:
-                Save(check);
+                _toSave = check;
                 return true;
             default:
                 return Refuse(check, policy);
@@ -157,7 +247,7 @@ internal sealed class HostKeyVerifier
     private bool RefuseSwitch(byte[] trusted, byte[] offered)
     {
         var hop = _hop;
-        var name = hop.KnownHostsName;
+        var name = _hostName;
         var plain = SshKeyBlob.IsCertificate(offered) ? SshKeyBlob.PlainKeyOf(offered) ?? offered : offered;
         var type = SshKeyBlob.TypeOf(plain) ?? "unknown";
         var fingerprint = SshKeyBlob.Fingerprint(plain);
@@ -171,12 +261,11 @@ internal sealed class HostKeyVerifier
     private bool Refuse(HostKeyCheck check, IMissingHostKeyPolicy? policy, Exception? policyError = null)
     {
         var hop = _hop;
-        var unknownHint = check.KnownKeyTypes.Count == 0 ? "" : $" ('{check.HostName}' is known with {string.Join(", ", check.KnownKeyTypes)} keys.)";
         var offered = $"{ServerText.Escape(check.KeyType)} {check.Fingerprint}";
         _rejection = check.Verdict switch
         {
             HostKeyVerdict.Changed => cause => new HostKeyMismatchException(
-                $"HOST KEY CHANGED for '{check.HostName}': it offered {offered}, but {check.Line!.Location} expects {check.ExpectedFingerprint}. "
+                $"HOST KEY CHANGED for '{check.HostName}': it offered {offered}, but {check.Line!.Location} expects {ExpectedKey(check)}. "
                 + "Someone may be intercepting the connection, or the host was reinstalled; remove the old line only once you have checked.",
                 hop,
                 check.HostName,
@@ -203,7 +292,7 @@ internal sealed class HostKeyVerifier
                 check.Fingerprint,
                 policyError),
             _ => cause => new HostKeyRejectedException(
-                $"The host key of '{check.HostName}' ({offered}) is unknown and {policy!.GetType().Name} refused it.{unknownHint} "
+                $"The host key of '{check.HostName}' ({offered}) is unknown and {policy!.GetType().Name} refused it. "
                 + "Check the fingerprint, then add it to a known_hosts file or choose another missing-host-key policy.",
                 hop,
                 check.HostName,
@@ -213,5 +302,14 @@ internal sealed class HostKeyVerifier
         };
         Log.HostKeyRejected(_logger, _hop.ToString(), check.HostName, ServerText.Escape(check.KeyType), check.Fingerprint, check.Verdict.ToString());
         return false;
+    }
+
+    /// <summary>The expected fingerprint, with its type when the host offered a key of another type.</summary>
+    private static string ExpectedKey(HostKeyCheck check)
+    {
+        var expectedType = SshKeyBlob.TypeOf(check.Line!.Key!);
+        return expectedType == check.KeyType
+            ? check.ExpectedFingerprint!
+            : $"its {expectedType} key {check.ExpectedFingerprint} (a server that offers another key type than the one on file is treated as changed, as ssh does)";
     }
 }

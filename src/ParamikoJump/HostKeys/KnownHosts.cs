@@ -285,7 +285,10 @@ public sealed class KnownHosts
             return Result(HostKeyVerdict.Known, known);
         }
 
-        if (plainLines.FirstOrDefault(l => SshKeyBlob.TypeOf(l.Key!) == type) is { } other)
+        // As OpenSSH decides (hostfile.c check_hostkeys_by_key_or_type): any plain key on file for the host that is
+        // not this one makes the host CHANGED, whatever its type. A key of another type is no proof of a new key:
+        // a server that stopped offering the type on file may be an impostor with a fresh key of any type.
+        if ((plainLines.FirstOrDefault(l => SshKeyBlob.TypeOf(l.Key!) == type) ?? plainLines.FirstOrDefault()) is { } other)
         {
             return Result(HostKeyVerdict.Changed, other);
         }

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Threading;
+using ParamikoJump.Configuration;
 
 namespace ParamikoJump.HostKeys;
 
@@ -12,10 +13,14 @@ namespace ParamikoJump.HostKeys;
 /// Reads and appends known_hosts files without ever rewriting them. Within the process, readers and writers of a
 /// file take turns on a lock of their own; an append also takes the file's exclusive lock (FileShare.None: flock on
 /// Unix, a share lock on Windows) so writers in other processes that do the same take turns too. The new lines go
-/// out in one write, after a newline if the file lacked a final one.
+/// out in one write, after a newline if the file lacked a final one. What it creates gets OpenSSH's modes: folders
+/// 0700 (as ssh creates <c>~/.ssh</c>), files 0600, before a byte is written.
 /// </summary>
 internal static class KnownHostsFiles
 {
+    private const uint PrivateFolder = 0x1C0; // 0700
+    private const uint PrivateFile = 0x180; // 0600
+
     /// <summary>How long to keep trying a file another process holds (an append holds it for microseconds).</summary>
     private static readonly TimeSpan OtherProcessBudget = TimeSpan.FromSeconds(2);
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -60,9 +65,9 @@ internal static class KnownHostsFiles
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
         {
-            Directory.CreateDirectory(directory);
+            CreatePrivateFolder(directory!);
         }
 
         lock (TurnOf(path))
@@ -73,9 +78,47 @@ internal static class KnownHostsFiles
 
     private static object TurnOf(string path) => Turns.GetOrAdd(Path.GetFullPath(path), _ => new object());
 
+    /// <summary>Creates a folder and its missing parents, each 0700.</summary>
+    private static void CreatePrivateFolder(string directory)
+    {
+        var missing = new List<string>();
+        for (var folder = directory; !string.IsNullOrEmpty(folder) && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
+        {
+            missing.Add(folder!);
+        }
+
+        Directory.CreateDirectory(directory);
+        if (UnixFiles.Applies)
+        {
+            foreach (var folder in missing)
+            {
+                SetMode(folder, PrivateFolder);
+            }
+        }
+    }
+
+    private static void SetMode(string path, uint mode)
+    {
+#if NET8_0_OR_GREATER
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)mode);
+        }
+#else
+        UnixFiles.SetMode(path, mode);
+#endif
+    }
+
     private static void AppendInTurn(string path, IReadOnlyCollection<string> lines)
     {
+        var created = !File.Exists(path);
         using var stream = Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        if (created && stream.Length == 0 && UnixFiles.Applies)
+        {
+            // Before the first line goes in: a new known_hosts is the user's alone, as ssh makes it.
+            SetMode(path, PrivateFile);
+        }
+
         var text = new StringBuilder();
         if (stream.Length > 0)
         {

@@ -14,7 +14,7 @@ public sealed class UnknownHostKey
     /// <param name="keyType">The key's type.</param>
     /// <param name="fingerprint">The key's SHA256 fingerprint.</param>
     /// <param name="key">The public key in SSH wire format.</param>
-    /// <param name="knownKeyTypes">Key types already on file for the host.</param>
+    /// <param name="knownKeyTypes">Key types already on file for the host (empty when ParamikoJump asks).</param>
     public UnknownHostKey(HopIdentity hop, string hostName, string keyType, string fingerprint, byte[] key, IReadOnlyList<string> knownKeyTypes)
     {
         Hop = hop ?? throw new ArgumentNullException(nameof(hop));
@@ -37,7 +37,10 @@ public sealed class UnknownHostKey
     /// <summary>The key's fingerprint as OpenSSH prints it, e.g. <c>SHA256:ohD8VZEX...</c>.</summary>
     public string Fingerprint { get; }
 
-    /// <summary>Key types already on file for this host: when not empty, the host is known under another key type.</summary>
+    /// <summary>
+    /// Key types already on file for this host. Empty for every key ParamikoJump asks a policy about: a host with any
+    /// plain key on file and none matching is CHANGED and refused, whatever the types, as OpenSSH decides.
+    /// </summary>
     public IReadOnlyList<string> KnownKeyTypes { get; }
 
     /// <summary>The public key in SSH wire format (a copy).</summary>

@@ -21,8 +21,22 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "Hop {Hop}: forward error: {Error}")]
     public static partial void TunnelError(ILogger logger, string hop, string error);
 
-    [LoggerMessage(5, LogLevel.Warning, "Hop {Hop}: refused a connection to its forward on 127.0.0.1:{LocalPort} from {Peer}: {Reason}")]
-    public static partial void TunnelRefused(ILogger logger, string hop, int localPort, string peer, string reason);
+    /// <summary>The first refusal of a burst; the others, less than the gap apart, are counted (<see cref="TunnelRefusedMore"/>).</summary>
+    [LoggerMessage(5, LogLevel.Warning, "Hop {Hop}: refused a connection to its forward on 127.0.0.1:{LocalPort} from {Peer}: {Reason} (further refusals less than {BurstGapSeconds} s apart are counted, not logged one by one)")]
+    public static partial void TunnelRefused(ILogger logger, string hop, int localPort, string peer, string reason, double burstGapSeconds);
+
+    [LoggerMessage(6, LogLevel.Warning, "Hop {Hop}: refused {Count} more connection(s) to its forward on 127.0.0.1:{LocalPort}, the last from {Peer}")]
+    public static partial void TunnelRefusedMore(ILogger logger, string hop, int localPort, int count, string peer);
+
+    /// <summary>Logged once per process: every hop behind a jump then rides the loopback TCP forward.</summary>
+    [LoggerMessage(7, LogLevel.Warning, "Hops behind a jump ride a loopback TCP forward, not a private socket pair, because {Reason}; the forward serves only each hop's own connection (README, \"The tunnel\")")]
+    public static partial void TunnelFallback(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Debug, "Hop {Hop}: tunnel through its jump opened on a private socket pair (nothing listens)")]
+    public static partial void PrivateTunnelOpened(ILogger logger, string hop);
+
+    [LoggerMessage(9, LogLevel.Debug, "Hop {Hop}: private tunnel closed")]
+    public static partial void PrivateTunnelClosed(ILogger logger, string hop);
 
     [LoggerMessage(10, LogLevel.Information, "Hop {Hop}: connecting")]
     public static partial void HopConnecting(ILogger logger, string hop);
@@ -98,6 +112,10 @@ internal static partial class Log
 
     [LoggerMessage(51, LogLevel.Warning, "Hop {Hop}: '{Command}' had more than {Limit} bytes of output waiting unread; cancelled")]
     public static partial void CommandOutputOverflow(ILogger logger, string hop, string command, long limit);
+
+    [LoggerMessage(52, LogLevel.Warning, "Hop {Hop}: '{Command}': the server sent {Size} bytes on channel {Channel} with {Remaining} bytes of window left; closed")]
+    public static partial void ChannelWindowExceeded(ILogger logger, string hop, string command, uint channel, int size, long remaining);
+
     [LoggerMessage(60, LogLevel.Debug, "ssh_config {Where}: ignoring unknown option \"{Keyword}\" (IgnoreUnknown)")]
     public static partial void ConfigIgnoredUnknown(ILogger logger, string where, string keyword);
 

@@ -79,9 +79,12 @@ internal static class ChannelWindows
 #endif
 
 #if NET8_0_OR_GREATER
-    /// <summary>Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>); returns it unchanged when not possible.</summary>
+    /// <summary>
+    /// Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>): its commands' and forwards'
+    /// channels get <see cref="ChannelFlow"/> too. Returns it unchanged when not possible.
+    /// </summary>
     public static object Wrap(object session, uint window) =>
-        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null);
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow: Hops.Tuning.ConsumerDrivenWindows);
 
     /// <summary>
     /// Puts a proxy of its own on the session of a hop's forward (added to the jump, not started): the forward's
@@ -92,13 +95,15 @@ internal static class ChannelWindows
     public static bool TryInstallOnForward(ForwardedPort port, uint? window, TunnelPump.Hooks? pump)
     {
         pump = TunnelPump.IsAvailable ? pump : null;
-        if (!CanWrap || PortSession!.GetValue(port) is not { } session || (window is null && pump is null))
+        if (!CanWrap || PortSession!.GetValue(port) is not { } session)
         {
             return false;
         }
 
+        // Always a proxy of its own, also with nothing to change: the client's proxy would give a user's forward's
+        // flow control (ChannelFlow) to the hop's tunnel, whose local side is the hop's own session.
         var own = session is BoundedSession bounded ? bounded : null;
-        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump));
+        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump, flow: false));
         return pump is not null;
     }
 
@@ -109,17 +114,19 @@ internal static class ChannelWindows
     internal class BoundedSession : DispatchProxy
     {
         private TunnelPump.Hooks? _pump;
+        private bool _flow;
 
         public object Target { get; private set; } = null!;
 
         public uint? Window { get; private set; }
 
-        public static object Create(Type contract, object target, uint? window, TunnelPump.Hooks? pump)
+        public static object Create(Type contract, object target, uint? window, TunnelPump.Hooks? pump, bool flow)
         {
             var proxy = (BoundedSession)Create(contract, typeof(BoundedSession));
             proxy.Target = target;
             proxy.Window = window;
             proxy._pump = pump;
+            proxy._flow = flow;
             return proxy;
         }
 
@@ -127,9 +134,9 @@ internal static class ChannelWindows
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
             var result = Reflected.Call(targetMethod, Target, args);
-            if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip" && Window is { } window)
+            if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip" && Window is { } window && TryBound(result, window) && _flow)
             {
-                TryBound(result, window);
+                ChannelFlow.TryAttach(targetMethod.Name, result, window);
             }
 
             return _pump is not null && targetMethod.Name == "CreateChannelDirectTcpip" ? TunnelPump.Wrap(result, _pump) : result;

@@ -19,4 +19,18 @@ internal static class Reflected
             throw;
         }
     }
+
+    /// <summary>Invokes <paramref name="constructor"/>; an exception it throws is rethrown with its own stack.</summary>
+    public static object Construct(ConstructorInfo constructor, object?[] args)
+    {
+        try
+        {
+            return constructor.Invoke(args);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+    }
 }

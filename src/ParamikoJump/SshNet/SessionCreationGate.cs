@@ -5,17 +5,18 @@ using Renci.SshNet;
 namespace ParamikoJump.SshNet;
 
 /// <summary>
-/// Keeps a hop's <see cref="ConnectionInfo"/> to the hop's own client. Through a jump that ConnectionInfo points at
-/// the loopback forward, and a plain SSH.NET client built on it (<c>new SftpClient(target.ConnectionInfo)</c>) would
-/// log in without the host-key check, which lives on the ParamikoJump client. SSH.NET asks
+/// Keeps a hop's <see cref="ConnectionInfo"/> to the hop's own client. A plain SSH.NET client built on it
+/// (<c>new SftpClient(target.ConnectionInfo)</c>) would log in without the host-key check, which lives on the
+/// ParamikoJump client. SSH.NET asks
 /// <see cref="ConnectionInfo.LoggerFactory"/> for the new session's logger in <c>Session</c>'s constructor, on the
 /// thread that called Connect, right after <c>OnConnecting</c>: the one moment a ConnectionInfo learns it is about to
 /// be used. The hop opens the gate for its own connect; any other client fails there, before a byte is sent, with
 /// an error that names the class to use instead.
 /// </summary>
 /// <remarks>
-/// Fallback if an SSH.NET upgrade stops asking (pinned by SshNetSeamTests): the other client is refused at the
-/// forward, so it still cannot reach the hop, only with SSH.NET's vaguer error.
+/// Fallback if an SSH.NET upgrade stops asking (pinned by SshNetSeamTests): through a jump the other client still
+/// cannot reach the hop, only with SSH.NET's vaguer error: the ConnectionInfo of a hop on the private tunnel says
+/// 127.0.0.1 port 0, which refuses at once, and the TCP fallback's forward refuses any socket but the hop's own.
 /// </remarks>
 internal static class SessionCreationGate
 {
@@ -62,7 +63,8 @@ internal static class SessionCreationGate
                 t_admitted = null;
             }
 
-            return (inner ?? SshNetLogging.Global).CreateLogger(categoryName);
+            // SSH.NET logs the server's own words (version, disconnect reason): the session gets them escaped.
+            return SshNetLogging.Escaping((inner ?? SshNetLogging.Global).CreateLogger(categoryName), allowLineBreaks: false);
         }
 
         public void AddProvider(ILoggerProvider provider) => (inner ?? SshNetLogging.Global).AddProvider(provider);

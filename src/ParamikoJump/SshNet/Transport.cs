@@ -1,6 +1,8 @@
 using System;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -10,28 +12,47 @@ namespace ParamikoJump.SshNet;
 /// The socket of each connect attempt. SSH.NET creates it through an internal service factory and never shows it;
 /// on .NET 8 and later a <c>DispatchProxy</c> is put in front of the client's factory (the private field
 /// <c>BaseClient._serviceFactory</c>, interfaces <c>IServiceFactory</c> and <c>ISocketFactory</c>) and every call is
-/// passed through unchanged, except that the hop is handed each socket SSH.NET creates.
+/// passed through unchanged, except that the hop is handed each socket SSH.NET creates and, for a hop behind a jump,
+/// SSH.NET's connector is replaced by one that returns the hop's end of its <c>SshNet.PrivateTransport</c>.
 /// </summary>
 /// <remarks>
-/// The hop uses the socket to bind a jumped hop's connection to loopback before SSH.NET connects it, so its forward
-/// knows which connection is its own session's, and to cut a connect attempt that runs past a stage's budget
-/// (SSH.NET reads a trickled banner one byte per wait). Fallback, on .NET Framework or when an SSH.NET upgrade
-/// breaks the seam (pinned by SshNetSeamTests): the forward serves exactly one connection while its hop connects,
-/// and before the banner only SSH.NET's own per-wait timeouts apply.
+/// SSH.NET's <c>ServiceFactory.CreateSession</c> gives the new <c>Session</c> the factory itself, not the proxy, so to
+/// be asked for the connector the proxy builds the session with SSH.NET's own internal constructor
+/// <c>Session(ConnectionInfo, IServiceFactory, ISocketFactory)</c>, passing itself. The hop uses the socket to cut a
+/// connect attempt that runs past a stage's budget (SSH.NET reads a trickled banner one byte per wait) and, on the TCP
+/// fallback, to bind the hop's connection to loopback before SSH.NET connects it, so its forward knows which
+/// connection is its own session's. Fallback, on .NET Framework or when an SSH.NET upgrade breaks the seam (pinned by
+/// SshNetSeamTests): the hop rides the loopback TCP forward (<c>JumpTunnel</c>), and before the banner only SSH.NET's
+/// own per-wait timeouts apply.
 /// </remarks>
 internal static class Transport
 {
     private static readonly PropertyInfo? PreferInlineCompletions = typeof(Socket).GetProperty("PreferInlineCompletions", BindingFlags.Instance | BindingFlags.NonPublic);
 
+    /// <summary>Whether a client's connect can be handed a socket of ParamikoJump's own instead of dialling (see <see cref="TryWatch"/>).</summary>
+    public static bool CanDial =>
+#if NET8_0_OR_GREATER
+        Interceptor.CanDial;
+#else
+        false;
+#endif
+
     /// <summary>
     /// Starts watching the sockets (and pipe streams) of <paramref name="client"/>, and puts each session it creates
     /// behind <see cref="ChannelWindows"/> with <paramref name="channelWindow"/> (null: SSH.NET's own window); false
-    /// when the seam is not available here.
+    /// when the seam is not available here. With <paramref name="dial"/> (only where <see cref="CanDial"/>), every
+    /// connect of the client takes its connected socket from <paramref name="dial"/> instead of dialling
+    /// <see cref="ConnectionInfo.Host"/>; that socket is handed to <paramref name="onSocketCreated"/> too.
     /// </summary>
-    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null)
+    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null)
     {
+        if (dial is not null && !CanDial)
+        {
+            throw new InvalidOperationException("SSH.NET's connector cannot be replaced here.");
+        }
+
 #if NET8_0_OR_GREATER
-        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow);
+        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial);
 #else
         return false;
 #endif
@@ -100,35 +121,63 @@ internal static class Transport
     }
 
 #if NET8_0_OR_GREATER
-    /// <summary>Passes every call to SSH.NET's own factory; hands out the sockets it creates.</summary>
+    /// <summary>Passes every call to SSH.NET's own factory; hands out the sockets it creates, and dials with ours if asked to.</summary>
     internal class Interceptor : DispatchProxy
     {
+        private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
         private static readonly FieldInfo? FactoryField = typeof(BaseClient).GetField("_serviceFactory", BindingFlags.Instance | BindingFlags.NonPublic);
         private static readonly Type? ServiceFactoryType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.IServiceFactory");
         private static readonly Type? SocketFactoryType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.Connection.ISocketFactory");
+        private static readonly Type? ConnectorType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.Connection.IConnector");
+        private static readonly ConstructorInfo? SessionConstructor = ServiceFactoryType is null || SocketFactoryType is null
+            ? null
+            : typeof(Session).GetConstructor(Instance, null, [typeof(ConnectionInfo), ServiceFactoryType, SocketFactoryType], null);
 
         private object _target = null!;
         private Action<Socket> _onSocketCreated = null!;
         private Action<PipeStream>? _onPipeCreated;
         private uint? _channelWindow;
+        private Func<Socket>? _dial;
 
         public static bool IsAvailable => FactoryField is not null && ServiceFactoryType is not null && SocketFactoryType is not null &&
             FactoryField.FieldType == ServiceFactoryType && SocketFactoryType.GetMethod("Create") is not null;
 
-        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow)
+        /// <summary>Whether SSH.NET's session can be built to ask this proxy for its connector, and the connector replaced.</summary>
+        public static bool CanDial => IsAvailable && SessionConstructor is not null && ConnectorType is not null
+            && ServiceFactoryType!.GetMethod("CreateConnector")?.ReturnType == ConnectorType
+            && ServiceFactoryType.GetMethod("CreateSession") is { } create && create.ReturnType.IsAssignableFrom(typeof(Session))
+            && create.GetParameters() is [{ ParameterType: var info }, { ParameterType: var sockets }] && info == typeof(ConnectionInfo) && sockets == SocketFactoryType
+            && ConnectorType.GetMethod("Connect")?.ReturnType == typeof(Socket)
+            && ConnectorType.GetMethod("ConnectAsync")?.ReturnType == typeof(Task<Socket>);
+
+        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial)
         {
             if (!IsAvailable || FactoryField!.GetValue(client) is not { } original)
             {
                 return false;
             }
 
-            FactoryField.SetValue(client, Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow));
+            var proxy = Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow);
+            proxy._dial = dial;
+            FactoryField.SetValue(client, proxy);
             return true;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
+            if (_dial is not null)
+            {
+                switch (targetMethod.Name)
+                {
+                    case "CreateConnector":
+                        return Dialer.Create(ConnectorType!, _dial, _onSocketCreated);
+                    case "CreateSession" when args is [ConnectionInfo info, { } socketFactory]:
+                        var session = Reflected.Construct(SessionConstructor!, [info, this, socketFactory]);
+                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound) : session;
+                }
+            }
+
             var result = Reflected.Call(targetMethod, _target, args);
             if (result is Socket socket)
             {
@@ -158,6 +207,54 @@ internal static class Transport
             proxy._onPipeCreated = onPipeCreated;
             proxy._channelWindow = channelWindow;
             return proxy;
+        }
+    }
+
+    /// <summary>SSH.NET's <c>IConnector</c>, answering every connect with a socket that <c>dial</c> has already connected.</summary>
+    internal class Dialer : DispatchProxy
+    {
+        private Func<Socket> _dial = null!;
+        private Action<Socket> _onSocketCreated = null!;
+
+        public static object Create(Type contract, Func<Socket> dial, Action<Socket> onSocketCreated)
+        {
+            var proxy = (Dialer)Create(contract, typeof(Dialer));
+            proxy._dial = dial;
+            proxy._onSocketCreated = onSocketCreated;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            switch (targetMethod?.Name)
+            {
+                case "Connect":
+                    return Dial();
+                case "ConnectAsync":
+                    try
+                    {
+                        if (args is [_, CancellationToken token])
+                        {
+                            token.ThrowIfCancellationRequested();
+                        }
+
+                        return Task.FromResult(Dial());
+                    }
+                    catch (Exception ex)
+                    {
+                        return Task.FromException<Socket>(ex);
+                    }
+
+                default:
+                    throw new NotSupportedException($"IConnector.{targetMethod?.Name} is not known to ParamikoJump.");
+            }
+        }
+
+        private Socket Dial()
+        {
+            var socket = _dial();
+            _onSocketCreated(socket);
+            return socket;
         }
     }
 #endif

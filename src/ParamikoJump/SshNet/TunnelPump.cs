@@ -9,8 +9,9 @@ using System.Threading.Tasks;
 namespace ParamikoJump.SshNet;
 
 /// <summary>
-/// A forward's direct-tcpip channel without a thread of its own. SSH.NET's <c>ForwardedPortLocal</c> opens the channel
-/// for each connection it accepts and then calls <c>Bind()</c>, which reads the local socket in a blocking loop on the
+/// A forward's direct-tcpip channel without a thread of its own. SSH.NET's <c>ForwardedPortLocal</c> (and the private
+/// tunnel, <see cref="PrivateTransport.ServeThroughJump"/>, the same way) opens the channel for each connection it
+/// accepts and then calls <c>Bind()</c>, which reads the local socket in a blocking loop on the
 /// thread-pool thread that completed the accept, for the connection's whole life: a pool thread pinned per open hop
 /// (1,000 targets held open through one jump: 2,000 threads, half of them these). This proxy of SSH.NET's internal
 /// <c>IChannelDirectTcpip</c> passes every call through to the channel, except that <c>Bind()</c> starts an
@@ -99,6 +100,13 @@ internal class TunnelPump : DispatchProxy
             {
                 // Zero bytes: wait until the socket is readable without holding a buffer (MSG_PEEK underneath).
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                if (!Thread.CurrentThread.IsThreadPoolThread)
+                {
+                    // Completed inline on .NET's socket event thread (a private tunnel's end handles its events there):
+                    // what follows sends to the jump and may wait for its window, which must not hold that thread.
+                    await Task.Yield();
+                }
+
                 var buffer = ArrayPool<byte>.Shared.Rent(size);
                 try
                 {

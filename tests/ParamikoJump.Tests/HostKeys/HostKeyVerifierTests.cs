@@ -33,19 +33,75 @@ public class HostKeyVerifierTests
     }
 
     [Fact]
-    public void AutoAddPolicy_accepts_and_remembers_under_the_logical_name()
+    public void AutoAddPolicy_accepts_and_remembers_under_the_logical_name_once_the_key_exchange_goes_on()
     {
         var file = Path.Combine(TestDirectories.Create("pj-auto-"), "known_hosts");
         var store = new KnownHosts();
         store.LoadHostKeys(file);
         var asked = new CountingPolicy(MissingHostKeyAction.AcceptAndSave);
+        var first = Verifier(Db, store, asked);
 
-        Assert.True(Verifier(Db, store, asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.True(first.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.False(File.Exists(file));
+        first.CommitAcceptedKey();
         Assert.True(Verifier(Db, store, asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null));
 
         Assert.Equal(1, asked.Calls);
         Assert.Equal([(1, "")], SshKeygen.Find("[db.internal]:2222", file));
         Assert.Empty(SshKeygen.Find("127.0.0.1", file));
+    }
+
+    [Fact]
+    public void A_key_the_policy_would_save_is_not_written_when_the_connect_fails_after_the_check()
+    {
+        var file = Path.Combine(TestDirectories.Create("pj-auto-veto-"), "known_hosts");
+        var store = new KnownHosts();
+        store.LoadHostKeys(file);
+        var verifier = Verifier(Db, store, new AutoAddPolicy());
+
+        Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        verifier.DiscardAcceptedKey();
+        verifier.CommitAcceptedKey();
+
+        Assert.False(File.Exists(file));
+        Assert.Empty(store.Lookup("db.internal", 2222));
+    }
+
+    [Fact]
+    public void A_key_exchange_that_fails_after_we_passed_the_key_is_blamed_on_another_handler_only_before_it_went_on()
+    {
+        var (store, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ed25519A}");
+        var verifier = Verifier(Db, store, new RejectPolicy());
+        var kexFailed = new SshConnectionException("Key exchange negotiation failed.", Renci.SshNet.Messages.Transport.DisconnectReason.KeyExchangeFailed);
+
+        Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        var vetoed = verifier.Rejection(kexFailed);
+        Assert.Null(verifier.Rejection(new SshConnectionException("reset", Renci.SshNet.Messages.Transport.DisconnectReason.ConnectionLost)));
+        Assert.Null(verifier.CommitAcceptedKey());
+
+        Assert.NotNull(vetoed);
+        Assert.IsNotType<HostKeyMismatchException>(vetoed);
+        Assert.Same(kexFailed, vetoed.InnerException);
+        Assert.Contains("refused by a HostKeyReceived handler of the application", vetoed.Message, StringComparison.Ordinal);
+        Assert.Null(verifier.Rejection(kexFailed));
+    }
+
+    [Fact]
+    public void A_HostKeyAlias_is_the_name_keys_are_looked_up_and_saved_under_without_a_port()
+    {
+        var (store, file) = KnownHostsTests.Store($"db-alias {Keys.Ed25519A}");
+        store.LoadHostKeys(file);
+        var alias = new HostKeyVerifier(Db, store, new RejectPolicy(), new ListLogger(), TimeProvider.System, "db-alias");
+        var other = new HostKeyVerifier(new HopIdentity("db2.internal", 2222, "admin"), store, new AutoAddPolicy(), new ListLogger(), TimeProvider.System, "db2-alias");
+
+        Assert.True(alias.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.False(Verifier(Db, store, new RejectPolicy()).Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.True(other.Verify(SshKeygen.Blob(Keys.Ed25519B), null));
+        other.CommitAcceptedKey();
+
+        Assert.Equal([(2, "")], SshKeygen.Find("db2-alias", file));
+        Assert.Empty(SshKeygen.Find("[db2.internal]:2222", file));
+        Assert.Equal("db-alias", alias.HostName);
     }
 
     [Fact]
@@ -160,19 +216,36 @@ public class HostKeyVerifierTests
     }
 
     [Fact]
-    public void The_policy_sees_the_hop_the_logical_name_and_the_key_types_already_on_file()
+    public void The_policy_sees_the_hop_and_the_logical_name()
     {
-        var (store, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ecdsa}");
         var asked = new CountingPolicy(MissingHostKeyAction.Reject);
 
-        Verifier(Db, store, asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null);
+        Verifier(Db, new KnownHosts(), asked).Verify(SshKeygen.Blob(Keys.Ed25519A), null);
 
         var seen = asked.Last!;
         Assert.Same(Db, seen.Hop);
         Assert.Equal("[db.internal]:2222", seen.HostName);
-        Assert.Equal(["ecdsa-sha2-nistp256"], seen.KnownKeyTypes);
+        Assert.Empty(seen.KnownKeyTypes);
         Assert.Equal(SshKeygen.Blob(Keys.Ed25519A), seen.GetKey());
-        Assert.Contains("('[db.internal]:2222' is known with ecdsa-sha2-nistp256 keys.)", RejectionMessage(store), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(MissingHostKeyAction.Accept)]
+    [InlineData(MissingHostKeyAction.AcceptAndSave)]
+    public void A_key_of_another_type_than_the_one_on_file_is_changed_and_the_policy_is_not_asked(MissingHostKeyAction action)
+    {
+        var (store, file) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ecdsa}");
+        var asked = new CountingPolicy(action);
+        var verifier = Verifier(Db, store, asked);
+
+        Assert.False(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        verifier.CommitAcceptedKey();
+
+        var error = Assert.IsType<HostKeyMismatchException>(verifier.Rejection(null));
+        Assert.Equal(0, asked.Calls);
+        Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ecdsa), error.ExpectedFingerprint);
+        Assert.Contains($"expects its ecdsa-sha2-nistp256 key {error.ExpectedFingerprint}", error.Message, StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(file));
     }
 
     [Fact]
@@ -204,13 +277,6 @@ public class HostKeyVerifierTests
 
         Assert.Equal(SshKeygen.Blob(Keys.Ed25519A), args.HostKey);
         Assert.Equal(KnownHostsTests.Fingerprint(Keys.Ed25519A), "SHA256:" + args.FingerPrintSHA256);
-    }
-
-    private static string RejectionMessage(KnownHosts store)
-    {
-        var verifier = Verifier(Db, store, new RejectPolicy());
-        verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null);
-        return verifier.Rejection(null)!.Message;
     }
 
     private static HostKeyVerifier Verifier(HopIdentity hop, KnownHosts store, IMissingHostKeyPolicy policy) =>

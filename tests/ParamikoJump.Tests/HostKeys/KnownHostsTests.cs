@@ -33,14 +33,23 @@ public class KnownHostsTests
     }
 
     [Fact]
-    public void A_key_type_the_host_has_no_key_of_is_unknown_and_says_which_types_are_on_file()
+    public void A_key_type_the_host_has_no_key_of_is_changed_as_OpenSSH_decides_naming_the_key_on_file()
     {
-        var (store, _) = Store($"db.internal {Keys.Ecdsa}");
+        var (store, file) = Store($"db.internal {Keys.Ecdsa}");
 
         var check = store.Check("db.internal", "db.internal", SshKeygen.Blob(Keys.Ed25519A), null, Now);
 
-        Assert.Equal(HostKeyVerdict.Unknown, check.Verdict);
-        Assert.Equal(["ecdsa-sha2-nistp256"], check.KnownKeyTypes);
+        Assert.Equal(HostKeyVerdict.Changed, check.Verdict);
+        Assert.Equal($"{file}:1", check.Line!.Location);
+        Assert.Equal(Fingerprint(Keys.Ecdsa), check.ExpectedFingerprint);
+    }
+
+    [Fact]
+    public void A_host_with_only_a_CA_or_a_revoked_key_on_file_is_still_unknown_for_a_plain_key()
+    {
+        var (store, _) = Store($"@cert-authority db.internal {Keys.Ecdsa}", $"@revoked db.internal {Keys.Ed25519B}");
+
+        Assert.Equal(HostKeyVerdict.Unknown, store.Check("db.internal", "db.internal", SshKeygen.Blob(Keys.Ed25519A), null, Now).Verdict);
     }
 
     [Fact]

@@ -26,6 +26,49 @@ public class KnownHostsWriteTests
     }
 
     [Fact]
+    public void The_folders_and_file_an_addition_creates_get_OpenSSHs_modes_0700_and_0600()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var home = TestDirectories.Create("pj-modes-");
+        var file = Path.Combine(home, ".ssh", "sub", "known_hosts");
+        var store = new KnownHosts();
+        store.LoadHostKeys(file);
+
+        store.Add("db.internal", SshKeygen.Blob(Keys.Ed25519A));
+
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(home, ".ssh")));
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(home, ".ssh", "sub")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
+    public void An_existing_file_and_folder_keep_their_modes()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var file = NewFile();
+        File.WriteAllText(file, "");
+        const UnixFileMode Shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(file, Shared);
+        var folderMode = File.GetUnixFileMode(Path.GetDirectoryName(file)!);
+        var store = new KnownHosts();
+        store.LoadHostKeys(file);
+
+        store.Add("db.internal", SshKeygen.Blob(Keys.Ed25519A));
+
+        Assert.Equal(Shared, File.GetUnixFileMode(file));
+        Assert.Equal(folderMode, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+    }
+
+    [Fact]
     public void An_added_key_is_known_at_once_with_its_file_and_line()
     {
         var file = NewFile();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Tests.HostKeys;
 
@@ -58,6 +59,35 @@ public class HostileServerTests
         Assert.DoesNotContain(error.ToString(), IsControlOrBidi);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task A_hostile_version_string_and_disconnect_reason_reach_no_log_line_and_no_exception_text_raw(bool asynchronous, bool givenConnectionInfo)
+    {
+        using var server = HostileServer.Start("hostile-disconnect");
+        var logs = new EverythingLogged();
+        var settings = server.Settings();
+        settings.LoggerFactory = logs;
+        settings.ConnectionAttempts = 1;
+        var info = new Renci.SshNet.ConnectionInfo("127.0.0.1", server.Port, "victim", new Renci.SshNet.PasswordAuthenticationMethod("victim", "unused")) { LoggerFactory = logs };
+        using var client = givenConnectionInfo ? new SshJumpClient(info, knownHosts: server.HostKeys) : new SshJumpClient(settings);
+
+        var error = asynchronous
+            ? await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken))
+            : Assert.ThrowsAny<ParamikoJumpException>(client.Connect);
+
+        // SSH.NET's own lines (Trace and up) about the version and the disconnect arrived, escaped, on one line each.
+        Assert.Contains(logs.Texts, t => t.Contains("Evil\\x1b]0;pwned\\x07\\u202eOpenSSH\\x1b[2J", StringComparison.Ordinal));
+        Assert.Contains(logs.Texts, t => t.Contains("Bye\\x1b[31m\\u202eevil\\x1b]0;title\\x07\\x0d\\x0aforged log line\\x9b", StringComparison.Ordinal));
+        Assert.Contains(logs.Categories, c => c.StartsWith("Renci.SshNet", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Texts, t => t.Any(IsRaw));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains('\n', StringComparison.Ordinal));
+        Assert.Contains("Bye\\x1b[31m\\u202eevil", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(error.ToString(), IsRaw);
+        Assert.DoesNotContain(error.Message, IsRaw);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_server_that_asks_rounds_without_end_is_left_at_the_round_limit()
     {
@@ -85,10 +115,10 @@ public class HostileServerTests
         using var client = new SshJumpClient(settings);
         var watch = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAnyAsync<Renci.SshNet.Common.SshException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
-        Assert.Equal(HopStage.Authentication, error.Stage);
+        Assert.Equal(HopStage.Authentication, Assert.IsAssignableFrom<IHopFailure>(error).Stage);
     }
 
     [Theory(Timeout = 30_000)]
@@ -178,36 +208,222 @@ public class HostileServerTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_flood_to_a_slow_reader_stops_at_the_output_limit_and_cancels_the_command()
+    public async Task A_flood_to_a_reader_that_stops_waits_at_the_window_and_then_arrives_whole()
+    {
+        const long total = 96L * 1024 * 1024;
+        using var server = HostileServer.Start("exec-flood", total.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var (_, stdout, _) = client.ExecCommand("flood");
+
+        // Nothing read for 3 s: without flow control paramiko sends the whole 96 MiB in well under that.
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var read = await Drain(stdout, pauseEvery: 0);
+
+        Assert.Equal(total, read);
+        Assert.Equal(0, await stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held while nothing was read (window {ParamikoJump.SshNet.ChannelWindows.Default})");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_server_that_sends_past_the_window_fails_the_command_with_a_typed_error_and_bounded_memory()
+    {
+        using var server = HostileServer.Start("exec-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var (_, stdout, _) = client.ExecCommand("flood");
+
+        var error = await Assert.ThrowsAsync<ChannelWindowException>(() => stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var fromReader = await Assert.ThrowsAsync<ChannelWindowException>(() => Drain(stdout, pauseEvery: 0));
+
+        Assert.Same(error, fromReader);
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.Equal(HopStage.Session, error.Stage);
+        Assert.Contains("'flood' on channel", error.Message, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+        Assert.True(client.IsConnected);
+        Assert.Equal("flood", client.ExecCommand("flood").CommandText); // the session still opens channels
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task With_a_cap_a_server_that_ignores_the_window_is_read_up_to_the_cap_and_then_cancelled()
     {
         const long limit = 2L * 1024 * 1024;
-        using var server = HostileServer.Start("exec-flood", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var server = HostileServer.Start("exec-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var settings = server.Settings();
         settings.MaxCommandOutputBuffer = limit;
         using var client = new SshJumpClient(settings);
         await client.ConnectAsync(TestContext.Current.CancellationToken);
         var (_, stdout, _) = client.ExecCommand("flood");
-        var buffer = new byte[64 * 1024];
         long read = 0;
 
-        var error = await Assert.ThrowsAsync<CommandOutputLimitException>(async () =>
-        {
-            while (true)
-            {
-                var n = await stdout.ReadAsync(buffer, TestContext.Current.CancellationToken);
-                Assert.NotEqual(0, n);
-                read += n;
-                await Task.Delay(64, TestContext.Current.CancellationToken); // about 1 MB/s
-            }
-        });
+        var error = await Assert.ThrowsAsync<CommandOutputLimitException>(async () => read = await Drain(stdout, pauseEvery: 1));
 
         Assert.Equal(limit, error.Limit);
-        Assert.True(read <= limit + buffer.Length, $"read {read} bytes");
         Assert.True(client.IsConnected);
         await Assert.ThrowsAsync<CommandOutputLimitException>(() => stdout.Process.WaitForExitAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_forward_whose_server_sends_past_the_window_ends_with_a_typed_error_on_the_forward_and_bounded_memory()
+    {
+        using var server = HostileServer.Start("forward-flood-ignoring-window", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        using var forward = new Renci.SshNet.ForwardedPortLocal("127.0.0.1", 0, "service.internal", 80);
+        var errors = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        forward.Exception += (_, e) => errors.TrySetResult(e.Exception);
+        client.AddForwardedPort(forward);
+        forward.Start();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        // The local reader never reads: the server keeps sending, past the window.
+        using var local = new System.Net.Sockets.TcpClient();
+        await local.ConnectAsync(System.Net.IPAddress.Loopback, (int)forward.BoundPort, TestContext.Current.CancellationToken);
+        var error = Assert.IsType<ChannelWindowException>(await errors.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.StartsWith("A forwarded connection on channel", error.Message, StringComparison.Ordinal);
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+        Assert.True(client.IsConnected);
+        Assert.Equal(0, await DrainToEnd(local.GetStream())); // what was written before is there, then the end
+    }
+
+    private static async Task<int> DrainToEnd(System.IO.Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        while (await stream.ReadAsync(buffer, TestContext.Current.CancellationToken) > 0)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reads to the end; with <paramref name="pauseEvery"/> 1, about 1 MB/s.</summary>
+    private static async Task<long> Drain(RemoteOutputStream stdout, int pauseEvery)
+    {
+        var buffer = new byte[64 * 1024];
+        long read = 0;
+        int n;
+        while ((n = await stdout.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
+        {
+            read += n;
+            if (pauseEvery > 0)
+            {
+                await Task.Delay(64, TestContext.Current.CancellationToken);
+            }
+        }
+
+        return read;
+    }
+
     private static bool IsControlOrBidi(char c) => c is '\x1b' or '\r' or '\u202e' or '\x07';
+
+    private static bool IsRaw(char c) => IsControlOrBidi(c) || c is '\x9b';
+
+    /// <summary>
+    /// Every logger SSH.NET and ParamikoJump ask for, at Trace: the formatted message, every value of the state, and
+    /// the exception's ToString() and each of its causes' messages, as any logging provider might write them.
+    /// </summary>
+    private sealed class EverythingLogged : ILoggerFactory
+    {
+        private readonly List<string> _texts = [];
+        private readonly List<string> _messages = [];
+        private readonly List<string> _categories = [];
+
+        public IReadOnlyList<string> Texts
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return _texts.ToArray();
+                }
+            }
+        }
+
+        public IReadOnlyList<string> Messages
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return _messages.ToArray();
+                }
+            }
+        }
+
+        public IReadOnlyList<string> Categories
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return _categories.ToArray();
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName)
+        {
+            lock (_texts)
+            {
+                _categories.Add(categoryName);
+            }
+
+            return new Logger(this);
+        }
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private void Add(string message, IEnumerable<string> more)
+        {
+            lock (_texts)
+            {
+                _messages.Add(message);
+                _texts.Add(message);
+                _texts.AddRange(more);
+            }
+        }
+
+        private sealed class Logger(EverythingLogged owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var more = new List<string>();
+                if (state is IEnumerable<KeyValuePair<string, object?>> values)
+                {
+                    more.AddRange(values.Select(v => v.Value?.ToString() ?? ""));
+                }
+
+                more.Add(state?.ToString() ?? "");
+                for (var cause = exception; cause is not null; cause = cause.InnerException)
+                {
+                    more.Add(cause.Message);
+                }
+
+                more.Add(exception?.ToString() ?? "");
+                owner.Add(formatter(state, exception), more);
+            }
+        }
+    }
 
     private sealed class RecordingHandler(SimpleAuthHandler inner) : IKeyboardInteractiveHandler, IAuthenticationBannerHandler
     {
@@ -241,4 +457,37 @@ public class HostileServerTests
             return round.Prompts.Select(_ => "x").ToList();
         }
     }
+
+    /// <summary>
+    /// A server that answers every password with partial success and asks for a password again, for ever (OpenSSH
+    /// never does): SSH.NET gives up at its partial-success limit, and a client built from the same ConnectionInfo
+    /// gives up the same way, with SSH.NET's type and message, naming the hop.
+    /// </summary>
+    [Theory(Timeout = 30_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task Endless_partial_success_stops_at_SSH_NETs_limit_with_SSH_NETs_error(bool jumpClient) => Task.Run(() =>
+    {
+        using var server = HostileServer.Start("partial-endless");
+        var info = new Renci.SshNet.ConnectionInfo("127.0.0.1", server.Port, "victim", new Renci.SshNet.PasswordAuthenticationMethod("victim", "pw"))
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        using var client = jumpClient ? new SshJumpClient(info, knownHosts: server.HostKeys) : new Renci.SshNet.SshClient(info);
+
+        var error = Assert.ThrowsAny<Renci.SshNet.Common.SshAuthenticationException>(() =>
+        {
+            if (client is SshJumpClient ours)
+            {
+                ours.Connect();
+            }
+            else
+            {
+                client.Connect();
+            }
+        });
+
+        Assert.StartsWith("Reached authentication attempt limit for method (password).", error.Message, StringComparison.Ordinal);
+        Assert.Equal(jumpClient, error is IHopFailure { Stage: HopStage.Authentication });
+    }, TestContext.Current.CancellationToken);
 }

@@ -17,6 +17,8 @@ HOSTILE_NAME = "\x1b]0;pwned\x07Round name"
 HOSTILE_INSTRUCTION = "\x1b[2J\x1b[HEnter your SSH key passphrase for root@prod:\r"
 HOSTILE_PROMPT = "Code\u202e:lave\x1b[31m: "
 HOSTILE_BANNER = "Welcome\x1b[2J\r\nAuthorized use only\x1b]0;title\x07\r\n"
+HOSTILE_VERSION = "SSH-2.0-Evil\x1b]0;pwned\x07\u202eOpenSSH\x1b[2J"
+HOSTILE_REASON = "Bye\x1b[31m\u202eevil\x1b]0;title\x07\r\nforged log line\x9b"
 
 scenario = sys.argv[1]
 argument = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -32,7 +34,8 @@ class Server(paramiko.ServerInterface):
         return "keyboard-interactive" if scenario.startswith("kbd") else "password"
 
     def check_auth_password(self, username, password):
-        return paramiko.AUTH_SUCCESSFUL
+        # partial-endless: every password is a partial success and password is all that is left, for ever.
+        return paramiko.AUTH_PARTIALLY_SUCCESSFUL if scenario == "partial-endless" else paramiko.AUTH_SUCCESSFUL
 
     def get_banner(self):
         return (HOSTILE_BANNER, "en-US") if scenario == "kbd-hostile" else (None, None)
@@ -61,6 +64,9 @@ class Server(paramiko.ServerInterface):
     def check_channel_request(self, kind, chanid):
         return paramiko.OPEN_SUCCEEDED if kind == "session" else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
+    def check_channel_direct_tcpip_request(self, chanid, origin, destination):
+        return paramiko.OPEN_SUCCEEDED if scenario.startswith("forward") else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
     def check_channel_exec_request(self, channel, command):
         self.exec_command.set()
         return True
@@ -75,13 +81,17 @@ def serve_paramiko(client):
     channel = transport.accept(30)
     if channel is None:
         return
-    server.exec_command.wait(30)
-    if scenario == "exec-flood":
-        # As fast as the client's window allows: SSH.NET opens a ~2 GiB window and re-opens it on receipt.
+    if not scenario.startswith("forward"):
+        server.exec_command.wait(30)
+    if scenario in ("exec-flood", "exec-flood-ignoring-window", "forward-flood-ignoring-window"):
+        # As fast as the client's window allows, or, ignoring the window, as fast as the socket takes it.
         remaining = int(argument)
         block = b"x" * 32768
         try:
             while remaining > 0 and transport.is_active():
+                if scenario.endswith("ignoring-window"):
+                    with channel.lock:
+                        channel.out_window_size = 1 << 40
                 sent = channel.send(block[: min(len(block), remaining)])
                 remaining -= sent
             channel.send_exit_status(0)
@@ -118,15 +128,40 @@ def serve_raw(client):
         # The banner at once, then silence: the key exchange never starts.
         client.sendall(b"SSH-2.0-Stall_1.0\r\n")
         time.sleep(3600)
+    elif scenario == "hostile-disconnect":
+        # A version string and a disconnect reason full of terminal controls and bidi overrides, sent in the clear
+        # before any key exchange: what a client logs and raises before it has checked who it talks to.
+        client.sendall(HOSTILE_VERSION.encode("utf-8") + b"\r\n")
+        received = b""
+        while not received.endswith(b"\n"):
+            chunk = client.recv(1)
+            if not chunk:
+                return
+            received += chunk
+        time.sleep(0.2)
+        client.sendall(packet(b"\x01" + (2).to_bytes(4, "big") + ssh_string(HOSTILE_REASON.encode("utf-8")) + ssh_string(b"en")))
+        time.sleep(2)
     elif scenario == "oversized-packet":
         client.sendall(b"SSH-2.0-Oversized_1.0\r\n")
         client.sendall((0x7FFFFFF0).to_bytes(4, "big") + b"\x04" + b"\x00" * 64)
         time.sleep(3600)
 
 
+def ssh_string(data):
+    return len(data).to_bytes(4, "big") + data
+
+
+def packet(payload):
+    """An unencrypted binary packet (RFC 4253 6): length, padding length, payload, at least 4 bytes of padding."""
+    padding = 8 - (5 + len(payload)) % 8
+    if padding < 4:
+        padding += 8
+    return (1 + len(payload) + padding).to_bytes(4, "big") + bytes([padding]) + payload + b"\x00" * padding
+
+
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec")):
+        if scenario.startswith(("kbd", "exec", "forward", "partial")):
             serve_paramiko(client)
         else:
             serve_raw(client)

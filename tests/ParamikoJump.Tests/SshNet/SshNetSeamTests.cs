@@ -48,6 +48,72 @@ public class SshNetSeamTests
     }
 
     [Fact]
+    public void Transport_can_hand_SSH_NETs_connect_a_socket_of_its_own_instead_of_a_dial()
+    {
+        Assert.True(Transport.CanDial, Broken("Transport", "IServiceFactory.CreateConnector / IConnector / Session(ConnectionInfo, IServiceFactory, ISocketFactory) moved"));
+        using var client = new SshClient("127.0.0.1", 0, "u", "p");
+        client.ConnectionInfo.Timeout = TimeSpan.FromSeconds(5);
+        var (hop, jump) = PrivateTransport.CreatePair();
+        using var server = jump;
+        server.Send("SSH-1.0-stand-in\r\n"u8);
+        var dialled = 0;
+        Socket? seen = null;
+
+        Assert.True(Transport.TryWatch(client, socket => seen = socket, dial: () =>
+        {
+            dialled++;
+            return hop;
+        }));
+        var error = Assert.ThrowsAny<Exception>(client.Connect);
+
+        Assert.True(dialled == 1, Broken("Transport", $"SSH.NET's session no longer asks the client's service factory for its connector (dialled {dialled} times; {error.GetType().Name}: {error.Message})"));
+        Assert.Same(hop, seen);
+        Assert.IsType<Renci.SshNet.Common.SshConnectionException>(error);
+        Assert.Contains("'1.0' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrivateTransport_pairs_two_ends_that_announce_the_originator_and_leaves_no_socket_file()
+    {
+        var temp = Path.GetTempPath();
+        var before = Directory.GetDirectories(temp, "paramikojump-tunnel-*").Length;
+
+        Assert.True(PrivateTransport.WhyUnavailable is null, Broken("PrivateTransport", PrivateTransport.WhyUnavailable ?? string.Empty));
+        Assert.True(PrivateTransport.CanServe, Broken("PrivateTransport", "ISession.CreateChannelDirectTcpip / IChannelDirectTcpip.Open(string, uint, IForwardedPort, Socket) / Bind moved"));
+        var (hop, jump) = PrivateTransport.CreatePair();
+        using (hop)
+        using (jump)
+        {
+            hop.Send("ping"u8);
+            var buffer = new byte[4];
+            Assert.Equal(4, jump.Receive(buffer));
+            Assert.Equal("ping"u8.ToArray(), buffer);
+
+            // SSH.NET's channel casts this to IPEndPoint and sends it to the jump as the originator, as ssh -W does.
+            Assert.Equal(new IPEndPoint(IPAddress.Loopback, 65535), jump.RemoteEndPoint);
+            Assert.IsType<UnixDomainSocketEndPoint>(hop.RemoteEndPoint);
+        }
+
+        Assert.Equal(before, Directory.GetDirectories(temp, "paramikojump-tunnel-*").Length);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_fresh_temporary_directory_is_the_users_alone()
+    {
+        // The pair's socket file lives in one while the pair is made: only this user may enter it.
+        var directory = Directory.CreateTempSubdirectory("paramikojump-tunnel-");
+        try
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory.FullName));
+        }
+        finally
+        {
+            directory.Delete();
+        }
+    }
+
+    [Fact]
     public void CommandChannel_can_replace_a_commands_output_and_send_eof_on_its_stdin()
     {
         Assert.True(CommandChannel.CanReplaceOutput, Broken("CommandChannel", "SshCommand.OutputStream / ExtendedOutputStream have no setter"));
@@ -117,6 +183,29 @@ public class SshNetSeamTests
         Assert.True(ChannelWindows.WindowOf(plain) == int.MaxValue, Broken("ChannelWindows", $"SSH.NET's own window is no longer int.MaxValue ({ChannelWindows.WindowOf(plain)}): see whether the bound is still needed"));
         Assert.Same(session, ChannelWindows.Unwrap(wrapped));
         Assert.Same(wrapped, ChannelWindows.Wrap(wrapped, 1));
+    }
+
+    [Fact]
+    public void ChannelFlow_takes_every_session_and_forward_channel_and_gives_a_claim_to_the_next_session_channel_only()
+    {
+        var session = NewSession();
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+        var create = (string name) => contract.GetMethod(name)!.Invoke(session, null);
+
+        Assert.True(ChannelFlow.IsAvailable, Broken("ChannelFlow", "Channel's message handlers, locks or close flags, ISession's channel events or ChannelWindowAdjustMessage moved"));
+        Assert.True(ChannelFlow.CanWatchShells, Broken("ChannelFlow", "Channel.DataReceived is no longer a field-like event"));
+        var claim = new FlowClaim();
+        using (ChannelFlow.ClaimNextCommand(claim))
+        {
+            Assert.True(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20));
+            var taken = claim.Consumed;
+            Assert.NotNull(taken);
+            Assert.True(ChannelFlow.TryAttach("CreateChannelSession", create("CreateChannelSession"), 1 << 20)); // observed, not claimed
+            Assert.Same(taken, claim.Consumed);
+        }
+
+        Assert.True(ChannelFlow.TryAttach("CreateChannelDirectTcpip", create("CreateChannelDirectTcpip"), 1 << 20), Broken("ChannelFlow", "ChannelDirectTcpip._socket moved"));
+        Assert.False(ChannelFlow.TryAttach("CreateChannelSession", this, 1 << 20));
     }
 
     [Fact]

@@ -2,10 +2,12 @@ using System;
 using System.Linq;
 using System.Runtime.InteropServices;
 using ParamikoJump;
+using ParamikoJump.Configuration;
 using ParamikoJump.HostKeys;
 
 // Usage: Net472Consumer KNOWN_HOSTS JUMP_HOST JUMP_PORT JUMP_USER JUMP_PASSWORD TARGET_HOST TARGET_PORT TARGET_USER TARGET_PASSWORD
-// (passwords are read from the environment variables PJ_JUMP_PASSWORD and PJ_TARGET_PASSWORD when given as "-")
+// (passwords are read from the environment variables PJ_JUMP_PASSWORD and PJ_TARGET_PASSWORD when given as "-";
+// PJ_FOREIGN_CONFIG names an ssh_config file that includes one another user owns, which must be refused on this build too)
 internal static class Program
 {
     private static int Main(string[] args)
@@ -27,6 +29,20 @@ internal static class Program
         Console.WriteLine($"target: {hostname.ReadLines().Single()}");
         Console.WriteLine($"empty stdin: {empty}");
         Console.WriteLine($"hop: {target.Hop}");
+        var foreignConfig = Environment.GetEnvironmentVariable("PJ_FOREIGN_CONFIG");
+        if (!string.IsNullOrEmpty(foreignConfig))
+        {
+            try
+            {
+                SshConfig.Load(foreignConfig).Resolve("any");
+                Console.WriteLine("foreign config: read");
+            }
+            catch (SshConfigException ex)
+            {
+                Console.WriteLine($"foreign config: refused: {ex.Message}");
+            }
+        }
+
         return 0;
     }
 

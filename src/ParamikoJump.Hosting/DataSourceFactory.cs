@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.Extensions.Logging;
+using ParamikoJump.HostKeys;
+using ParamikoJump.Pooling;
+
+namespace ParamikoJump.Hosting;
+
+/// <summary>Turns bound <see cref="SshJumpHostingOptions"/> into a builder's destinations, resolving each secret by name.</summary>
+internal static class DataSourceFactory
+{
+    public static SshJumpDataSourceBuilder Configure(SshJumpDataSourceBuilder builder, SshJumpHostingOptions options, ISshSecretStore secrets, ILoggerFactory? loggerFactory)
+    {
+        builder.Options.MaxSessionsPerServer = options.MaxSessionsPerServer;
+        builder.Options.MaxConnectsPerServer = options.MaxConnectsPerServer;
+        builder.Options.IdleTimeout = options.IdleTimeout;
+        builder.Options.LeaseTimeout = options.LeaseTimeout;
+        builder.Options.ReconnectAttempts = options.ReconnectAttempts;
+        builder.Options.ReconnectDelay = options.ReconnectDelay;
+        builder.Options.MaxReconnectDelay = options.MaxReconnectDelay;
+        builder.Options.LoggerFactory ??= loggerFactory;
+
+        KnownHosts? knownHosts = null;
+        if (options.KnownHostsFile is { Length: > 0 } file)
+        {
+            knownHosts = new KnownHosts();
+            knownHosts.LoadSystemHostKeys(file);
+        }
+
+        var jumps = new HashSet<string>(options.Hosts.Values.Select(h => h.Via).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!), StringComparer.Ordinal);
+        var settings = new Dictionary<string, HopSettings>(StringComparer.Ordinal);
+        foreach (var entry in options.Hosts.Where(h => !jumps.Contains(h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            builder.AddDestination(entry.Key, Settings(entry.Key, entry.Value), [.. Chain(entry.Key, entry.Value)]);
+        }
+
+        return builder;
+
+        HopSettings Settings(string name, SshHostOptions host)
+        {
+            if (!settings.TryGetValue(name, out var hop))
+            {
+                hop = ToHopSettings(name, host, secrets, knownHosts, loggerFactory);
+                settings.Add(name, hop);
+            }
+
+            return hop;
+        }
+
+        IEnumerable<HopSettings> Chain(string name, SshHostOptions host)
+        {
+            var chain = new List<HopSettings>();
+            var seen = new HashSet<string>(StringComparer.Ordinal) { name };
+            for (var via = host.Via; !string.IsNullOrEmpty(via);)
+            {
+                if (!options.Hosts.TryGetValue(via!, out var jump))
+                {
+                    throw new ArgumentException($"ParamikoJump host '{name}': Via names '{via}', which is not a host of the configuration.");
+                }
+
+                if (!seen.Add(via!))
+                {
+                    throw new ArgumentException($"ParamikoJump host '{name}': its Via chain loops back to '{via}'.");
+                }
+
+                chain.Insert(0, Settings(via!, jump));
+                via = jump.Via;
+            }
+
+            return chain;
+        }
+    }
+
+    private static HopSettings ToHopSettings(string name, SshHostOptions host, ISshSecretStore secrets, KnownHosts? knownHosts, ILoggerFactory? loggerFactory)
+    {
+        if (string.IsNullOrWhiteSpace(host.Host))
+        {
+            throw new ArgumentException($"ParamikoJump host '{name}' has no Host.");
+        }
+
+        var settings = new HopSettings(host.Host)
+        {
+            Port = host.Port,
+            Username = host.User,
+            KeyFilenames = [.. host.KeyFiles],
+            LookForKeys = host.UseDefaultKeys,
+            AllowAgent = host.UseDefaultKeys,
+            KnownHosts = knownHosts,
+            LoggerFactory = loggerFactory,
+        };
+        if (host.KeepAliveInterval is { } interval)
+        {
+            settings.KeepAliveInterval = interval;
+        }
+
+        if (host.KeepAliveCountMax is { } count)
+        {
+            settings.KeepAliveCountMax = count;
+        }
+
+        if (host.ConnectTimeout is { } connect)
+        {
+            settings.ConnectTimeout = connect;
+        }
+
+        var password = host.PasswordSecret is { Length: > 0 } passwordName ? Secret(name, passwordName, secrets) : null;
+        var totp = host.TotpSecret is { Length: > 0 } totpName ? new TotpSource(Secret(name, totpName, secrets), period: host.TotpPeriod) : null;
+        settings.Password = password;
+        if (totp is not null)
+        {
+            var prompts = new PromptHandler().On(host.TotpPrompt, totp);
+            if (password is not null)
+            {
+                prompts.On(host.PasswordPrompt, password);
+            }
+
+            settings.AuthHandler = prompts;
+        }
+
+        return settings;
+    }
+
+    /// <summary>A secret's value; the error names the host and the secret's name, never a value.</summary>
+    private static string Secret(string host, string name, ISshSecretStore secrets) =>
+        secrets.GetSecret(name) is { Length: > 0 } value
+            ? value
+            : throw new ArgumentException($"ParamikoJump host '{host}': the secret '{name}' has no value in the secret store.");
+}

@@ -1,0 +1,36 @@
+using System;
+
+namespace ParamikoJump.SshNet;
+
+/// <summary>
+/// A command's claim on the flow control of the channel SSH.NET is about to create for it (<c>ChannelFlow</c>):
+/// SSH.NET's <c>SshCommand</c> creates its channel in its constructor, so the claim stands while it is constructed.
+/// </summary>
+internal sealed class FlowClaim
+{
+    /// <summary>Whether data past the window is kept (the command has an output cap of its own).</summary>
+    public bool TolerateOverrun { get; set; }
+
+    /// <summary>Told, on the session's receive thread, when the server sends past the window.</summary>
+    public Action<WindowViolation>? OnViolation { get; set; }
+
+    /// <summary>Re-opens the window by what the reader took; null while no flow has taken the channel.</summary>
+    public Action<int>? Consumed { get; set; }
+
+    /// <summary>Runs <paramref name="create"/> with <paramref name="claim"/> on the next session channel the thread creates.</summary>
+    public static T During<T>(FlowClaim claim, Func<T> create)
+    {
+#if NET8_0_OR_GREATER
+        using (ChannelFlow.ClaimNextCommand(claim))
+        {
+            return create();
+        }
+#else
+        _ = claim;
+        return create();
+#endif
+    }
+}
+
+/// <summary>A packet of <see cref="Size"/> bytes arrived on a channel with only <see cref="Remaining"/> of <see cref="Window"/> left.</summary>
+internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window);

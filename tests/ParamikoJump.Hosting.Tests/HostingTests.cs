@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using ParamikoJump.Pooling;
+
+namespace ParamikoJump.Hosting.Tests;
+
+public sealed class HostingTests
+{
+    private const string Password = "s3cret-not-in-any-message";
+    private const string TotpSecret = "JBSWY3DPEHPK3PXP";
+
+    [Fact]
+    public void Hosts_named_in_Via_are_shared_jumps_and_the_others_are_destinations()
+    {
+        using var provider = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:bastion:Host"] = "bastion.example",
+            ["ParamikoJump:Hosts:bastion:User"] = "ops",
+            ["ParamikoJump:Hosts:bastion:PasswordSecret"] = "Secrets:Bastion",
+            ["ParamikoJump:Hosts:bastion:TotpSecret"] = "Secrets:BastionTotp",
+            ["ParamikoJump:Hosts:inner:Host"] = "inner.example",
+            ["ParamikoJump:Hosts:inner:Via"] = "bastion",
+            ["ParamikoJump:Hosts:inner:User"] = "ops",
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:Port"] = "2222",
+            ["ParamikoJump:Hosts:db01:User"] = "admin",
+            ["ParamikoJump:Hosts:db01:Via"] = "inner",
+            ["ParamikoJump:Hosts:web01:Host"] = "10.0.0.6",
+            ["ParamikoJump:Hosts:web01:User"] = "admin",
+            ["ParamikoJump:Hosts:web01:Via"] = "bastion",
+            ["ParamikoJump:MaxSessionsPerServer"] = "3",
+            ["Secrets:Bastion"] = Password,
+            ["Secrets:BastionTotp"] = TotpSecret,
+        })).BuildServiceProvider();
+
+        var source = provider.GetRequiredService<SshJumpDataSource>();
+
+        Assert.Equal(["db01", "web01"], source.Destinations.Order(StringComparer.Ordinal));
+        Assert.Equal("admin@10.0.0.5:2222 via ops@inner.example:22 via ops@bastion.example:22", source.HopOf("db01").ToString());
+        Assert.Equal("admin@10.0.0.6:22 via ops@bastion.example:22", source.HopOf("web01").ToString());
+        Assert.DoesNotContain(Password, source.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secret_missing_from_the_store_is_named_by_host_and_secret_name()
+    {
+        using var provider = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:PasswordSecret"] = "Secrets:Db01",
+        })).BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<SshJumpDataSource>());
+
+        Assert.Contains("'db01'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Secrets:Db01'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_Via_chain_that_loops_or_names_an_unknown_host_is_refused_with_the_host_named()
+    {
+        using var loop = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:a:Host"] = "a.example",
+            ["ParamikoJump:Hosts:a:Via"] = "b",
+            ["ParamikoJump:Hosts:b:Host"] = "b.example",
+            ["ParamikoJump:Hosts:b:Via"] = "a",
+            ["ParamikoJump:Hosts:db:Host"] = "db.example",
+            ["ParamikoJump:Hosts:db:Via"] = "a",
+        })).BuildServiceProvider();
+        using var unknown = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db:Host"] = "db.example",
+            ["ParamikoJump:Hosts:db:Via"] = "nowhere",
+        })).BuildServiceProvider();
+
+        Assert.Contains("loops back", Assert.Throws<ArgumentException>(() => loop.GetRequiredService<SshJumpDataSource>()).Message, StringComparison.Ordinal);
+        Assert.Contains("'nowhere'", Assert.Throws<ArgumentException>(() => unknown.GetRequiredService<SshJumpDataSource>()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secret_store_of_the_applications_own_is_asked_instead_of_configuration()
+    {
+        var store = new RecordingStore();
+        var services = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:PasswordSecret"] = "vault/db01",
+        }));
+        services.AddSingleton<ISshSecretStore>(store);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Single(provider.GetRequiredService<SshJumpDataSource>().Destinations);
+        Assert.Equal(["vault/db01"], store.Asked);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task The_health_check_of_a_destination_whose_server_refuses_is_Unhealthy_naming_the_hop()
+    {
+        var port = ClosedPort();
+        var services = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "127.0.0.1",
+            ["ParamikoJump:Hosts:db01:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ParamikoJump:Hosts:db01:User"] = "admin",
+            ["ParamikoJump:Hosts:db01:PasswordSecret"] = "Secrets:Db01",
+            ["ParamikoJump:ReconnectAttempts"] = "0",
+            ["Secrets:Db01"] = Password,
+        }));
+        services.AddHealthChecks().AddSshJumpDestinations("db01");
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("ssh:db01", entry.Key);
+        Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
+        Assert.True(entry.Value.Exception is ParamikoJumpException, entry.Value.Exception?.ToString());
+        Assert.Contains($"admin@127.0.0.1:{port}", entry.Value.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, entry.Value.Exception!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Stopping_the_host_drains_the_source_so_it_lends_nothing_more()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "127.0.0.1",
+            ["ParamikoJump:Hosts:db01:Port"] = "22",
+            ["ParamikoJump:DrainTimeout"] = "00:00:01",
+        });
+        builder.Services.AddSshJumpDataSource();
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var source = host.Services.GetRequiredService<SshJumpDataSource>();
+
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await source.GetAsync("db01", TestContext.Current.CancellationToken));
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    private static ServiceCollection Services(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging();
+        services.AddSshJumpDataSource();
+        return services;
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private sealed class RecordingStore : ISshSecretStore
+    {
+        public List<string> Asked { get; } = [];
+
+        public string? GetSecret(string name)
+        {
+            Asked.Add(name);
+            return "from-the-vault";
+        }
+    }
+}

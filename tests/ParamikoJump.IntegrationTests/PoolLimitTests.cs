@@ -1,0 +1,159 @@
+using ParamikoJump.Lab;
+using ParamikoJump.Pooling;
+
+namespace ParamikoJump.IntegrationTests;
+
+/// <summary>SshJumpDataSource's waits, idle eviction and re-login rules, against the lab's password bastion.</summary>
+[Collection(LabCollectionDefinition.Name)]
+public sealed class PoolLimitTests(LabFixture fixture)
+{
+    private LabDescription Lab => fixture.Lab;
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_lease_beyond_the_servers_limit_waits_in_line_and_fails_typed_at_its_timeout_or_token()
+    {
+        await using var source = Source(options =>
+        {
+            options.MaxSessionsPerServer = 1;
+            options.LeaseTimeout = TimeSpan.FromSeconds(1);
+        });
+        var ct = TestContext.Current.CancellationToken;
+
+        var held = await source.GetAsync("target", ct);
+        var timedOut = await Assert.ThrowsAsync<LeaseTimeoutException>(async () => await source.GetAsync("target", ct));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await source.GetAsync("target", cancel.Token));
+        var waiting = source.GetAsync("target", ct).AsTask();
+        await Task.Delay(100, ct);
+        Assert.False(waiting.IsCompleted);
+        var client = held.Client;
+        await held.DisposeAsync();
+        await using var next = await waiting;
+
+        Assert.Equal("target", timedOut.Destination);
+        Assert.Equal(source.HopOf("target"), timedOut.Hop);
+        Assert.Contains("lease timeout of 1 s", timedOut.Message, StringComparison.Ordinal);
+        Assert.Same(client, next.Client);
+        Assert.Equal(Lab["target-password"].User, Hops.Run(next.Client, "whoami"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_idle_session_is_reused_and_closed_after_the_idle_timeout()
+    {
+        using var sessions = new GaugeWatch("paramikojump.pool.sessions");
+        await using var source = Source(options => options.IdleTimeout = TimeSpan.FromSeconds(1));
+        var ct = TestContext.Current.CancellationToken;
+
+        SshJumpClient first;
+        await using (var lease = await source.GetAsync("target", ct))
+        {
+            first = lease.Client;
+        }
+
+        await using (var lease = await source.GetAsync("target", ct))
+        {
+            Assert.Same(first, lease.Client);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!IsClosed(first) && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100, ct);
+        }
+
+        Assert.True(IsClosed(first));
+        Assert.Equal(0, sessions.Current);
+        await using var fresh = await source.GetAsync("target", ct);
+        Assert.NotSame(first, fresh.Client);
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task A_lost_jump_whose_handler_asks_a_person_is_not_logged_in_again_unless_the_application_allows_it()
+    {
+        var mfa = Lab["bastion"].Credentials("pjmfa");
+        var person = new SimpleAuthHandler(new StringReader($"{mfa.Password}\n{mfa.Totp()}\n"), TextWriter.Null);
+        var totp = new TotpSource(mfa.TotpSecret!) { ReuseProtection = false };
+        var rules = new PromptHandler().On("^Password:", mfa.Password!).On("Verification code", totp);
+        await using var strict = Source(jumpHandler: person);
+        await using var answering = Source(jumpHandler: new CompositeAuthHandler(rules, new SimpleAuthHandler(new StringReader(string.Empty), TextWriter.Null)));
+        var ct = TestContext.Current.CancellationToken;
+
+        foreach (var source in new[] { strict, answering })
+        {
+            await using var lease = await source.GetAsync("target", ct);
+            Hops.KillServerSession((SshJumpClient)lease.Client.JumpSession!);
+        }
+
+        await WaitUntilLostAsync(strict, ct);
+        await WaitUntilLostAsync(answering, ct);
+        var refused = await Assert.ThrowsAsync<JumpNotConnectedException>(async () => await strict.GetAsync("target", ct));
+        await using var healed = await answering.GetAsync("target", ct);
+
+        Assert.Contains(nameof(SshJumpPoolOptions.AllowInteractiveRelogin), refused.Message, StringComparison.Ordinal);
+        Assert.Contains(strict.HopOf("target").Jump!.ToString(), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(Lab["target-password"].User, Hops.Run(healed.Client, "whoami"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Draining_refuses_new_leases_waits_for_the_ones_out_then_closes_every_session_and_jump()
+    {
+        var source = Source();
+        var ct = TestContext.Current.CancellationToken;
+        var lease = await source.GetAsync("target", ct);
+        var client = lease.Client;
+        var jump = (SshJumpClient)client.JumpSession!;
+
+        var drain = source.DrainAsync(ct);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await source.GetAsync("target", ct));
+        await Task.Delay(200, ct);
+        Assert.False(drain.IsCompleted);
+        Assert.Equal(Lab["target-password"].User, Hops.Run(client, "whoami"));
+        await lease.DisposeAsync();
+        await drain.WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.True(IsClosed(client));
+        Assert.True(IsClosed(jump));
+    }
+
+    /// <summary>Whether the pool closed (disposed) the client.</summary>
+    private static bool IsClosed(SshJumpClient client)
+    {
+        try
+        {
+            _ = client.IsConnected;
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task WaitUntilLostAsync(SshJumpDataSource source, CancellationToken ct)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (await source.CheckAsync("target", ct) is null && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>One destination, the lab's password target, behind the password bastion, or behind the MFA bastion as pjmfa when a handler is given.</summary>
+    private SshJumpDataSource Source(Action<SshJumpPoolOptions>? configure = null, IKeyboardInteractiveHandler? jumpHandler = null)
+    {
+        var jump = Hops.SettingsFor(Lab, Lab["bastion-password"]);
+        if (jumpHandler is not null)
+        {
+            jump = Hops.SettingsFor(Lab, Lab["bastion"]);
+            jump.Username = "pjmfa";
+            jump.Password = null;
+            jump.AuthHandler = jumpHandler;
+        }
+
+        var builder = new SshJumpDataSourceBuilder();
+        builder.Options.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+        configure?.Invoke(builder.Options);
+        builder.AddDestination("target", Hops.SettingsFor(Lab, Lab["target-password"]), jump);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using ParamikoJump.Pooling;
+
+namespace ParamikoJump.Tests.Pooling;
+
+public sealed class ReconnectBackoffTests
+{
+    [Fact(Timeout = 30_000)]
+    public async Task A_jump_that_cannot_be_reached_is_tried_again_after_growing_jittered_pauses_on_the_pools_clock_then_fails_typed()
+    {
+        var port = ClosedPort();
+        var clock = new FakeTimeProvider();
+        var log = new ListLogger();
+        var builder = new SshJumpDataSourceBuilder();
+        builder.Options.TimeProvider = clock;
+        builder.Options.LoggerFactory = log;
+        builder.Options.ReconnectAttempts = 3;
+        builder.Options.ReconnectDelay = TimeSpan.FromSeconds(1);
+        builder.Options.MaxReconnectDelay = TimeSpan.FromSeconds(5);
+        builder.Options.LeaseTimeout = TimeSpan.FromHours(1);
+        var jump = new HopSettings("127.0.0.1") { Port = port, Username = "ops", Password = "pw", LookForKeys = false, AllowAgent = false };
+        builder.AddDestination("db01", new HopSettings("10.0.0.5") { Username = "admin", Password = "pw" }, jump);
+        await using var source = builder.Build();
+
+        var lease = source.GetAsync("db01", TestContext.Current.CancellationToken).AsTask();
+        while (!lease.IsCompleted)
+        {
+            // The pauses run on the pool's fake clock, which only moves when told to.
+            await Task.WhenAny(lease, Task.Delay(20, TestContext.Current.CancellationToken));
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        var retries = log.Lines.Count(l => l.Contains("did not come back", StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<HopConnectionException>(() => lease);
+        Assert.Equal(3, retries);
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        var pauses = log.Lines.Where(l => l.Contains("did not come back", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.IndexOf(" in ", StringComparison.Ordinal) + 4)..l.LastIndexOf(" s", StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.All(pauses, pause => Assert.InRange(pause, 0.0, 5.0));
+        Assert.Equal([1, 2, 3], log.Lines.Where(l => l.Contains("did not come back", StringComparison.Ordinal)).Select(l => int.Parse(l.Split("retry ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
