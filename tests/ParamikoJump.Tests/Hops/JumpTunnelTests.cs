@@ -63,7 +63,8 @@ public sealed class JumpTunnelTests(RealSshdKeyLoginTests.Server server) : IClas
         await hop.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
         var hopsBanner = await FirstLine(hop);
 
-        // The residual risk of the netstandard2.0 build: the first connection of an attempt is served, whoever made it.
+        // Where only the connection's owning process can be checked, another socket of this same process (the same
+        // user, out of scope) can still take the attempt's slot: the attempt fails and says so.
         Assert.StartsWith("SSH-2.0-OpenSSH", strangersBanner, StringComparison.Ordinal);
         Assert.Equal(string.Empty, hopsBanner);
         Assert.True(tunnel.SlotTaken);
@@ -79,6 +80,27 @@ public sealed class JumpTunnelTests(RealSshdKeyLoginTests.Server server) : IClas
         // The next attempt gets its forward back, on the same port (the netstandard2.0 build dials that port).
         tunnel.PrepareAttempt();
         Assert.Equal(port, tunnel.LocalPort);
+        Assert.Single(jump.ForwardedPorts);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Where_the_hops_socket_is_unknown_another_users_connection_arriving_first_is_refused_and_the_hops_own_is_served()
+    {
+        using var jump = await ConnectedJump();
+        using var tunnel = JumpTunnel.OpenTcp(jump, Hop(), NullLogger.Instance);
+        tunnel.KnowsHopSocket(false);
+        tunnel.PrepareAttempt();
+
+        // nobody's connection is accepted first, and closed by the forward before the jump opens a channel for it.
+        using var stranger = await OtherUserConnection.OpenAsync(tunnel.LocalPort);
+        Assert.Equal(0, await stranger.BytesReceivedOnceClosedAsync(ReadBudget));
+
+        // As SSH.NET makes it (dual-mode), from this process: the attempt's slot is still free, so it is served.
+        using var hop = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await hop.ConnectAsync(IPAddress.Loopback, tunnel.LocalPort, TestContext.Current.CancellationToken);
+        Assert.StartsWith("SSH-2.0-OpenSSH", await FirstLine(hop), StringComparison.Ordinal);
+        Assert.False(tunnel.SlotTaken);
+        tunnel.Seal(hopConnected: true);
         Assert.Single(jump.ForwardedPorts);
     }
 
