@@ -27,7 +27,7 @@ internal sealed partial class Deployer(SshJumpDataSource source, HealthCheckServ
                 Environment.ExitCode = 1;
             }
         }
-        catch (ParamikoJumpException ex)
+        catch (Renci.SshNet.Common.SshException ex) when (ex is IHopFailure)
         {
             LogFailed(logger, ex);
             Environment.ExitCode = 1;

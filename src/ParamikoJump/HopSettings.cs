@@ -275,6 +275,12 @@ public sealed class HopSettings
     /// <summary>Where default keys and the agent are looked for; tests give a hop an environment of its own.</summary>
     internal KeyEnvironment? KeyEnvironment { get; set; }
 
+    /// <summary>
+    /// Tests only: the hop rides the TCP forward and its forward is not told the hop's socket, as on the netstandard2.0
+    /// build, whatever this build could do.
+    /// </summary>
+    internal bool HopSocketHiddenForTests { get; set; }
+
     /// <summary>Describes the hop without any secret.</summary>
     public override string ToString() => $"{nameof(HopSettings)} {Username ?? "(local user)"}@{Host}:{Port}";
 

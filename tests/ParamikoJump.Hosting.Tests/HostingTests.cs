@@ -119,7 +119,7 @@ public sealed class HostingTests
         var entry = Assert.Single(report.Entries);
         Assert.Equal("ssh:db01", entry.Key);
         Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
-        Assert.True(entry.Value.Exception is ParamikoJumpException, entry.Value.Exception?.ToString());
+        Assert.True(entry.Value.Exception is IHopFailure, entry.Value.Exception?.ToString());
         Assert.Contains($"admin@127.0.0.1:{port}", entry.Value.Description, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, entry.Value.Exception!.ToString(), StringComparison.Ordinal);
     }

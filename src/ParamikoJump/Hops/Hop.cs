@@ -75,7 +75,7 @@ internal sealed partial class Hop : IDisposable
         }
 
         _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null);
-        plan.Tunnel?.KnowsHopSocket(_watchesTransport);
+        plan.Tunnel?.KnowsHopSocket(_watchesTransport && !plan.Settings.HopSocketHiddenForTests);
     }
 
     public HopIdentity Identity => _plan.Hop;

@@ -154,7 +154,7 @@ internal sealed class HopPlan
             return new HopPlan(settings, hop, null, null, direct, tracker, timeouts, logger, keys, given);
         }
 
-        var tunnel = JumpTunnel.Open(jump, hop, logger);
+        var tunnel = settings.HopSocketHiddenForTests ? JumpTunnel.OpenTcp(jump, hop, logger) : JumpTunnel.Open(jump, hop, logger);
         try
         {
             // On the private transport nothing listens, and port 0 is one nothing can listen on: a client that dialled

@@ -31,8 +31,10 @@ namespace ParamikoJump.Hops;
 /// only when both ends match that socket's (its address and port as the forward sees the peer, and the forward's own
 /// endpoint as its peer); anything else is refused by throwing from <c>RequestReceived</c>, which closes the accepted
 /// socket before a channel is opened on the jump (pinned by SshNetSeamTests). Where the hop's socket cannot be seen
-/// at all (the netstandard2.0 build), the forward serves the first connection of the attempt and no other. An
-/// attempt that failed or whose connection another took tears the forward down, closing whatever channel it opened.
+/// at all (the netstandard2.0 build), the forward serves the first connection of the attempt that the operating system
+/// says comes from a socket of this process (<see cref="LocalConnectionOwner"/>: Linux, Windows), or, where it cannot
+/// say, the first connection of the attempt. An attempt that failed or whose connection another took tears the forward
+/// down, closing whatever channel it opened.
 /// </remarks>
 internal sealed class JumpTunnel : IDisposable
 {
@@ -45,6 +47,7 @@ internal sealed class JumpTunnel : IDisposable
     private static readonly TimeSpan RefusalBurstGap = TimeSpan.FromSeconds(10);
 
     private static int s_fallbackAnnounced;
+    private static int s_ownerCheckUnavailableAnnounced;
 
     /// <summary>
     /// SSH.NET keeps a client's forwarded ports in a plain list: targets built on one jump from many threads at once
@@ -69,7 +72,7 @@ internal sealed class JumpTunnel : IDisposable
     private Socket? _hopSocket;
     private bool _admitted;
     private bool _dialed;
-    private int _refusedThisAttempt;
+    private bool _ownRefusedThisAttempt;
     private long _lastRefusal;
     private int _refusalsUnlogged;
     private string? _lastRefusedPeer;
@@ -143,7 +146,8 @@ internal sealed class JumpTunnel : IDisposable
 
     /// <summary>
     /// Whether, with no way to recognise the hop's own connection, another one took the attempt's single slot
-    /// and the hop's own was refused.
+    /// and a connection that may have been the hop's own (one of this process's, or any where ownership cannot be
+    /// told) was refused.
     /// </summary>
     public bool SlotTaken
     {
@@ -151,7 +155,7 @@ internal sealed class JumpTunnel : IDisposable
         {
             lock (_gate)
             {
-                return !_private && !_knowsHopSocket && _admitted && _refusedThisAttempt > 0;
+                return !_private && !_knowsHopSocket && _ownRefusedThisAttempt;
             }
         }
     }
@@ -232,11 +236,12 @@ internal sealed class JumpTunnel : IDisposable
         {
             ThrowIfDisposed();
             _failuresThisAttempt.Clear();
-            _refusedThisAttempt = 0;
+            _ownRefusedThisAttempt = false;
             _hopSocket = null;
             _admitted = false;
             _dialed = false;
             _hopConnected = false;
+            Monitor.PulseAll(_gate);
         }
 
         EnsureJumpUsable(_jump, _hop);
@@ -321,6 +326,7 @@ internal sealed class JumpTunnel : IDisposable
         lock (_gate)
         {
             _hopSocket = socket;
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -335,6 +341,7 @@ internal sealed class JumpTunnel : IDisposable
             _armed = false;
             _hopConnected = hopConnected;
             _hopSocket = null;
+            Monitor.PulseAll(_gate);
             if (hopConnected || _disposed)
             {
                 return;
@@ -355,6 +362,7 @@ internal sealed class JumpTunnel : IDisposable
 
             _disposed = true;
             _armed = false;
+            Monitor.PulseAll(_gate);
         }
 
         RemoveForward();
@@ -597,6 +605,7 @@ internal sealed class JumpTunnel : IDisposable
     private string? Admit(string originatorHost, int originatorPort)
     {
         Socket? hopSocket;
+        bool knowsHopSocket;
         lock (_gate)
         {
             if (_disposed || !_armed)
@@ -604,16 +613,16 @@ internal sealed class JumpTunnel : IDisposable
                 return "the hop is not connecting, so its forward serves no one";
             }
 
-            if (_admitted)
+            knowsHopSocket = _knowsHopSocket;
+            if (knowsHopSocket && _admitted)
             {
                 return "the hop's own connection was already served";
             }
+        }
 
-            if (!_knowsHopSocket)
-            {
-                _admitted = true;
-                return null;
-            }
+        if (!knowsHopSocket)
+        {
+            return AdmitFromThisProcess(originatorHost, originatorPort);
         }
 
         hopSocket = AwaitHopSocket();
@@ -633,17 +642,66 @@ internal sealed class JumpTunnel : IDisposable
     }
 
     /// <summary>
+    /// Where the hop's socket cannot be seen: the first connection of the attempt that comes from a socket of this
+    /// process (asked of the operating system), or, where that cannot be asked, the attempt's first connection.
+    /// </summary>
+    private string? AdmitFromThisProcess(string originatorHost, int originatorPort)
+    {
+        bool? ours = IPAddress.TryParse(originatorHost, out var originator)
+            ? LocalConnectionOwner.IsThisProcess(originator, originatorPort, LocalPort)
+            : false;
+        if (ours is null && Interlocked.Exchange(ref s_ownerCheckUnavailableAnnounced, 1) == 0)
+        {
+            Log.TunnelOwnerCheckUnavailable(_logger, LocalConnectionOwner.WhyUnavailable ?? "the operating system's connection table could not be read");
+        }
+
+        if (ours == false)
+        {
+            return "it does not come from a socket of this process";
+        }
+
+        lock (_gate)
+        {
+            if (_disposed || !_armed)
+            {
+                return "the hop is not connecting, so its forward serves no one";
+            }
+
+            if (_admitted)
+            {
+                _ownRefusedThisAttempt = true;
+                return "the attempt's one connection was already served";
+            }
+
+            _admitted = true;
+            return null;
+        }
+    }
+
+    /// <summary>
     /// The hop's socket once it is connected (its connect completes on its own thread, possibly after the forward has
-    /// accepted it), or null if it is not within <see cref="AdmissionWait"/> or the attempt ends first.
+    /// accepted it), or null if it is not within <see cref="AdmissionWait"/> or the attempt ends first. Until the socket
+    /// is known the wait sleeps on <see cref="_gate"/>, pulsed when it becomes known or the attempt ends; once known the
+    /// hop is already connecting (it is made known before SSH.NET connects it), and only its connect's return is spun for.
     /// </summary>
     private Socket? AwaitHopSocket()
     {
         var waited = Stopwatch.StartNew();
+        var spin = default(SpinWait);
         while (true)
         {
             Socket? socket;
             lock (_gate)
             {
+                while (_armed && !_disposed && _hopSocket is null)
+                {
+                    var left = AdmissionWait - waited.Elapsed;
+                    if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                    {
+                        return null;
+                    }
+                }
+
                 if (!_armed || _disposed)
                 {
                     return null;
@@ -669,7 +727,7 @@ internal sealed class JumpTunnel : IDisposable
                 return null;
             }
 
-            Thread.Sleep(1);
+            spin.SpinOnce();
         }
     }
 
@@ -705,7 +763,6 @@ internal sealed class JumpTunnel : IDisposable
         string? previousPeer;
         lock (_gate)
         {
-            _refusedThisAttempt++;
             first = _lastRefusal == 0 || (now - _lastRefusal) >= RefusalBurstGap.TotalSeconds * Stopwatch.Frequency;
             unlogged = first ? _refusalsUnlogged : 0;
             previousPeer = _lastRefusedPeer;

@@ -32,6 +32,10 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Hops behind a jump ride a loopback TCP forward, not a private socket pair, because {Reason}; the forward serves only each hop's own connection (README, \"The tunnel\")")]
     public static partial void TunnelFallback(ILogger logger, string reason);
 
+    /// <summary>Logged once per process: where the hop's socket cannot be seen, its forward then serves each attempt's first connection.</summary>
+    [LoggerMessage(66, LogLevel.Warning, "The loopback TCP forward cannot tell which process made a connection, because {Reason}; it serves the first connection of each attempt, whoever made it (README, \"The tunnel\")")]
+    public static partial void TunnelOwnerCheckUnavailable(ILogger logger, string reason);
+
     [LoggerMessage(8, LogLevel.Debug, "Hop {Hop}: tunnel through its jump opened on a private socket pair (nothing listens)")]
     public static partial void PrivateTunnelOpened(ILogger logger, string hop);
 

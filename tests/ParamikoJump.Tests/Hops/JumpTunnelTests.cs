@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ParamikoJump.Hops;
 using ParamikoJump.Keys;
@@ -63,7 +66,8 @@ public sealed class JumpTunnelTests(RealSshdKeyLoginTests.Server server) : IClas
         await hop.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
         var hopsBanner = await FirstLine(hop);
 
-        // The residual risk of the netstandard2.0 build: the first connection of an attempt is served, whoever made it.
+        // Where only the connection's owning process can be checked, another socket of this same process (the same
+        // user, out of scope) can still take the attempt's slot: the attempt fails and says so.
         Assert.StartsWith("SSH-2.0-OpenSSH", strangersBanner, StringComparison.Ordinal);
         Assert.Equal(string.Empty, hopsBanner);
         Assert.True(tunnel.SlotTaken);
@@ -80,6 +84,65 @@ public sealed class JumpTunnelTests(RealSshdKeyLoginTests.Server server) : IClas
         tunnel.PrepareAttempt();
         Assert.Equal(port, tunnel.LocalPort);
         Assert.Single(jump.ForwardedPorts);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Where_the_hops_socket_is_unknown_another_users_connection_arriving_first_is_refused_and_the_hops_own_is_served()
+    {
+        using var jump = await ConnectedJump();
+        using var tunnel = JumpTunnel.OpenTcp(jump, Hop(), NullLogger.Instance);
+        tunnel.KnowsHopSocket(false);
+        tunnel.PrepareAttempt();
+
+        // nobody's connection is accepted first, and closed by the forward before the jump opens a channel for it.
+        using var stranger = await OtherUserConnection.OpenAsync(tunnel.LocalPort);
+        Assert.Equal(0, await stranger.BytesReceivedOnceClosedAsync(ReadBudget));
+
+        // As SSH.NET makes it (dual-mode), from this process: the attempt's slot is still free, so it is served.
+        using var hop = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await hop.ConnectAsync(IPAddress.Loopback, tunnel.LocalPort, TestContext.Current.CancellationToken);
+        Assert.StartsWith("SSH-2.0-OpenSSH", await FirstLine(hop), StringComparison.Ordinal);
+        Assert.False(tunnel.SlotTaken);
+        tunnel.Seal(hopConnected: true);
+        Assert.Single(jump.ForwardedPorts);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task With_the_hops_socket_hidden_a_target_connects_at_its_first_attempt_while_another_user_floods_its_forward_and_gets_no_byte()
+    {
+        using var jump = await ConnectedJump();
+        var logs = new LinesLogged();
+        var settings = new HopSettings("127.0.0.1")
+        {
+            Port = server.Port,
+            Username = "root",
+            Passphrase = KeyTestHops.Passphrase,
+            KeyFilenames = [server.EncryptedEd25519],
+            KeyEnvironment = new KeyEnvironment(null, null),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AuthTimeout = TimeSpan.FromSeconds(20),
+            KnownHosts = server.HostKeys,
+            ConnectionAttempts = 1,
+            LoggerFactory = logs,
+            HopSocketHiddenForTests = true,
+        };
+        using var target = new SshJumpClient(settings, jump);
+        using var flood = OtherUserFlood.Start(target.ConnectionInfo.Port);
+
+        // Connect again and again until nobody's flood has reached the forward during a connect (a refusal on the
+        // ownership check is logged): each connect must succeed at its one attempt all the same.
+        var connects = 0;
+        while (!logs.Contains("does not come from a socket of this process") && connects < 40)
+        {
+            await target.ConnectAsync(TestContext.Current.CancellationToken);
+            connects++;
+            Assert.Equal("root", target.RunCommand("whoami").Result.Trim());
+            target.Disconnect();
+        }
+
+        var (received, connections) = await flood.StopAsync();
+        Assert.True(logs.Contains("does not come from a socket of this process"), $"nobody's {connections} connections never reached an armed forward in {connects} connects");
+        Assert.Equal(0, received);
     }
 
     private HopIdentity Hop() => new("127.0.0.1", server.Port, "root", new HopIdentity("127.0.0.1", server.Port, "root"));
@@ -153,6 +216,113 @@ public sealed class JumpTunnelTests(RealSshdKeyLoginTests.Server server) : IClas
             }
 
             received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+    }
+
+    /// <summary>nobody connects to one port again and again, reading whatever it is sent, until it is told to stop.</summary>
+    private sealed class OtherUserFlood : IDisposable
+    {
+        private const string Script = """
+            import signal, socket, sys, time
+            port = int(sys.argv[1])
+            received = connections = 0
+            running = True
+            def stop(*_):
+                global running
+                running = False
+            signal.signal(signal.SIGTERM, stop)
+            while running:
+                try:
+                    s = socket.create_connection(("127.0.0.1", port), timeout=0.5)
+                except OSError:
+                    time.sleep(0.001)
+                    continue
+                connections += 1
+                try:
+                    s.settimeout(0.5)
+                    while True:
+                        data = s.recv(4096)
+                        if not data:
+                            break
+                        received += len(data)
+                except OSError:
+                    pass
+                s.close()
+            print(received, connections, flush=True)
+            """;
+
+        private readonly Process _process;
+
+        private OtherUserFlood(Process process) => _process = process;
+
+        public static OtherUserFlood Start(int port)
+        {
+            var info = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in new[] { "-u", "nobody", "--", "/usr/bin/python3", "-c", Script, port.ToString(CultureInfo.InvariantCulture) })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            return new OtherUserFlood(Process.Start(info)!);
+        }
+
+        public async Task<(long Received, int Connections)> StopAsync()
+        {
+            // runuser passes SIGTERM on to the script, which prints its counts and exits.
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            var parts = (await _process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken)).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return (long.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>Every log line of every category, formatted.</summary>
+    private sealed class LinesLogged : ILoggerFactory, ILogger
+    {
+        private readonly List<string> _lines = [];
+
+        public bool Contains(string text)
+        {
+            lock (_lines)
+            {
+                return _lines.Exists(l => l.Contains(text, StringComparison.Ordinal));
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines)
+            {
+                _lines.Add(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -74,8 +74,9 @@ public class HostileServerTests
         using var client = givenConnectionInfo ? new SshJumpClient(info, knownHosts: server.HostKeys) : new SshJumpClient(settings);
 
         var error = asynchronous
-            ? await Assert.ThrowsAnyAsync<ParamikoJumpException>(() => client.ConnectAsync(TestContext.Current.CancellationToken))
-            : Assert.ThrowsAny<ParamikoJumpException>(client.Connect);
+            ? await Assert.ThrowsAnyAsync<Renci.SshNet.Common.SshException>(() => client.ConnectAsync(TestContext.Current.CancellationToken))
+            : Assert.ThrowsAny<Renci.SshNet.Common.SshException>(client.Connect);
+        Assert.IsAssignableFrom<IHopFailure>(error);
 
         // SSH.NET's own lines (Trace and up) about the version and the disconnect arrived, escaped, on one line each.
         Assert.Contains(logs.Texts, t => t.Contains("Evil\\x1b]0;pwned\\x07\\u202eOpenSSH\\x1b[2J", StringComparison.Ordinal));
