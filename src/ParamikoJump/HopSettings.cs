@@ -90,6 +90,39 @@ public sealed class HopSettings
     public bool AllowAgent { get; set; } = true;
 
     /// <summary>
+    /// Whether commands started with <see cref="SshJumpClient.ExecCommand(string, System.TimeSpan?)"/> on this hop get the local ssh-agent
+    /// (<c>SSH_AUTH_SOCK</c>) forwarded (ssh's <c>-A</c> / <c>ForwardAgent yes</c>, paramiko's
+    /// <c>AgentRequestHandler</c>): on the server, <c>ssh-add -l</c>, <c>git</c> or a further <c>ssh</c> use the keys
+    /// it holds, which never leave this machine. Anyone with root on the server can use the agent while the command
+    /// runs, as with ssh -A. No local agent: commands run without it, with a log line.
+    /// </summary>
+    /// <value><see langword="false"/>, as in ssh.</value>
+    public bool ForwardAgent { get; set; }
+
+    /// <summary>
+    /// Keys the forwarded agent answers from instead of the local agent, when <see cref="ForwardAgent"/> is on (an
+    /// application that holds its keys itself, with no ssh-agent running): the server can list them and have them sign,
+    /// nothing more; the keys never leave this process.
+    /// </summary>
+    /// <value>Empty: the local agent at <c>SSH_AUTH_SOCK</c> is forwarded.</value>
+    public IList<IPrivateKeySource> ForwardedAgentKeys { get; set; } = new List<IPrivateKeySource>();
+
+    /// <summary>
+    /// Names of local environment variables to send to every command on this hop (ssh's <c>SendEnv</c>): <c>*</c> and
+    /// <c>?</c> wildcards; a name starting with <c>-</c> takes matching names out again. sshd keeps only those its
+    /// <c>AcceptEnv</c> allows; the others are dropped with a log line, as ssh drops them.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IList<string> SendEnv { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Variables to set for every command on this hop (ssh's <c>SetEnv</c>); refused ones are dropped with a log line,
+    /// as ssh drops them. <see cref="CommandOptions.Environment"/> overrides a name set here.
+    /// </summary>
+    /// <value>Empty.</value>
+    public IDictionary<string, string> SetEnv { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Certificate files to offer with the private keys they certify (ssh's <c>CertificateFile</c>): each is offered
     /// together with every key of <see cref="KeyFilenames"/> and of the default key files whose public key it
     /// certifies, certificates first. A certificate that certifies none of them is skipped with a log line.
@@ -343,6 +376,9 @@ public sealed class HopSettings
         copy.KeyFilenames = (KeyFilenames ?? []).ToList();
         copy.Keys = (Keys ?? []).ToList();
         copy.CertificateFiles = (CertificateFiles ?? []).ToList();
+        copy.SendEnv = (SendEnv ?? []).ToList();
+        copy.ForwardedAgentKeys = (ForwardedAgentKeys ?? []).ToList();
+        copy.SetEnv = new Dictionary<string, string>(SetEnv ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         copy.PreferredAuthentications = PreferredAuthentications?.Select(name => name.Trim()).ToList();
         copy.TimeProvider = TimeProvider ?? throw new ArgumentNullException(nameof(TimeProvider), $"{Host}: a hop needs a TimeProvider.");
         return copy;

@@ -11,7 +11,7 @@ using Renci.SshNet;
 namespace ParamikoJump;
 
 /// <summary>
-/// A command started by <see cref="SshJumpClient.ExecCommand"/>: paramiko's <c>(stdin, stdout, stderr)</c>
+/// A command started by <see cref="SshJumpClient.ExecCommand(string, System.TimeSpan?)"/>: paramiko's <c>(stdin, stdout, stderr)</c>
 /// triple, which it deconstructs into, plus the exit status.
 /// </summary>
 /// <remarks>

@@ -730,6 +730,11 @@ internal sealed class ConfigReader
         {
             _options.Others[keyword] = new Sourced(value, at);
         }
+        else if (applies && keyword == "sendenv")
+        {
+            // SendEnv adds up over every line that applies, as in ssh (readconf.c); other keywords keep their first value.
+            _options.Others[keyword] = new Sourced(_options.Others[keyword].Value + " " + value, _options.Others[keyword].Origin);
+        }
     }
 
     /// <summary>HostName's own expansion: only <c>%h</c> (the host as given) and <c>%%</c>.</summary>

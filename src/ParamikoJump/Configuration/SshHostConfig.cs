@@ -157,9 +157,30 @@ public sealed class SshHostConfig
 
         settings.KnownHosts = KnownHostsStore();
         settings.HostKeyPolicy = StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No ? new AutoAddPolicy() : new RejectPolicy();
+        // ForwardAgent yes|no is used; a socket path or $VARIABLE in its place (ssh 8.2+) is not, and is logged as ignored.
+        settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && string.Equals(forwardAgent, "yes", StringComparison.OrdinalIgnoreCase);
+        if (OtherOptions.TryGetValue("sendenv", out var sendEnv))
+        {
+            settings.SendEnv = sendEnv.Split(' ').Where(name => name.Length > 0).ToList();
+        }
+
+        if (OtherOptions.TryGetValue("setenv", out var setEnv))
+        {
+            foreach (var pair in setEnv.Split(' ').Where(pair => pair.Contains('=')))
+            {
+                var equals = pair.IndexOf('=');
+                settings.SetEnv[pair.Substring(0, equals)] = pair.Substring(equals + 1);
+            }
+        }
+
         foreach (var keyword in OtherOptions.Keys)
         {
-            Log.ConfigKeywordIgnored(Logger, Values.OtherOrigins[keyword].ToString(), keyword, Name);
+            var used = keyword is "sendenv" or "setenv"
+                || (keyword == "forwardagent" && (string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) || string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase)));
+            if (!used)
+            {
+                Log.ConfigKeywordIgnored(Logger, Values.OtherOrigins[keyword].ToString(), keyword, Name);
+            }
         }
 
         return settings;

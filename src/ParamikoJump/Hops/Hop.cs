@@ -5,6 +5,8 @@ using System.Threading;
 using ParamikoJump.Authentication;
 using ParamikoJump.Execution;
 using ParamikoJump.HostKeys;
+using ParamikoJump.Keys;
+using ParamikoJump.Keys.Agent;
 using ParamikoJump.Logging;
 using ParamikoJump.SshNet;
 using Renci.SshNet;
@@ -44,6 +46,7 @@ internal sealed partial class Hop : IDisposable
     private int _disposed;
     private int _ownsJump;
     private bool _connectPinsPoolThread;
+    private AgentForwarding? _agentForwarding;
 
     public Hop(BaseClient client, HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
     {
@@ -80,6 +83,9 @@ internal sealed partial class Hop : IDisposable
     public HopPlan Plan => _plan;
 
     public HostKeyVerifier HostKeyVerifier => _hostKeyVerifier;
+
+    /// <summary>Agent forwarding on the current session, when <see cref="HopSettings.ForwardAgent"/> is on and possible.</summary>
+    public AgentForwarding? AgentForwarding => Volatile.Read(ref _agentForwarding);
 
     /// <summary>The commands running on this hop's session (ExecCommand).</summary>
     public RunningCommands Commands { get; }
@@ -185,6 +191,7 @@ internal sealed partial class Hop : IDisposable
 
             session.ChannelRequestReceived += OnChannelRequest;
             Commands.Starts.OnSessionStarted(session, _client.ConnectionInfo.ServerVersion);
+            StartAgentForwarding(session);
             session.ChannelOpenFailureReceived += OnChannelRefused;
             session.ErrorOccured += OnSessionError;
             session.Disconnected += OnSessionDisconnected;
@@ -470,6 +477,15 @@ internal sealed partial class Hop : IDisposable
         }
     }
 
+    private void StartAgentForwarding(Session session)
+    {
+        if (_plan.Settings.ForwardAgent)
+        {
+            var agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).AgentSocket;
+            Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, _plan.Settings.ForwardedAgentKeys, Identity.ToString(), _plan.Logger))?.Dispose();
+        }
+    }
+
     private void StopSessionWatch()
     {
         Session? session;
@@ -484,6 +500,7 @@ internal sealed partial class Hop : IDisposable
 
         keepAlive?.Dispose();
         Commands.Starts.OnSessionEnded();
+        Interlocked.Exchange(ref _agentForwarding, null)?.Dispose();
         if (session is not null)
         {
             session.ChannelSuccessReceived -= OnRequestAnsweredThroughJump;

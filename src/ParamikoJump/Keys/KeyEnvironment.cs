@@ -23,10 +23,17 @@ internal sealed class KeyEnvironment
     /// <summary>The directory whose <c>.ssh</c> holds the default identity files, or <see langword="null"/>.</summary>
     public string? HomeDirectory { get; }
 
-    /// <summary>The ssh-agent's socket (<c>SSH_AUTH_SOCK</c>), or <see langword="null"/>.</summary>
+    /// <summary>The ssh-agent's socket or pipe (<see cref="AgentFor"/>), or <see langword="null"/>.</summary>
     public string? AgentSocket { get; }
+
+    /// <summary>
+    /// The agent to use: <c>SSH_AUTH_SOCK</c> when set (a socket path, or a <c>\\.\pipe\NAME</c> on Windows), else on
+    /// Windows the pipe of OpenSSH for Windows' ssh-agent service, as Windows' own ssh does.
+    /// </summary>
+    internal static string? AgentFor(string? sshAuthSock, bool isWindows) =>
+        !string.IsNullOrEmpty(sshAuthSock) ? sshAuthSock : isWindows ? Agent.AgentSocket.WindowsOpenSshAgentPipe : null;
 
     private static KeyEnvironment FromProcess() => new(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-        Environment.GetEnvironmentVariable("SSH_AUTH_SOCK"));
+        AgentFor(Environment.GetEnvironmentVariable("SSH_AUTH_SOCK"), System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)));
 }

@@ -137,4 +137,22 @@ internal static partial class Log
 
     [LoggerMessage(65, LogLevel.Information, "ssh_config: {Host}: {Note}")]
     public static partial void ConfigNote(ILogger logger, string host, string note);
+
+    [LoggerMessage(260, LogLevel.Information, "Hop {Hop}: forwarding an agent ({AgentSocket}) to commands on this hop")]
+    public static partial void AgentForwardingOn(ILogger logger, string hop, string agentSocket);
+
+    [LoggerMessage(261, LogLevel.Warning, "Hop {Hop}: agent forwarding is on but not possible: {Reason}; commands run without it")]
+    public static partial void AgentForwardingUnavailable(ILogger logger, string hop, string reason);
+
+    [LoggerMessage(262, LogLevel.Debug, "Hop {Hop}: the server opened agent channel {Channel}; relaying it to the local agent")]
+    public static partial void AgentChannelOpened(ILogger logger, string hop, uint channel);
+
+    [LoggerMessage(263, LogLevel.Warning, "Hop {Hop}: refused an agent channel the server opened: {Reason}")]
+    public static partial void AgentChannelRefused(ILogger logger, string hop, string reason);
+
+    [LoggerMessage(264, LogLevel.Warning, "Hop {Hop}: the server refused to set {Variable} (SendEnv/SetEnv) for '{Command}'; it runs without it, as with ssh")]
+    public static partial void EnvironmentVariableRefused(ILogger logger, string hop, string variable, string command);
+
+    [LoggerMessage(265, LogLevel.Warning, "Hop {Hop}: SendEnv/SetEnv variables {Variables} not sent: this build cannot send requests before exec")]
+    public static partial void EnvironmentNotSent(ILogger logger, string hop, string variables);
 }

@@ -596,7 +596,7 @@ internal sealed class ChannelFlow : IDisposable
         /// <summary>Given back to SSH.NET: its own command or SCP, whose buffers the flow cannot see.</summary>
         SshNet,
 
-        /// <summary><see cref="SshJumpClient.ExecCommand"/>'s: the reader reports what it took.</summary>
+        /// <summary><see cref="SshJumpClient.ExecCommand(string, System.TimeSpan?)"/>'s: the reader reports what it took.</summary>
         Command,
 
         /// <summary>A <see cref="ShellStream"/>'s: its unread count is watched.</summary>

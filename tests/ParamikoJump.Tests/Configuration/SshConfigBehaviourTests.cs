@@ -171,6 +171,25 @@ public sealed class SshConfigBehaviourTests(ConfigFiles files) : IClassFixture<C
         Assert.Equal(1, settings.KeepAliveCountMax);
         Assert.Equal(TimeSpan.FromSeconds(9), settings.ConnectTimeout);
         Assert.Equal("yes", config.Resolve("db").OtherOptions["forwardagent"]);
+        Assert.True(settings.ForwardAgent);
+    }
+
+    [Fact]
+    public void SendEnv_adds_up_over_every_line_and_SetEnv_takes_its_first_line_as_ssh_does()
+    {
+        var config = SshConfig.Parse("""
+            Host db
+              SendEnv LANG LC_*
+              SetEnv APP_MODE=batch REGION=eu-west
+            Host *
+              SendEnv PJ_*
+              SetEnv APP_MODE=ignored
+            """);
+
+        var settings = config.Resolve("db").ToHopSettings();
+
+        Assert.Equal(["LANG", "LC_*", "PJ_*"], settings.SendEnv);
+        Assert.Equal(new Dictionary<string, string> { ["APP_MODE"] = "batch", ["REGION"] = "eu-west" }, settings.SetEnv);
     }
 
     [Fact]
@@ -182,6 +201,7 @@ public sealed class SshConfigBehaviourTests(ConfigFiles files) : IClassFixture<C
         Assert.Equal(HopSettings.DefaultKeepAliveInterval, settings.KeepAliveInterval);
         Assert.Equal(HopSettings.DefaultConnectTimeout, settings.ConnectTimeout);
         Assert.IsType<RejectPolicy>(settings.HostKeyPolicy);
+        Assert.False(settings.ForwardAgent);
     }
 
     [Theory]

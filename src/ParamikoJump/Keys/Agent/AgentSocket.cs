@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.IO.Pipes;
 using System.Net.Sockets;
 #if !NET8_0_OR_GREATER
 using System.Net;
@@ -8,15 +9,61 @@ using System.Text;
 
 namespace ParamikoJump.Keys.Agent;
 
-/// <summary>Opens a stream to an ssh-agent's Unix domain socket.</summary>
+/// <summary>
+/// Opens a stream to an ssh-agent: a Unix domain socket (OpenSSH, and Windows 10+ AF_UNIX), or a Windows named pipe
+/// written <c>\\.\pipe\NAME</c> (OpenSSH for Windows' agent listens on <c>\\.\pipe\openssh-ssh-agent</c>).
+/// </summary>
 internal static class AgentSocket
 {
+    /// <summary>Where OpenSSH for Windows' ssh-agent service listens, used on Windows when SSH_AUTH_SOCK is not set.</summary>
+    public const string WindowsOpenSshAgentPipe = @"\\.\pipe\openssh-ssh-agent";
+
+    private const string PipePrefix = @"\\.\pipe\";
+
+    /// <summary>The pipe name of a <c>\\.\pipe\NAME</c> path (either slash), or null for a socket path.</summary>
+    public static string? PipeName(string path)
+    {
+        var normalized = path.Replace('/', '\\');
+        return normalized.StartsWith(PipePrefix, StringComparison.OrdinalIgnoreCase) && normalized.Length > PipePrefix.Length
+            ? normalized.Substring(PipePrefix.Length)
+            : null;
+    }
+
     public static Stream Connect(string path, TimeSpan timeout)
     {
+        var milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, timeout.TotalMilliseconds));
+        if (PipeName(path) is { } pipeName)
+        {
+            if (!PipeMayExist(pipeName))
+            {
+                // On Windows a client waits out its whole timeout for a pipe nobody serves: a login would wait for an
+                // agent service that is not running.
+                throw new IOException($"no agent is listening on the pipe {path}");
+            }
+
+            // .NET maps a pipe name to a Unix socket (CoreFxPipe_NAME in the temp directory) off Windows, so this one
+            // path is what the tests run on Linux.
+            var pipe = new NamedPipeClientStream(".", pipeName, PipeDirection.InOut, PipeOptions.Asynchronous);
+            try
+            {
+                pipe.Connect(milliseconds);
+                return pipe;
+            }
+            catch (Exception ex) when (ex is TimeoutException or UnauthorizedAccessException)
+            {
+                pipe.Dispose();
+                throw new IOException(ex is TimeoutException ? $"no agent answered on the pipe {path} within {milliseconds} ms" : $"the pipe {path} refused this user", ex);
+            }
+            catch
+            {
+                pipe.Dispose();
+                throw;
+            }
+        }
+
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            var milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, timeout.TotalMilliseconds));
             socket.SendTimeout = milliseconds;
             socket.ReceiveTimeout = milliseconds;
             socket.Connect(EndPointFor(path));
@@ -26,6 +73,32 @@ internal static class AgentSocket
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Whether a pipe of that name is served; true off Windows (a missing one fails at once there) and when the list cannot be read.</summary>
+    private static bool PipeMayExist(string pipeName)
+    {
+        if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var served in Directory.GetFiles(PipePrefix))
+            {
+                if (string.Equals(served, PipePrefix + pipeName, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return true;
         }
     }
 
