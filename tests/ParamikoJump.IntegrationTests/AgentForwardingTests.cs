@@ -11,9 +11,7 @@ namespace ParamikoJump.IntegrationTests;
 [Collection(LabCollectionDefinition.Name)]
 public sealed class AgentForwardingTests(LabFixture fixture) : IDisposable
 {
-    private readonly string _socketDirectory = Directory.CreateTempSubdirectory("pj-fwd-agent-").FullName;
-    private readonly string? _callersSocket = Environment.GetEnvironmentVariable("SSH_AUTH_SOCK");
-    private Process? _agent;
+    private LabAgent? _agent;
 
     private LabDescription Lab => fixture.Lab;
 
@@ -42,7 +40,7 @@ public sealed class AgentForwardingTests(LabFixture fixture) : IDisposable
     [Fact(Timeout = 90_000)]
     public async Task Keys_the_application_holds_are_forwarded_with_no_local_agent_and_log_in_further()
     {
-        Environment.SetEnvironmentVariable("SSH_AUTH_SOCK", null);
+        _agent = LabAgent.None();
         var rsa = Lab.KeyFile("rsa");
         var target = Lab["target-key"];
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
@@ -94,18 +92,7 @@ public sealed class AgentForwardingTests(LabFixture fixture) : IDisposable
         Assert.Equal("still here", after.Output.Trim());
     }
 
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable("SSH_AUTH_SOCK", _callersSocket);
-        if (_agent is { HasExited: false })
-        {
-            _agent.Kill();
-            _agent.WaitForExit();
-        }
-
-        _agent?.Dispose();
-        Directory.Delete(_socketDirectory, recursive: true);
-    }
+    public void Dispose() => _agent?.Dispose();
 
     private static int CountOf(string text, string part) => text.Split(part).Length - 1;
 
@@ -135,22 +122,5 @@ public sealed class AgentForwardingTests(LabFixture fixture) : IDisposable
         return settings;
     }
 
-    private void StartAgentHolding(string keyFile)
-    {
-        var socket = Path.Combine(_socketDirectory, "agent.sock");
-        _agent = Process.Start(new ProcessStartInfo("ssh-agent", ["-D", "-a", socket]) { RedirectStandardOutput = true })!;
-        for (var waited = 0; !File.Exists(socket) && waited < 100; waited++)
-        {
-            Thread.Sleep(100);
-        }
-
-        var add = new ProcessStartInfo("ssh-add", ["-q", keyFile]) { RedirectStandardError = true };
-        add.Environment["SSH_AUTH_SOCK"] = socket;
-        using var adding = Process.Start(add)!;
-        adding.WaitForExit();
-        Assert.Equal(0, adding.ExitCode);
-
-        // The collection runs one test at a time, so the process-wide variable is this test's alone.
-        Environment.SetEnvironmentVariable("SSH_AUTH_SOCK", socket);
-    }
+    private void StartAgentHolding(string keyFile) => _agent = LabAgent.Holding(keyFile);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;
@@ -10,9 +9,7 @@ namespace ParamikoJump.IntegrationTests;
 [Collection(LabCollectionDefinition.Name)]
 public sealed class AgentTests(LabFixture fixture) : IDisposable
 {
-    private readonly string _socketDirectory = Directory.CreateTempSubdirectory("pj-agent-").FullName;
-    private readonly string? _callersSocket = Environment.GetEnvironmentVariable("SSH_AUTH_SOCK");
-    private Process? _agent;
+    private LabAgent? _agent;
 
     private LabDescription Lab => fixture.Lab;
 
@@ -43,35 +40,7 @@ public sealed class AgentTests(LabFixture fixture) : IDisposable
         Assert.Equal(bastion.User, Hops.Run(client, "whoami"));
     }
 
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable("SSH_AUTH_SOCK", _callersSocket);
-        if (_agent is { HasExited: false })
-        {
-            _agent.Kill();
-            _agent.WaitForExit();
-        }
+    public void Dispose() => _agent?.Dispose();
 
-        _agent?.Dispose();
-        Directory.Delete(_socketDirectory, recursive: true);
-    }
-
-    private void StartAgentHolding(string keyFile)
-    {
-        var socket = Path.Combine(_socketDirectory, "agent.sock");
-        _agent = Process.Start(new ProcessStartInfo("ssh-agent", ["-D", "-a", socket]) { RedirectStandardOutput = true })!;
-        for (var waited = 0; !File.Exists(socket) && waited < 50; waited++)
-        {
-            Thread.Sleep(100);
-        }
-
-        var add = new ProcessStartInfo("ssh-add", ["-q", keyFile]) { RedirectStandardError = true };
-        add.Environment["SSH_AUTH_SOCK"] = socket;
-        using var adding = Process.Start(add)!;
-        adding.WaitForExit();
-        Assert.Equal(0, adding.ExitCode);
-
-        // The collection runs one test at a time, so the process-wide variable is this test's alone.
-        Environment.SetEnvironmentVariable("SSH_AUTH_SOCK", socket);
-    }
+    private void StartAgentHolding(string keyFile) => _agent = LabAgent.Holding(keyFile);
 }
