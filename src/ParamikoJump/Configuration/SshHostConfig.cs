@@ -173,9 +173,27 @@ public sealed class SshHostConfig
             }
         }
 
+        // KexAlgorithms, HostKeyAlgorithms, Ciphers, MACs: for this hop only, as ssh reads them for the host they apply to.
+        settings.KexAlgorithms = OtherOptions.TryGetValue("kexalgorithms", out var kex) ? kex : null;
+        settings.HostKeyAlgorithms = OtherOptions.TryGetValue("hostkeyalgorithms", out var hostKeys) ? hostKeys : null;
+        settings.Ciphers = OtherOptions.TryGetValue("ciphers", out var ciphers) ? ciphers : null;
+        settings.MACs = OtherOptions.TryGetValue("macs", out var macs) ? macs : null;
+        foreach (var entry in ConfigReader.AlgorithmKeywords.Where(entry => OtherOptions.ContainsKey(entry.Key)))
+        {
+            try
+            {
+                Hops.HopAlgorithms.Usable(entry.Value, OtherOptions[entry.Key], HostName);
+            }
+            catch (ArgumentException ex)
+            {
+                var origin = Values.OtherOrigins[entry.Key];
+                throw new SshConfigException(ex.Message, origin.File, origin.Line, ex);
+            }
+        }
+
         foreach (var keyword in OtherOptions.Keys)
         {
-            var used = keyword is "sendenv" or "setenv"
+            var used = keyword is "sendenv" or "setenv" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
                 || (keyword == "forwardagent" && (string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) || string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase)));
             if (!used)
             {
