@@ -116,15 +116,15 @@ internal static class AlgorithmLists
 
         var names = spec[0] is '+' or '^' ? spec.Substring(1) : spec;
         var known = KnownNames[kind];
-        foreach (var name in names.Split(','))
+        // As ssh's checks (ciphers_valid and its siblings), the names are read up to the first empty one; what follows
+        // it is not checked, and names that match nothing are dropped when the list is made.
+        foreach (var name in names.Split(',').TakeWhile(name => name.Length > 0))
         {
             var wildcard = kind == AlgorithmKind.HostKeyAlgorithms && name.IndexOfAny(['*', '?']) >= 0;
             var valid = wildcard ? known.Any(candidate => SshPatterns.Match(candidate, name)) : known.Contains(name, StringComparer.Ordinal);
             if (!valid)
             {
-                return name.Length == 0
-                    ? $"{kind} '{spec}' holds an empty algorithm name."
-                    : $"{kind} '{spec}': unknown algorithm '{name}' (known: {string.Join(",", known)}).";
+                return $"{kind} '{spec}': unknown algorithm '{name}' (known: {string.Join(",", known)}).";
             }
         }
 
@@ -136,7 +136,7 @@ internal static class AlgorithmLists
     /// gives (wildcards expanded in the order of the known names), each once. <see langword="null"/> or empty: the
     /// defaults.
     /// </summary>
-    /// <exception cref="ArgumentException">The spec is one ssh refuses, or it leaves nothing.</exception>
+    /// <exception cref="FormatException">The spec is one ssh refuses, or it leaves nothing.</exception>
     public static IReadOnlyList<string> Resolve(AlgorithmKind kind, string? spec)
     {
         var defaults = DefaultLists[kind];
@@ -147,7 +147,7 @@ internal static class AlgorithmLists
 
         if (Problem(kind, spec!) is { } problem)
         {
-            throw new ArgumentException(problem, nameof(spec));
+            throw new FormatException(problem);
         }
 
         List<string> result;
@@ -171,7 +171,7 @@ internal static class AlgorithmLists
             }
         }
 
-        return result.Count > 0 ? result : throw new ArgumentException($"{kind} '{spec}' leaves no algorithm to offer.", nameof(spec));
+        return result.Count > 0 ? result : throw new FormatException($"{kind} '{spec}' leaves no algorithm to offer.");
     }
 
     /// <summary><c>kex_names_cat</c>: <paramref name="first"/>, then the names of <paramref name="second"/> not already in it.</summary>

@@ -180,14 +180,10 @@ public sealed class SshHostConfig
         settings.MACs = OtherOptions.TryGetValue("macs", out var macs) ? macs : null;
         foreach (var entry in ConfigReader.AlgorithmKeywords.Where(entry => OtherOptions.ContainsKey(entry.Key)))
         {
-            try
-            {
-                Hops.HopAlgorithms.Usable(entry.Value, OtherOptions[entry.Key], HostName);
-            }
-            catch (ArgumentException ex)
+            if (!Hops.HopAlgorithms.TryUsable(entry.Value, OtherOptions[entry.Key], HostName, out _, out var problem))
             {
                 var origin = Values.OtherOrigins[entry.Key];
-                throw new SshConfigException(ex.Message, origin.File, origin.Line, ex);
+                throw new SshConfigException(problem, origin.File, origin.Line);
             }
         }
 

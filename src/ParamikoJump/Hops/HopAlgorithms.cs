@@ -37,23 +37,27 @@ internal static class HopAlgorithms
     /// What <paramref name="spec"/> makes of ssh's defaults, limited to what SSH.NET implements, in order.
     /// </summary>
     /// <exception cref="ArgumentException">ssh would refuse the spec, or nothing SSH.NET implements is left.</exception>
-    public static IReadOnlyList<string> Usable(AlgorithmKind kind, string? spec, string hostForErrors)
+    public static IReadOnlyList<string> Usable(AlgorithmKind kind, string? spec, string hostForErrors) =>
+        TryUsable(kind, spec, hostForErrors, out var usable, out var problem) ? usable : throw new ArgumentException(problem, kind.ToString());
+
+    /// <summary>As <see cref="Usable"/>, with what is wrong as text instead of an exception.</summary>
+    public static bool TryUsable(AlgorithmKind kind, string? spec, string hostForErrors, out IReadOnlyList<string> usable, out string problem)
     {
         IReadOnlyList<string> wanted;
         try
         {
             wanted = AlgorithmLists.Resolve(kind, spec);
         }
-        catch (ArgumentException ex)
+        catch (FormatException ex)
         {
-            throw new ArgumentException($"{hostForErrors}: {ex.Message.Split(['\r', '\n'])[0]}", kind.ToString(), ex);
+            (usable, problem) = ([], $"{hostForErrors}: {ex.Message}");
+            return false;
         }
 
         var implemented = SshNetDefaults.Value[kind];
-        var usable = wanted.Where(name => implemented.Contains(name, StringComparer.Ordinal)).ToList();
-        return usable.Count > 0
-            ? usable
-            : throw new ArgumentException($"{hostForErrors}: {kind} '{spec}' leaves no algorithm SSH.NET implements ({string.Join(",", implemented)}).", kind.ToString());
+        usable = wanted.Where(name => implemented.Contains(name, StringComparer.Ordinal)).ToList();
+        problem = usable.Count > 0 ? string.Empty : $"{hostForErrors}: {kind} '{spec}' leaves no algorithm SSH.NET implements ({string.Join(",", implemented)}).";
+        return usable.Count > 0;
     }
 
     /// <summary>Trims a ConnectionInfo the hop built itself to the settings' lists.</summary>
