@@ -144,7 +144,7 @@ public sealed class LegacyDeviceTests(LabFixture fixture) : IDisposable
               UserKnownHostsFile {Lab.KnownHosts}
               GlobalKnownHostsFile /dev/null
               StrictHostKeyChecking yes
-              LogLevel ERROR
+              LogLevel INFO
 
             """);
         return path;
