@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.Extensions.Logging;
 using ParamikoJump.Configuration;
+using ParamikoJump.Logging;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -61,16 +63,35 @@ internal static class HopAlgorithms
     }
 
     /// <summary>Trims a ConnectionInfo the hop built itself to the settings' lists.</summary>
-    public static void Apply(ConnectionInfo info, HopSettings settings)
+    public static void Apply(ConnectionInfo info, HopSettings settings, HopIdentity hop, ILogger logger)
     {
         foreach (var kind in Kinds)
         {
-            Keep(info, kind, Usable(kind, SpecOf(settings, kind), settings.Host));
+            var spec = SpecOf(settings, kind);
+            var usable = Usable(kind, spec, settings.Host);
+            Keep(info, kind, usable);
+            if (spec is not null)
+            {
+                LogLeftOut(kind, spec, usable, hop, logger);
+            }
         }
 
         if (settings.Ciphers is null)
         {
             PreferAesGcm(info);
+        }
+    }
+
+    /// <summary>Names the settings asked for (not ssh's defaults they build on) that SSH.NET cannot offer.</summary>
+    private static void LogLeftOut(AlgorithmKind kind, string spec, IReadOnlyList<string> usable, HopIdentity hop, ILogger logger)
+    {
+        var defaults = AlgorithmLists.Defaults(kind);
+        var leftOut = AlgorithmLists.Resolve(kind, spec)
+            .Where(name => !usable.Contains(name, StringComparer.Ordinal) && (spec[0] is not ('+' or '^') || !defaults.Contains(name, StringComparer.Ordinal)))
+            .ToList();
+        if (leftOut.Count > 0 && spec[0] != '-')
+        {
+            Log.AlgorithmsNotImplemented(logger, hop.ToString(), kind.ToString(), string.Join(",", leftOut));
         }
     }
 

@@ -78,7 +78,7 @@ internal sealed class HopPlan
         {
             var info = new ConnectionInfo(host, port, username, methods.ToArray());
             info.LoggerFactory = settings.LoggerFactory;
-            HopAlgorithms.Apply(info, settings);
+            HopAlgorithms.Apply(info, settings, hop, logger);
             return info;
         });
     }

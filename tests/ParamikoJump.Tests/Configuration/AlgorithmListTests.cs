@@ -173,6 +173,25 @@ public sealed class AlgorithmListTests(ConfigFiles files) : IClassFixture<Config
         Assert.Equal(["aes256-ctr", "aes128-cbc"], info.Encryptions.Keys);
     }
 
+    [Fact]
+    public void Names_a_hop_asks_for_that_SSH_NET_does_not_implement_are_left_out_with_a_log_line()
+    {
+        var log = new ListLogger();
+        using var client = new SshJumpClient(new HopSettings("device.example")
+        {
+            Username = "ops",
+            Password = "pw",
+            LookForKeys = false,
+            AllowAgent = false,
+            LoggerFactory = log,
+            MACs = "+hmac-md5,hmac-sha1",
+        });
+
+        Assert.DoesNotContain("hmac-md5", client.ConnectionInfo.HmacAlgorithms.Keys);
+        Assert.Contains(log.Lines, line => line.Contains("MACs names hmac-md5, which SSH.NET does not implement", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.Contains("umac", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("+diffie-hellman-group15-sha1", "unknown algorithm")]
     [InlineData("-*", "leaves no algorithm")]
