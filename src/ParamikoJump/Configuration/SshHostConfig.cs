@@ -118,10 +118,12 @@ public sealed class SshHostConfig
     /// The settings of this one hop: host, port and user; identity files that exist (ssh's defaults are looked
     /// for when none is configured), IdentitiesOnly and certificates; the authentication switches and order;
     /// a known_hosts store of the configured files with the policy <see cref="StrictHostKeyChecking"/> maps to;
-    /// keep-alive and the connect budget. Passwords and handlers are the caller's to add.
+    /// keep-alive and the connect budget; <c>KexAlgorithms</c>, <c>HostKeyAlgorithms</c>, <c>Ciphers</c> and <c>MACs</c>
+    /// for this hop. Passwords and handlers are the caller's to add.
     /// </summary>
     /// <returns>New settings each time.</returns>
-    /// <exception cref="SshConfigException"><c>CheckHostIP yes</c> applies to a host this client would reach directly by name.</exception>
+    /// <exception cref="SshConfigException"><c>CheckHostIP yes</c> applies to a host this client would reach directly by name, or an
+    /// algorithm list leaves nothing SSH.NET implements.</exception>
     public HopSettings ToHopSettings()
     {
         RefuseCheckHostIp();
