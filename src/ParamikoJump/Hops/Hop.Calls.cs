@@ -71,14 +71,20 @@ internal sealed partial class Hop
                 AsyncConnect = cancellationToken;
                 try
                 {
-                    await connect(cancellationToken).ConfigureAwait(false);
+                    await (_watchesTransport ? ConnectOnOwnThread(cancellationToken) : connect(cancellationToken)).ConfigureAwait(false);
                     return;
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested && !IsDisposedError(ex))
                 {
                     OnConnectFailed();
                     TelemetryConnectFailed(null);
-                    throw;
+                    if (ex is OperationCanceledException)
+                    {
+                        throw;
+                    }
+
+                    // Cancelling cut the attempt's socket under SSH.NET (ConnectOnOwnThread): that failure is the cancellation.
+                    throw new OperationCanceledException("The connect was cancelled.", ex, cancellationToken);
                 }
                 catch (Exception ex) when (!IsDisposedError(ex))
                 {
@@ -98,6 +104,42 @@ internal sealed partial class Hop
 
             await attempts.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// SSH.NET's asynchronous connect waits for the key exchange and the login on the pool thread that read the banner,
+    /// so a burst of connects starves the pool (new threads arrive about once a second past its minimum). The
+    /// connect's blocking part runs instead on a thread this hop owns for the attempt, SSH.NET's synchronous connect
+    /// with every stage still cut at its budget by the watchdog; cancelling cuts the attempt's socket, which ends every
+    /// wait of it. Only with the watched transport: without it nothing could cut the attempt when cancelled.
+    /// </summary>
+    private Task<bool> ConnectOnOwnThread(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancel = cancellationToken.Register(static state => ((Hop)state!).CutAttempt(), this);
+        var connecting = new Thread(() =>
+        {
+            try
+            {
+                _client.Connect();
+                done.TrySetResult(true);
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+            finally
+            {
+                cancel.Dispose();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ParamikoJump connect",
+        };
+        connecting.Start();
+        return done.Task;
     }
 
     /// <summary>
