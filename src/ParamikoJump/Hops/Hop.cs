@@ -187,6 +187,7 @@ internal sealed partial class Hop : IDisposable
 
             session.ChannelRequestReceived += OnChannelRequest;
             Commands.Starts.OnSessionStarted(session, _client.ConnectionInfo.ServerVersion);
+            Commands.Slots.OnSessionStarted(_client.ConnectionInfo.MaxSessions);
             StartAgentForwarding(session);
             session.ChannelOpenFailureReceived += OnChannelRefused;
             session.ErrorOccured += OnSessionError;
