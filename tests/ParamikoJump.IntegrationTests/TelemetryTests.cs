@@ -26,7 +26,10 @@ public sealed class TelemetryTests(LabFixture fixture)
             using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
             using (var client = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jumper)))
             {
-                using var process = client.ExecCommand("echo telemetry");
+                // cat sends back what it is given: output and input bytes are both counted.
+                using var process = client.ExecCommand("cat");
+                await process.Stdin.WriteAsync("telemetry\n"u8.ToArray(), TestContext.Current.CancellationToken);
+                process.Stdin.Dispose();
                 Assert.Equal("telemetry\n", await process.Stdout.ReadToEndAsync(TestContext.Current.CancellationToken));
                 await process.WaitForExitAsync(TestContext.Current.CancellationToken);
             }
@@ -71,6 +74,7 @@ public sealed class TelemetryTests(LabFixture fixture)
         Assert.Contains(connectDurations, p => Tags(p)["paramikojump.outcome"] as string == "failure" && Tags(p)["paramikojump.stage"] as string == "Authentication");
         Assert.Contains(Points(metrics, "paramikojump.commands"), p => Tags(p)["paramikojump.outcome"] as string == "success" && p.GetSumLong() >= 1);
         Assert.Contains(Points(metrics, "paramikojump.command.output"), p => p.GetSumLong() >= "telemetry\n".Length);
+        Assert.Contains(Points(metrics, "paramikojump.command.input"), p => p.GetSumLong() >= "telemetry\n".Length);
         Assert.NotEmpty(Points(metrics, "paramikojump.hop.active"));
         Assert.NotEmpty(Points(metrics, "paramikojump.tunnel.active"));
     }
