@@ -41,6 +41,11 @@ if (args.Contains("--hold"))
     return await HoldOpenMain.RunAsync(args, lab).ConfigureAwait(false);
 }
 
+if (args.Contains("--pool"))
+{
+    return await PoolBenchMain.RunAsync(args, lab).ConfigureAwait(false);
+}
+
 var results = new Results();
 var clock = Stopwatch.StartNew();
 using var dotnet = new DotnetBench(lab, new LabHostKeys(lab.KnownHosts));

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ParamikoJump.Logging;
 using ParamikoJump.SshNet;
+using ParamikoJump.Telemetry;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Connection;
@@ -148,10 +149,11 @@ internal sealed partial class Hop
     /// </summary>
     /// <param name="operation">The operation's name, for "not connected" errors.</param>
     /// <param name="action">The operation.</param>
-    public void Run(string operation, Action action)
+    /// <param name="tally">Counts the bytes a transfer moves, for its span and the byte counters.</param>
+    public void Run(string operation, Action action, TransferTally? tally = null)
     {
         EnsureConnected(operation);
-        using var span = TransferSpan(operation);
+        using var span = TransferSpan(operation, tally);
         try
         {
             action();
@@ -173,10 +175,11 @@ internal sealed partial class Hop
     /// <param name="operation">The operation's name, for "not connected" errors.</param>
     /// <param name="action">The operation.</param>
     /// <param name="cancellationToken">The caller's token: its cancellation stays an <see cref="OperationCanceledException"/>.</param>
-    public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken)
+    /// <param name="tally">Counts the bytes a transfer moves, for its span and the byte counters.</param>
+    public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken, TransferTally? tally = null)
     {
         EnsureConnected(operation);
-        using var span = TransferSpan(operation);
+        using var span = TransferSpan(operation, tally);
         try
         {
             await action().ConfigureAwait(false);
