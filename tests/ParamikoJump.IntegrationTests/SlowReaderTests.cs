@@ -16,6 +16,8 @@ namespace ParamikoJump.IntegrationTests;
 public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output)
 {
     private const long StalledSize = 64L * 1024 * 1024;
+    private const long SlowFileSize = 512L << 20;
+    private const double SlowRate = 20e6;
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -85,6 +87,46 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
         // to whatever the reader had not yet taken, here about 1 GB.
         Assert.True(heapPeak < 48L << 20, $"the managed heap grew by {heapPeak} bytes");
         Assert.True(rssPeak < 200L << 20 || rssPeak - rssBefore < 100L << 20, $"the process RSS reached {rssPeak} bytes from {rssBefore}");
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Through_two_jumps_an_SCP_download_of_512_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
+    {
+        using var circuit = await Hops.CircuitAsync(Lab, 3);
+        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
+        try
+        {
+            using var scp = Hops.Scp(Lab, "hop3", circuit[1]);
+            await scp.ConnectAsync(TestContext.Current.CancellationToken);
+            using var destination = new SlowDestination(SlowRate);
+            scp.Download(path, destination);
+            Report("SCP", destination);
+            AssertWholeAndBounded(destination, expected);
+        }
+        finally
+        {
+            Hops.Run(circuit[2], $"rm -f {path}");
+        }
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Through_two_jumps_an_SFTP_download_of_512_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
+    {
+        using var circuit = await Hops.CircuitAsync(Lab, 3);
+        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
+        try
+        {
+            using var sftp = Hops.Sftp(Lab, "hop3", circuit[1]);
+            await sftp.ConnectAsync(TestContext.Current.CancellationToken);
+            using var destination = new SlowDestination(SlowRate);
+            sftp.DownloadFile(path, destination);
+            Report("SFTP", destination);
+            AssertWholeAndBounded(destination, expected);
+        }
+        finally
+        {
+            Hops.Run(circuit[2], $"rm -f {path}");
+        }
     }
 
     [Fact(Timeout = 120_000)]
@@ -302,9 +344,101 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
         return (trips[trips.Count / 2], rates[rates.Count / 2]);
     }
 
+    /// <summary>A file of <paramref name="size"/> random bytes in the remote user's home, and its SHA-256.</summary>
+    private static (string Path, string Sha256) WriteRemoteFile(SshJumpClient host, long size)
+    {
+        var path = $"pj-slow-reader-{Guid.NewGuid():N}.bin";
+        var sum = Hops.Run(host, $"head -c {size} /dev/urandom > {path} && sha256sum {path}");
+        return (path, sum.Split(' ')[0]);
+    }
+
+    private void Report(string what, SlowDestination destination) =>
+        output.WriteLine($"{what}: wrote {destination.Written / 1e6:0} MB in {destination.Elapsed.TotalSeconds:0.0} s ({destination.Written / destination.Elapsed.TotalSeconds / 1e6:0.0} MB/s); managed heap peaked {destination.HeapPeak / 1e6:0.0} MB above its start; process RSS {destination.RssBefore / 1e6:0} MB before, peak {destination.RssPeak / 1e6:0} MB");
+
+    /// <summary>Every byte, and no more held than the window and the requests in flight: before, SCP held what the destination had not yet taken.</summary>
+    private static void AssertWholeAndBounded(SlowDestination destination, string expected)
+    {
+        Assert.Equal(SlowFileSize, destination.Written);
+        Assert.Equal(expected, destination.Hash());
+        Assert.True(destination.HeapPeak < 48L << 20, $"the managed heap grew by {destination.HeapPeak} bytes");
+        Assert.True(destination.RssPeak < 200L << 20 || destination.RssPeak - destination.RssBefore < 100L << 20, $"the process RSS reached {destination.RssPeak} bytes from {destination.RssBefore}");
+    }
+
     private static long Rss()
     {
         using var self = Process.GetCurrentProcess();
         return self.WorkingSet64;
+    }
+
+    /// <summary>
+    /// A destination that takes at most <c>rate</c> bytes per second (a disk or a network behind the transfer), hashes
+    /// what it is given, and samples the managed heap and the process RSS every 8 MiB.
+    /// </summary>
+    private sealed class SlowDestination(double rate) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly long _heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _sampledAt;
+
+        public long Written { get; private set; }
+
+        public long HeapPeak { get; private set; }
+
+        public long RssBefore { get; } = Rss();
+
+        public long RssPeak { get; private set; }
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            _hash.AppendData(buffer, offset, count);
+            Written += count;
+            if (Written - _sampledAt >= 8 << 20)
+            {
+                _sampledAt = Written;
+                HeapPeak = Math.Max(HeapPeak, GC.GetTotalMemory(forceFullCollection: false) - _heapBefore);
+                RssPeak = Math.Max(RssPeak, Rss());
+            }
+
+            var due = TimeSpan.FromSeconds(Written / rate) - _clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                Thread.Sleep(due);
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
