@@ -28,6 +28,9 @@ internal sealed class FlowPipe : PipeStream
         ChannelFlow.ClaimNextChannel(_claim);
     }
 
+    /// <summary>What the channel's flow is told through (for the seam tests).</summary>
+    internal FlowClaim Claim => _claim;
+
     public override int Read(Span<byte> buffer)
     {
         var read = base.Read(buffer);
