@@ -10,6 +10,9 @@ namespace ParamikoJump.Benchmarks;
 /// </summary>
 internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : IDisposable
 {
+    /// <summary>An environment variable that sets <c>SftpClient.BufferSize</c> for an A/B (<c>--profile H --sftp --variants</c>).</summary>
+    public const string SftpBufferSizeVariable = "PJBENCH_SFTP_BUFFER_SIZE";
+
     private readonly PrivateKeyFile _key = new(lab.KeyFile("ed25519"));
 
     /// <summary>Connects hop1 .. hop(hops+1): <paramref name="hops"/> jumps then the target, target last.</summary>
@@ -103,6 +106,11 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
                 var server = lab[Circuit.Hops[hops]];
                 using var sftp = new SftpJumpClient(hostname: server.Host, port: server.Port, username: server.User, keys: [_key], lookForKeys: false, allowAgent: false, jumpSession: jumps[^1]);
                 sftp.Connect();
+                if (Environment.GetEnvironmentVariable(SftpBufferSizeVariable) is { } bufferSize)
+                {
+                    sftp.BufferSize = uint.Parse(bufferSize, CultureInfo.InvariantCulture);
+                }
+
                 var watch = Stopwatch.StartNew();
                 sftp.DownloadFile(remote, Stream.Null);
                 var down = watch.Elapsed.TotalSeconds;

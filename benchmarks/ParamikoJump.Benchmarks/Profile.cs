@@ -26,7 +26,7 @@ internal static class Profile
         using var dotnet = new DotnetBench(lab, hostKeys);
         if (args.Contains("--sftp"))
         {
-            return Sftp(dotnet, hops, bytes, reps, variants);
+            return Sftp(dotnet, new OpenSshBench(lab), hops, bytes, reps, variants);
         }
 
         // Warm-up: compiles the paths (the measured process is a long-running service).
@@ -91,8 +91,9 @@ internal static class Profile
     /// variants alternated transfer by transfer, for an in-run A/B of a setting on SFTP (each transfer on a fresh chain,
     /// after one unmeasured one of its own).
     /// </summary>
-    private static int Sftp(DotnetBench dotnet, int hops, long bytes, int reps, string[] variants)
+    private static int Sftp(DotnetBench dotnet, OpenSshBench openSsh, int hops, long bytes, int reps, string[] variants)
     {
+        using var _ = openSsh;
         const string RemoteFile = "pjbench-profile-sftp.bin";
         var localFile = Path.Combine(Path.GetTempPath(), $"pjbench-profile-sftp-{Environment.ProcessId}.bin");
         File.WriteAllBytes(localFile, new byte[bytes]);
@@ -105,7 +106,7 @@ internal static class Profile
                 foreach (var variant in variants)
                 {
                     Apply(variant);
-                    var transfer = dotnet.Sftp(hops, bytes, 1, RemoteFile, localFile).Single();
+                    var transfer = variant == OpenSshVariant ? openSsh.Sftp(hops, bytes, 1, RemoteFile, localFile).Single() : dotnet.Sftp(hops, bytes, 1, RemoteFile, localFile).Single();
                     summary[variant].Add(transfer);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"-- {variant}: {hops} hop(s) #{i + 1}: down {bytes / transfer.DownSeconds / 1e6:0.0} MB/s, up {bytes / transfer.UpSeconds / 1e6:0.0} MB/s"));
@@ -128,6 +129,9 @@ internal static class Profile
 
         return 0;
     }
+
+    /// <summary>The variant of <c>--sftp</c> that runs OpenSSH's <c>sftp -J</c> (one process per transfer) instead, as the yardstick in the same run.</summary>
+    private const string OpenSshVariant = "sftp-J";
 
     private static readonly List<string> Applied = [];
 

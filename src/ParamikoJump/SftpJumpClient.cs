@@ -30,7 +30,12 @@ namespace ParamikoJump;
 /// </para>
 /// <para>
 /// <see cref="SftpClient.OperationTimeout"/> starts at <see cref="HopSettings.ChannelTimeout"/> (SSH.NET's default is
-/// no limit), so an SFTP server that stops answering cannot stall a call forever.
+/// no limit), so an SFTP server that stops answering cannot stall a call forever. <see cref="SftpClient.BufferSize"/>
+/// starts at 64 KiB (SSH.NET's: 32 KiB), the largest read SSH.NET makes, so a download needs half the round trips.
+/// </para>
+/// <para>
+/// A download holds at most what its reads in flight bring and the channel's window, whatever the destination's speed:
+/// nothing is cancelled for being slow.
 /// </para>
 /// </remarks>
 /// <example>
@@ -45,6 +50,16 @@ namespace ParamikoJump;
 /// </example>
 public class SftpJumpClient : SftpClient
 {
+    /// <summary>
+    /// The read size of a download, and so the data each of SSH.NET's (at most 100) reads in flight brings: SSH.NET reads
+    /// min(<see cref="SftpClient.BufferSize"/>, its 64 KiB channel packet) less 13 bytes at a time, and its default of
+    /// 32 KiB halves that. Every read costs a request sent through every hop, an answer parsed on the session's receive
+    /// thread and two thread wake-ups before the next request goes out, so through jumps the download was bound by
+    /// the number of reads, not by the bytes (benchmarks/README.md, "SFTP downloads"). Uploads keep the size the
+    /// server's packets allow.
+    /// </summary>
+    private const uint DefaultBufferSize = 64 * 1024;
+
     private readonly Hop _hop;
 
     /// <summary>
@@ -225,6 +240,7 @@ public class SftpJumpClient : SftpClient
     {
         _hop = new Hop(this, plan, hostKeyPolicy, knownHosts);
         OperationTimeout = plan.Settings.ChannelTimeout;
+        BufferSize = DefaultBufferSize;
     }
 
     /// <summary>This hop's logical identity: host and port as given, user, and the jump it goes through.</summary>

@@ -16,6 +16,8 @@ namespace ParamikoJump.IntegrationTests;
 public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output)
 {
     private const long StalledSize = 64L * 1024 * 1024;
+    private const long SlowFileSize = 512L << 20;
+    private const double SlowRate = 20e6;
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -87,6 +89,46 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
         Assert.True(rssPeak < 200L << 20 || rssPeak - rssBefore < 100L << 20, $"the process RSS reached {rssPeak} bytes from {rssBefore}");
     }
 
+    [Fact(Timeout = 240_000)]
+    public async Task Through_two_jumps_an_SCP_download_of_512_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
+    {
+        using var circuit = await Hops.CircuitAsync(Lab, 3);
+        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
+        try
+        {
+            using var scp = Hops.Scp(Lab, "hop3", circuit[1]);
+            await scp.ConnectAsync(TestContext.Current.CancellationToken);
+            using var destination = new SlowDestination(SlowRate);
+            scp.Download(path, destination);
+            Report("SCP", destination);
+            AssertWholeAndBounded(destination, expected);
+        }
+        finally
+        {
+            Hops.Run(circuit[2], $"rm -f {path}");
+        }
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Through_two_jumps_an_SFTP_download_of_512_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
+    {
+        using var circuit = await Hops.CircuitAsync(Lab, 3);
+        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
+        try
+        {
+            using var sftp = Hops.Sftp(Lab, "hop3", circuit[1]);
+            await sftp.ConnectAsync(TestContext.Current.CancellationToken);
+            using var destination = new SlowDestination(SlowRate);
+            sftp.DownloadFile(path, destination);
+            Report("SFTP", destination);
+            AssertWholeAndBounded(destination, expected);
+        }
+        finally
+        {
+            Hops.Run(circuit[2], $"rm -f {path}");
+        }
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task A_shell_whose_reader_stops_holds_at_most_its_window_and_then_delivers_everything()
     {
@@ -117,8 +159,11 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     public async Task Behind_one_jump_stalled_readers_on_an_exec_and_local_remote_and_SOCKS_forwards_hold_only_their_own_channels()
     {
         const int targetCount = 20;
+        const int controlCount = 4;
         using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        using var idleJump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
         var targets = new List<SshJumpClient>();
+        var controls = new List<SshJumpClient>();
         var cleanup = new List<IDisposable>();
         try
         {
@@ -127,10 +172,17 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
                 targets.Add(await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jump)));
             }
 
+            // The yardstick: an idle chain (another session on the same bastion, to the same target server), measured
+            // in turn with the others, so both see the same load of this shared machine at the same time.
+            for (var i = 0; i < controlCount; i++)
+            {
+                controls.Add(await Hops.ConnectAsync(Hops.PasswordTarget(Lab, idleJump)));
+            }
+
             var others = targets.Skip(4).ToList();
-            await MeasureAsync(others); // warm-up: the first commands and reads of a process run before tiered compilation settles
-            var idle = await MeasureRoundsAsync(others, TimeSpan.FromSeconds(12));
-            output.WriteLine($"idle: command round trip {idle.RoundTrip.TotalMilliseconds:0.0} ms (median of {others.Count} targets), bulk {idle.BulkRate / 1e6:0.0} MB/s");
+            // The first round warms up: the first commands and reads of a process run before tiered compilation settles.
+            var before = await MeasureInTurnsAsync(others, controls, TimeSpan.FromSeconds(10));
+            output.WriteLine($"before the stall: {before}");
 
             // 1. A command whose output is not read.
             var unread = targets[0].ExecCommand($"head -c {StalledSize} /dev/zero");
@@ -174,9 +226,15 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
             }
 
             // Measured over the stall, the median of rounds: the first second fills the stalled windows.
-            var stalled = await MeasureRoundsAsync(others, Stall - TimeSpan.FromSeconds(6));
-            output.WriteLine($"stalled: command round trip {stalled.RoundTrip.TotalMilliseconds:0.0} ms, bulk {stalled.BulkRate / 1e6:0.0} MB/s, measured until {stallEnds.Elapsed.TotalSeconds:0} s into the stall");
+            var stalled = await MeasureInTurnsAsync(others, controls, Stall - TimeSpan.FromSeconds(6));
+            output.WriteLine($"stalled: {stalled}, measured until {stallEnds.Elapsed.TotalSeconds:0} s into the stall");
             Assert.True(stallEnds.Elapsed < Stall, "the measurement ran past the stall");
+
+            // Not vacuous: the stalled readers' data was waiting unread when the measurement ended.
+            foreach (var (client, what) in new[] { (localClient, "local"), (remoteClient, "remote"), (socksClient, "SOCKS") })
+            {
+                Assert.True(client.Available > 0, $"nothing was waiting on the stalled {what} forward's reader");
+            }
             await Task.Delay(Stall - stallEnds.Elapsed, TestContext.Current.CancellationToken);
 
             // After the stall every byte arrives.
@@ -191,8 +249,9 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
             Assert.Equal((StalledSize, SenderHash(localSender)), (localBytes, localHash));
             Assert.Equal((StalledSize, SenderHash(remoteSender)), (remoteBytes, remoteHash));
             Assert.Equal((StalledSize, SenderHash(socksSender)), (socksBytes, socksHash));
-            Assert.True(stalled.RoundTrip < 2 * idle.RoundTrip, $"round trip {stalled.RoundTrip.TotalMilliseconds:0.0} ms against {idle.RoundTrip.TotalMilliseconds:0.0} ms idle");
-            Assert.True(stalled.BulkRate > 0.8 * idle.BulkRate, $"bulk {stalled.BulkRate / 1e6:0.0} MB/s against {idle.BulkRate / 1e6:0.0} MB/s idle");
+            Assert.True(stalled.Rounds >= 4, $"only {stalled.Rounds} rounds were measured during the stall");
+            Assert.True(stalled.Others.RoundTrip < 2 * stalled.Idle.RoundTrip, $"round trip {stalled}");
+            Assert.True(stalled.Others.BulkRate > 0.8 * stalled.Idle.BulkRate, $"bulk {stalled}");
         }
         finally
         {
@@ -201,7 +260,7 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
                 item.Dispose();
             }
 
-            foreach (var target in Enumerable.Reverse(targets))
+            foreach (var target in Enumerable.Reverse(controls).Concat(Enumerable.Reverse(targets)))
             {
                 target.Dispose();
             }
@@ -256,55 +315,173 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
         return total;
     }
 
-    /// <summary>Rounds of <see cref="MeasureAsync"/> until <paramref name="duration"/> has passed; the median of each figure.</summary>
-    private async Task<(TimeSpan RoundTrip, double BulkRate)> MeasureRoundsAsync(IReadOnlyList<SshJumpClient> targets, TimeSpan duration)
+    /// <summary>
+    /// Samples of <paramref name="others"/> and of <paramref name="idle"/> taken in turn, one against one (which goes
+    /// first alternates by round), until <paramref name="duration"/> has passed: each round, the round trips of
+    /// <see cref="TripsPerRound"/> targets of each group (every target in turn over the rounds), then two 16 MiB reads
+    /// on each group's first three; the median of each figure of each group. Both groups are measured in the
+    /// same seconds, so the load of this shared machine weighs on both alike.
+    /// </summary>
+    private const int TripsPerRound = 8;
+
+    private async Task<Comparison> MeasureInTurnsAsync(IReadOnlyList<SshJumpClient> others, IReadOnlyList<SshJumpClient> idle, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
-        var rounds = new List<(TimeSpan RoundTrip, double BulkRate)>();
+        var trips = (Others: new List<TimeSpan>(), Idle: new List<TimeSpan>());
+        var rates = (Others: new List<double>(), Idle: new List<double>());
+        var round = 0;
         do
         {
-            rounds.Add(await MeasureAsync(targets));
-        }
-        while (clock.Elapsed < duration - (clock.Elapsed / rounds.Count));
+            var order = round % 2 == 0 ? new[] { true, false } : [false, true];
+            for (var i = 0; i < TripsPerRound; i++)
+            {
+                foreach (var fromOthers in order)
+                {
+                    var group = fromOthers ? others : idle;
+                    (fromOthers ? trips.Others : trips.Idle).Add(await RoundTripAsync(group[((round * TripsPerRound) + i) % group.Count]));
+                }
+            }
 
-        output.WriteLine($"  {rounds.Count} rounds: " + string.Join(", ", rounds.Select(round => $"{round.RoundTrip.TotalMilliseconds:0} ms {round.BulkRate / 1e6:0} MB/s")));
-        var trips = rounds.Select(round => round.RoundTrip).Order().ToList();
-        var rates = rounds.Select(round => round.BulkRate).Order().ToList();
-        return (trips[trips.Count / 2], rates[rates.Count / 2]);
+            for (var i = 0; i < 2; i++)
+            {
+                foreach (var fromOthers in order)
+                {
+                    var group = fromOthers ? others : idle;
+                    (fromOthers ? rates.Others : rates.Idle).Add(await BulkRateAsync(group[((round * 2) + i) % Math.Min(3, group.Count)]));
+                }
+            }
+
+            round++;
+        }
+        while (clock.Elapsed < duration - (clock.Elapsed / round));
+
+        output.WriteLine($"  {round} rounds, bulk others / idle chain: " + string.Join(", ", rates.Others.Zip(rates.Idle, (a, b) => $"{a / 1e6:0}/{b / 1e6:0}")) + " MB/s");
+        return new Comparison(round, (Median(trips.Others), Median(rates.Others)), (Median(trips.Idle), Median(rates.Idle)));
     }
 
-    /// <summary>The median round trip of a trivial command over every target, and the bulk rate of three 16 MiB reads on three of them.</summary>
-    private static async Task<(TimeSpan RoundTrip, double BulkRate)> MeasureAsync(IReadOnlyList<SshJumpClient> targets)
+    private static T Median<T>(List<T> samples) => samples.Order().ElementAt(samples.Count / 2);
+
+    /// <summary>The medians of the targets behind the jump under test and of an idle chain, over <see cref="Rounds"/> rounds measured in turn.</summary>
+    private sealed record Comparison(int Rounds, (TimeSpan RoundTrip, double BulkRate) Others, (TimeSpan RoundTrip, double BulkRate) Idle)
     {
-        var trips = new List<TimeSpan>();
-        for (var round = 0; round < 2; round++)
-        {
-            foreach (var target in targets)
-            {
-                var clock = Stopwatch.StartNew();
-                using var process = await target.ExecCommandAsync("true", TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
-                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-                trips.Add(clock.Elapsed);
-            }
-        }
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"command round trip {Others.RoundTrip.TotalMilliseconds:0.0} ms against {Idle.RoundTrip.TotalMilliseconds:0.0} ms on the idle chain, bulk {Others.BulkRate / 1e6:0.0} against {Idle.BulkRate / 1e6:0.0} MB/s (medians, {Rounds} rounds)");
+    }
 
-        var rates = new List<double>();
-        foreach (var target in targets.Take(3))
-        {
-            var clock = Stopwatch.StartNew();
-            using var process = await target.ExecCommandAsync("head -c 16777216 /dev/zero", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-            var bytes = await CountAsync(process.Stdout);
-            rates.Add(bytes / clock.Elapsed.TotalSeconds);
-        }
+    /// <summary>How long a trivial command takes, start to exit.</summary>
+    private static async Task<TimeSpan> RoundTripAsync(SshJumpClient target)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = await target.ExecCommandAsync("true", TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return clock.Elapsed;
+    }
 
-        trips.Sort();
-        rates.Sort();
-        return (trips[trips.Count / 2], rates[rates.Count / 2]);
+    /// <summary>The rate of one 16 MiB read of a command's output, all of it.</summary>
+    private static async Task<double> BulkRateAsync(SshJumpClient target)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = await target.ExecCommandAsync("head -c 16777216 /dev/zero", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var bytes = await CountAsync(process.Stdout);
+        Assert.Equal(16L << 20, bytes);
+        return bytes / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A file of <paramref name="size"/> random bytes in the remote user's home, and its SHA-256.</summary>
+    private static (string Path, string Sha256) WriteRemoteFile(SshJumpClient host, long size)
+    {
+        var path = $"pj-slow-reader-{Guid.NewGuid():N}.bin";
+        var sum = Hops.Run(host, $"head -c {size} /dev/urandom > {path} && sha256sum {path}");
+        return (path, sum.Split(' ')[0]);
+    }
+
+    private void Report(string what, SlowDestination destination) =>
+        output.WriteLine($"{what}: wrote {destination.Written / 1e6:0} MB in {destination.Elapsed.TotalSeconds:0.0} s ({destination.Written / destination.Elapsed.TotalSeconds / 1e6:0.0} MB/s); managed heap peaked {destination.HeapPeak / 1e6:0.0} MB above its start; process RSS {destination.RssBefore / 1e6:0} MB before, peak {destination.RssPeak / 1e6:0} MB");
+
+    /// <summary>Every byte, and no more held than the window and the requests in flight: before, SCP held what the destination had not yet taken.</summary>
+    private static void AssertWholeAndBounded(SlowDestination destination, string expected)
+    {
+        Assert.Equal(SlowFileSize, destination.Written);
+        Assert.Equal(expected, destination.Hash());
+        Assert.True(destination.HeapPeak < 48L << 20, $"the managed heap grew by {destination.HeapPeak} bytes");
+        Assert.True(destination.RssPeak < 200L << 20 || destination.RssPeak - destination.RssBefore < 100L << 20, $"the process RSS reached {destination.RssPeak} bytes from {destination.RssBefore}");
     }
 
     private static long Rss()
     {
         using var self = Process.GetCurrentProcess();
         return self.WorkingSet64;
+    }
+
+    /// <summary>
+    /// A destination that takes at most <c>rate</c> bytes per second (a disk or a network behind the transfer), hashes
+    /// what it is given, and samples the managed heap and the process RSS every 8 MiB.
+    /// </summary>
+    private sealed class SlowDestination(double rate) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly long _heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _sampledAt;
+
+        public long Written { get; private set; }
+
+        public long HeapPeak { get; private set; }
+
+        public long RssBefore { get; } = Rss();
+
+        public long RssPeak { get; private set; }
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            _hash.AppendData(buffer, offset, count);
+            Written += count;
+            if (Written - _sampledAt >= 8 << 20)
+            {
+                _sampledAt = Written;
+                HeapPeak = Math.Max(HeapPeak, GC.GetTotalMemory(forceFullCollection: false) - _heapBefore);
+                RssPeak = Math.Max(RssPeak, Rss());
+            }
+
+            var due = TimeSpan.FromSeconds(Written / rate) - _clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                Thread.Sleep(due);
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -53,12 +53,12 @@ internal static class Tuning
             : ChannelWindows.Default;
 
     /// <summary>
-    /// The window for the channels of <paramref name="client"/>'s own session. SFTP flow-controls itself (SSH.NET keeps
-    /// a bounded number of reads in flight), so a bounded window only adds a stall per window for the adjust to cross
-    /// every hop: in one A/B run through three hops, 128 MiB downloads took 55 MB/s with 8 MiB against 67 unbounded
-    /// (benchmarks/README.md, section 3). An SFTP client keeps SSH.NET's own window; its jumps keep theirs.
+    /// The window for the channels of <paramref name="client"/>'s own session. An SFTP client's channel gets it only where
+    /// <c>SshNet.ChannelFlow</c> re-opens it a fraction at a time as the packets are parsed: with SSH.NET's adjust, which
+    /// waits until less than a packet is left, a bounded window added a stall per window for the adjust to cross every
+    /// hop (benchmarks/README.md, section 3). Without the flow an SFTP client keeps SSH.NET's own window, as before.
     /// </summary>
-    public static uint? ChannelWindowOf(BaseClient client) => client is SftpClient ? null : ChannelWindow;
+    public static uint? ChannelWindowOf(BaseClient client) => client is SftpClient && !(ConsumerDrivenWindows && ChannelWindows.CanFlow) ? null : ChannelWindow;
 
     /// <summary>Below two packets' worth SSH.NET would send a window adjust for every packet.</summary>
     private const uint MinimumWindow = 128 * 1024;

@@ -25,7 +25,9 @@ namespace ParamikoJump.SshNet;
 /// (its <c>LocalWindowSize</c> is held at the top before each packet), and the reader's <see cref="Consumed"/> sends
 /// the adjusts. Shells (<see cref="ShellStream"/>): the same, with the stream's unread count watched while it is not
 /// zero, as SSH.NET says nothing when a shell stream is read; other session channels nobody claimed (SSH.NET's own
-/// <c>SshCommand</c>, SCP) are given back to SSH.NET at their first data. Forward channels (direct-tcpip, forwarded-tcpip): data is copied into a queue bounded by the window
+/// <c>SshCommand</c>) are given back to SSH.NET at their first data; a subsystem's (SFTP) re-opens its window as
+/// each packet is parsed, since what SFTP holds is bounded by the reads it has in flight; SCP's pipe is claimed like a
+/// command (<see cref="FlowPipe"/>). Forward channels (direct-tcpip, forwarded-tcpip): data is copied into a queue bounded by the window
 /// and written to the local socket asynchronously, in order with the channel's EOF and CLOSE, which wait behind it;
 /// the window is re-opened as the socket takes the bytes. Data past the window is a protocol violation: dropped, and
 /// reported to the channel's owner (the command, or the forward's <c>Exception</c> event). Adjusts are sent under the
@@ -43,6 +45,7 @@ internal sealed class ChannelFlow : IDisposable
     private static readonly Type? DataMessageType = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelDataMessage");
     private static readonly Type? ChannelMessageType = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelMessage");
     private static readonly Type? ExtendedDataMessageType = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelExtendedDataMessage");
+    private static readonly Type? SubsystemSessionType = SshNet.GetType("Renci.SshNet.SubsystemSession");
     private static readonly ConstructorInfo? AdjustMessage = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelWindowAdjustMessage")?.GetConstructor([typeof(uint), typeof(uint)]);
     private static readonly FieldInfo? SessionField = ChannelType?.GetField("_session", Instance);
     private static readonly FieldInfo? MessagingLockField = ChannelType?.GetField("_messagingLock", Instance);
@@ -133,6 +136,21 @@ internal sealed class ChannelFlow : IDisposable
     }
 
     /// <summary>
+    /// Marks the next session channel this thread creates as read through <paramref name="claim"/>, until a channel takes
+    /// it or <see cref="Unclaim"/>: for a <see cref="FlowPipe"/>, which SSH.NET creates just before its channel.
+    /// </summary>
+    public static void ClaimNextChannel(FlowClaim claim) => t_claim = claim;
+
+    /// <summary>Drops <paramref name="claim"/> if no channel took it on this thread (its transfer failed before it opened one).</summary>
+    public static void Unclaim(FlowClaim claim)
+    {
+        if (ReferenceEquals(t_claim, claim))
+        {
+            t_claim = null;
+        }
+    }
+
+    /// <summary>
     /// Takes flow control of a channel SSH.NET just created (not yet open) with <paramref name="window"/>: session
     /// channels only when claimed by a command, forward channels always. Returns whether it did.
     /// </summary>
@@ -147,7 +165,7 @@ internal sealed class ChannelFlow : IDisposable
         {
             if (t_claim is not { } claim)
             {
-                // A shell's, or SSH.NET's own command or SCP: which one shows when the first data arrives.
+                // A shell's, a subsystem's (SFTP) or SSH.NET's own command's: which one shows when the first data arrives.
                 var observed = new ChannelFlow(channel, session, window, claim: null) { _mode = Mode.Undecided };
                 observed.Replace("ChannelDataReceived", "OnChannelData", OnDataMethod);
                 observed.Replace("ChannelExtendedDataReceived", "OnChannelExtendedData", OnExtendedDataMethod);
@@ -262,6 +280,16 @@ internal sealed class ChannelFlow : IDisposable
             return;
         }
 
+        if (_mode == Mode.Subsystem)
+        {
+            // SFTP parses each packet into the answers of the requests it has in flight as it arrives: what it holds is
+            // bounded by those requests, so the window re-opens on receipt, a fraction at a time, long before it runs out.
+            LocalWindow!.SetValue(_channel, uint.MaxValue);
+            Deliver(nameof(OnData), sender, e);
+            Consumed(size);
+            return;
+        }
+
         var copy = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         Buffer.BlockCopy((byte[])DataArray!.GetValue(message)!, (int)DataOffset!.GetValue(message)!, copy, 0, size);
         Enqueue(new Item(copy, size, null, null));
@@ -285,9 +313,9 @@ internal sealed class ChannelFlow : IDisposable
         {
             LocalWindow!.SetValue(_channel, uint.MaxValue);
             Deliver(nameof(OnExtendedData), sender, e);
-            if (_mode == Mode.Shell)
+            if (_mode is Mode.Shell or Mode.Subsystem || _claim is { KeepsExtendedData: false })
             {
-                Consumed(size); // a shell stream does not keep stderr: it is taken as it arrives
+                Consumed(size); // a shell stream, SFTP and SCP do not keep stderr: it is taken as it arrives
             }
         }
     }
@@ -320,8 +348,9 @@ internal sealed class ChannelFlow : IDisposable
 
     /// <summary>
     /// At the first data of an unclaimed session channel: a <see cref="ShellStream"/>'s keeps the flow (its unread
-    /// <see cref="ShellStream.Length"/> tells what the reader took); any other (SSH.NET's own <c>SshCommand</c>, SCP)
-    /// goes back to SSH.NET's handlers, as if never taken.
+    /// <see cref="ShellStream.Length"/> tells what the reader took), and so does a subsystem's (SFTP, NETCONF), which
+    /// takes each packet as it arrives; any other (SSH.NET's own <c>SshCommand</c>) goes back to SSH.NET's handlers,
+    /// as if never taken.
     /// </summary>
     private bool Decide()
     {
@@ -331,6 +360,12 @@ internal sealed class ChannelFlow : IDisposable
             _shell = shell;
             _shellWatch = new Timer(static flow => ((ChannelFlow)flow!).WatchShell(), this, Timeout.Infinite, Timeout.Infinite);
             _mode = Mode.Shell;
+            return true;
+        }
+
+        if (SubsystemSessionType is not null && Array.Exists(subscribers, handler => SubsystemSessionType.IsInstanceOfType(handler.Target)))
+        {
+            _mode = Mode.Subsystem;
             return true;
         }
 
@@ -398,10 +433,13 @@ internal sealed class ChannelFlow : IDisposable
         return false;
     }
 
-    /// <summary>A shell's or forward's server ignored the window: the channel ends, and a forward's Exception event says why.</summary>
+    /// <summary>
+    /// A shell's, subsystem's or forward's server ignored the window: the channel ends (an SFTP call then fails as on a
+    /// closed channel), and a forward's Exception event says why.
+    /// </summary>
     private void FailForward()
     {
-        var error = new ChannelWindowException(_mode == Mode.Shell ? "A shell" : "A forwarded connection", _localNumber, _window, hop: null);
+        var error = new ChannelWindowException(_mode switch { Mode.Shell => "A shell", Mode.Subsystem => "An SFTP session", _ => "A forwarded connection" }, _localNumber, _window, hop: null);
         try
         {
             if (_portField?.GetValue(_channel) is ForwardedPort port && RaiseForwardException is not null)
@@ -593,7 +631,7 @@ internal sealed class ChannelFlow : IDisposable
         /// <summary>A session channel nobody claimed, before its first data.</summary>
         Undecided,
 
-        /// <summary>Given back to SSH.NET: its own command or SCP, whose buffers the flow cannot see.</summary>
+        /// <summary>Given back to SSH.NET: its own command, whose buffers the flow cannot see.</summary>
         SshNet,
 
         /// <summary><see cref="SshJumpClient.ExecCommand(string, System.TimeSpan?)"/>'s: the reader reports what it took.</summary>
@@ -601,6 +639,9 @@ internal sealed class ChannelFlow : IDisposable
 
         /// <summary>A <see cref="ShellStream"/>'s: its unread count is watched.</summary>
         Shell,
+
+        /// <summary>A subsystem's (SFTP): taken as it arrives, bounded by the requests in flight.</summary>
+        Subsystem,
 
         /// <summary>A forward's: written to the local socket asynchronously.</summary>
         Forward,

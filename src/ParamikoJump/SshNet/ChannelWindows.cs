@@ -53,6 +53,14 @@ internal static class ChannelWindows
         false;
 #endif
 
+    /// <summary>Whether channels can re-open their window as their reader takes the data (<c>ChannelFlow</c>, .NET 8+).</summary>
+    public static bool CanFlow =>
+#if NET8_0_OR_GREATER
+        CanBound && ChannelFlow.IsAvailable;
+#else
+        false;
+#endif
+
     /// <summary>Sets the window of a channel that is not yet open; false if <paramref name="channel"/> is not one.</summary>
     public static bool TryBound(object? channel, uint window)
     {

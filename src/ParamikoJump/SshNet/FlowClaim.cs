@@ -11,6 +11,9 @@ internal sealed class FlowClaim
     /// <summary>Whether data past the window is kept (the command has an output cap of its own).</summary>
     public bool TolerateOverrun { get; set; }
 
+    /// <summary>Whether the reader takes the channel's stderr (a command's); if not (SCP), it is taken as it arrives.</summary>
+    public bool KeepsExtendedData { get; init; } = true;
+
     /// <summary>Told, on the session's receive thread, when the server sends past the window.</summary>
     public Action<WindowViolation>? OnViolation { get; set; }
 

@@ -138,6 +138,7 @@ internal static class Transport
         private Action<PipeStream>? _onPipeCreated;
         private uint? _channelWindow;
         private Func<Socket>? _dial;
+        private bool _pipesDriveWindows;
 
         public static bool IsAvailable => FactoryField is not null && ServiceFactoryType is not null && SocketFactoryType is not null &&
             FactoryField.FieldType == ServiceFactoryType && SocketFactoryType.GetMethod("Create") is not null;
@@ -159,6 +160,9 @@ internal static class Transport
 
             var proxy = Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow);
             proxy._dial = dial;
+
+            // SCP reads its channel through a pipe the factory makes: one whose reads re-open the window (FlowPipe).
+            proxy._pipesDriveWindows = client is ScpClient && channelWindow is not null && Hops.Tuning.ConsumerDrivenWindows && ChannelFlow.IsAvailable;
             FactoryField.SetValue(client, proxy);
             return true;
         }
@@ -178,7 +182,9 @@ internal static class Transport
                 }
             }
 
-            var result = Reflected.Call(targetMethod, _target, args);
+            var result = _pipesDriveWindows && targetMethod.Name == "CreatePipeStream" && targetMethod.ReturnType == typeof(PipeStream)
+                ? new FlowPipe()
+                : Reflected.Call(targetMethod, _target, args);
             if (result is Socket socket)
             {
                 _onSocketCreated(socket);

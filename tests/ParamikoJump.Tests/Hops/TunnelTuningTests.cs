@@ -1,4 +1,5 @@
 using ParamikoJump.Hops;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 
 namespace ParamikoJump.Tests.Hops;
@@ -26,12 +27,13 @@ public class TunnelTuningTests
     }
 
     [Fact]
-    public void Sessions_bound_their_channel_window_except_an_sftp_clients_own()
+    public void Sessions_bound_their_channel_window_an_sftp_clients_own_too_where_the_flow_reopens_it_as_packets_are_parsed()
     {
         using var ssh = new SshClient("bastion.example", "ops", "pw");
         using var sftp = new SftpClient("bastion.example", "ops", "pw");
 
+        Assert.True(ChannelWindows.CanFlow);
         Assert.Equal(8u << 20, Tuning.ChannelWindowOf(ssh));
-        Assert.Null(Tuning.ChannelWindowOf(sftp));
+        Assert.Equal(8u << 20, Tuning.ChannelWindowOf(sftp));
     }
 }

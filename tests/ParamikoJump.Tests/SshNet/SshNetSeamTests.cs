@@ -209,6 +209,33 @@ public class SshNetSeamTests
     }
 
     [Fact]
+    public void FlowPipe_claims_the_next_session_channel_and_reports_every_read_of_SSH_NETs_pipe()
+    {
+        var session = NewSession();
+        var contract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession")!;
+        using var pipe = new FlowPipe();
+
+        Assert.True(ChannelFlow.TryAttach("CreateChannelSession", contract.GetMethod("CreateChannelSession")!.Invoke(session, null), 1 << 20));
+        Assert.NotNull(pipe.Claim.Consumed);
+
+        var taken = 0;
+        pipe.Claim.Consumed = count => taken += count;
+        pipe.Write([1, 2, 3, 4, 5, 6], 0, 6);
+        Assert.Equal(3, pipe.Read(new byte[3], 0, 3));
+        Assert.Equal(4, pipe.ReadByte());
+        Assert.Equal(2, pipe.Read(new byte[8].AsSpan()));
+        Assert.True(taken == 6, Broken("FlowPipe", "PipeStream's array or byte reads no longer go through Read(Span<byte>)"));
+    }
+
+    [Fact]
+    public void ChannelFlow_knows_an_SFTP_channel_by_its_subsystem_session()
+    {
+        var subsystem = typeof(Session).Assembly.GetType("Renci.SshNet.SubsystemSession");
+        Assert.True(subsystem is not null && typeof(Session).Assembly.GetType("Renci.SshNet.Sftp.SftpSession") is { } sftp && subsystem.IsAssignableFrom(sftp),
+            Broken("ChannelFlow", "SftpSession no longer derives from SubsystemSession (an SFTP channel would go back to SSH.NET's window handling)"));
+    }
+
+    [Fact]
     public void SessionAccess_finds_the_real_session_behind_the_window_proxy()
     {
         var session = NewSession();
