@@ -74,6 +74,7 @@ internal sealed partial class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
+        SshNetSeams.WarnOfFallbacks(plan.Logger);
         _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null);
         plan.Tunnel?.KnowsHopSocket(_watchesTransport && !plan.Settings.HopSocketHiddenForTests);
     }

@@ -155,4 +155,8 @@ internal static partial class Log
 
     [LoggerMessage(265, LogLevel.Warning, "Hop {Hop}: SendEnv/SetEnv variables {Variables} not sent: this build cannot send requests before exec")]
     public static partial void EnvironmentNotSent(ILogger logger, string hop, string variables);
+
+    /// <summary>Logged once per process per row of SshNet/SshNetSeams.cs that does not resolve against the SSH.NET loaded.</summary>
+    [LoggerMessage(300, LogLevel.Warning, "SSH.NET seam \"{Seam}\" does not hold in SSH.NET {VersionFound} (ParamikoJump was built against {PinnedTo}): {Missing}. Fallback: {Consequence} (README, \"Seams\")")]
+    public static partial void SeamFallback(ILogger logger, string seam, string consequence, string versionFound, string missing, string pinnedTo);
 }

@@ -34,21 +34,19 @@ internal static class ChannelWindows
     /// </summary>
     public const uint Default = 8 * 1024 * 1024;
 
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Type? ChannelType = typeof(Session).Assembly.GetType("Renci.SshNet.Channels.Channel");
-    private static readonly FieldInfo? InitialWindow = ChannelType?.GetField("_initialWindowSize", Instance);
-    private static readonly PropertyInfo? LocalWindow = ChannelType?.GetProperty("LocalWindowSize", Instance);
-    private static readonly Type? SessionContract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession");
-    private static readonly PropertyInfo? PortSession = typeof(ForwardedPort).GetProperty("Session", Instance);
+    private static readonly Type? ChannelType = SshNetSeams.ChannelWindow.Members.Channel;
+    private static readonly FieldInfo? InitialWindow = SshNetSeams.ChannelWindow.Members.InitialWindow;
+    private static readonly PropertyInfo? LocalWindow = SshNetSeams.ChannelWindow.Members.LocalWindow;
+    private static readonly Type? SessionContract = SshNetSeams.ChannelWindow.Members.SessionContract;
+    private static readonly PropertyInfo? PortSession = SshNetSeams.ForwardSession.Members;
 
     /// <summary>Whether a channel's window can be set before it opens.</summary>
-    public static bool CanBound => InitialWindow?.FieldType == typeof(uint) && LocalWindow?.PropertyType == typeof(uint) && LocalWindow.SetMethod is not null
-        && SessionContract?.GetMethod("CreateChannelSession") is not null && SessionContract.GetMethod("CreateChannelDirectTcpip") is not null;
+    public static bool CanBound => SshNetSeams.ChannelWindow.IsAvailable;
 
     /// <summary>Whether the session proxy can stand where SSH.NET keeps a client's or a forward's session.</summary>
     public static bool CanWrap =>
 #if NET8_0_OR_GREATER
-        CanBound && PortSession is not null && PortSession.PropertyType == SessionContract && PortSession.SetMethod is not null;
+        CanBound && SshNetSeams.ForwardSession.IsAvailable;
 #else
         false;
 #endif

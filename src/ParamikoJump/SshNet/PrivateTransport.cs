@@ -36,14 +36,10 @@ internal static class PrivateTransport
 
     private const int NonceLength = 16;
 
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Type? SessionContract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession");
-    private static readonly Type? ChannelContract = typeof(Session).Assembly.GetType("Renci.SshNet.Channels.IChannelDirectTcpip");
-    private static readonly Type? ForwardedPortContract = typeof(Session).Assembly.GetType("Renci.SshNet.IForwardedPort");
-    private static readonly MethodInfo? CreateChannel = SessionContract?.GetMethod("CreateChannelDirectTcpip", Type.EmptyTypes);
-    private static readonly MethodInfo? OpenChannel = ForwardedPortContract is null ? null : ChannelContract?.GetMethod("Open", [typeof(string), typeof(uint), ForwardedPortContract, typeof(Socket)]);
-    private static readonly MethodInfo? BindChannel = ChannelContract?.GetMethod("Bind", Type.EmptyTypes);
-    private static readonly PropertyInfo? PortSession = typeof(ForwardedPort).GetProperty("Session", Instance);
+    private static readonly MethodInfo? CreateChannel = SshNetSeams.DirectTcpip.Members.Create;
+    private static readonly MethodInfo? OpenChannel = SshNetSeams.DirectTcpip.Members.Open;
+    private static readonly MethodInfo? BindChannel = SshNetSeams.DirectTcpip.Members.Bind;
+    private static readonly PropertyInfo? PortSession = SshNetSeams.DirectTcpip.Members.PortSession;
 
     private static readonly Lazy<string?> Unavailable = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -120,8 +116,7 @@ internal static class PrivateTransport
     }
 
     /// <summary>Whether SSH.NET has every member <see cref="ServeThroughJump"/> uses.</summary>
-    internal static bool CanServe => CreateChannel is not null && OpenChannel is not null && BindChannel is not null
-        && PortSession?.PropertyType == SessionContract && ForwardedPortContract?.IsAssignableFrom(typeof(ForwardedPort)) == true;
+    internal static bool CanServe => SshNetSeams.DirectTcpip.IsAvailable;
 
     private static string? Probe()
     {

@@ -20,8 +20,7 @@ namespace ParamikoJump.SshNet;
 /// </remarks>
 internal static class SshNetLogging
 {
-    private static readonly PropertyInfo? GlobalFactory =
-        typeof(SshNetLoggingConfiguration).GetProperty("LoggerFactory", BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public);
+    private static readonly PropertyInfo? GlobalFactory = SshNetSeams.GlobalLoggerFactory.Members;
 
     public static ILoggerFactory Global => GlobalFactory?.GetValue(null) as ILoggerFactory ?? NullLoggerFactory.Instance;
 

@@ -27,7 +27,9 @@ namespace ParamikoJump.SshNet;
 /// </remarks>
 internal static class Transport
 {
-    private static readonly PropertyInfo? PreferInlineCompletions = typeof(Socket).GetProperty("PreferInlineCompletions", BindingFlags.Instance | BindingFlags.NonPublic);
+#if NET8_0_OR_GREATER
+    private static readonly PropertyInfo? PreferInlineCompletions = SshNetSeams.InlineSocketEvents.IsAvailable ? SshNetSeams.InlineSocketEvents.Members : null;
+#endif
 
     /// <summary>Whether a client's connect can be handed a socket of ParamikoJump's own instead of dialling (see <see cref="TryWatch"/>).</summary>
     public static bool CanDial =>
@@ -81,7 +83,8 @@ internal static class Transport
     /// </remarks>
     public static bool TryHandleReadinessInline(Socket socket)
     {
-        if (PreferInlineCompletions?.SetMethod is null || PreferInlineCompletions.PropertyType != typeof(bool))
+#if NET8_0_OR_GREATER
+        if (PreferInlineCompletions is null)
         {
             return false;
         }
@@ -95,6 +98,9 @@ internal static class Transport
         {
             return false;
         }
+#else
+        return false;
+#endif
     }
 
     /// <summary>
@@ -124,14 +130,11 @@ internal static class Transport
     /// <summary>Passes every call to SSH.NET's own factory; hands out the sockets it creates, and dials with ours if asked to.</summary>
     internal class Interceptor : DispatchProxy
     {
-        private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-        private static readonly FieldInfo? FactoryField = typeof(BaseClient).GetField("_serviceFactory", BindingFlags.Instance | BindingFlags.NonPublic);
-        private static readonly Type? ServiceFactoryType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.IServiceFactory");
-        private static readonly Type? SocketFactoryType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.Connection.ISocketFactory");
-        private static readonly Type? ConnectorType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.Connection.IConnector");
-        private static readonly ConstructorInfo? SessionConstructor = ServiceFactoryType is null || SocketFactoryType is null
-            ? null
-            : typeof(Session).GetConstructor(Instance, null, [typeof(ConnectionInfo), ServiceFactoryType, SocketFactoryType], null);
+        private static readonly FieldInfo? FactoryField = SshNetSeams.ServiceFactory.Members.Factory;
+        private static readonly Type? ServiceFactoryType = SshNetSeams.ServiceFactory.Members.ServiceFactory;
+        private static readonly Type? SocketFactoryType = SshNetSeams.ServiceFactory.Members.SocketFactory;
+        private static readonly Type? ConnectorType = SshNetSeams.Connector.Members.Connector;
+        private static readonly ConstructorInfo? SessionConstructor = SshNetSeams.Connector.Members.Session;
 
         private object _target = null!;
         private Action<Socket> _onSocketCreated = null!;
@@ -139,16 +142,10 @@ internal static class Transport
         private uint? _channelWindow;
         private Func<Socket>? _dial;
 
-        public static bool IsAvailable => FactoryField is not null && ServiceFactoryType is not null && SocketFactoryType is not null &&
-            FactoryField.FieldType == ServiceFactoryType && SocketFactoryType.GetMethod("Create") is not null;
+        public static bool IsAvailable => SshNetSeams.ServiceFactory.IsAvailable;
 
         /// <summary>Whether SSH.NET's session can be built to ask this proxy for its connector, and the connector replaced.</summary>
-        public static bool CanDial => IsAvailable && SessionConstructor is not null && ConnectorType is not null
-            && ServiceFactoryType!.GetMethod("CreateConnector")?.ReturnType == ConnectorType
-            && ServiceFactoryType.GetMethod("CreateSession") is { } create && create.ReturnType.IsAssignableFrom(typeof(Session))
-            && create.GetParameters() is [{ ParameterType: var info }, { ParameterType: var sockets }] && info == typeof(ConnectionInfo) && sockets == SocketFactoryType
-            && ConnectorType.GetMethod("Connect")?.ReturnType == typeof(Socket)
-            && ConnectorType.GetMethod("ConnectAsync")?.ReturnType == typeof(Task<Socket>);
+        public static bool CanDial => IsAvailable && SshNetSeams.Connector.IsAvailable;
 
         public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial)
         {

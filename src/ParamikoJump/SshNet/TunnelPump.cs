@@ -28,12 +28,11 @@ namespace ParamikoJump.SshNet;
 /// </remarks>
 internal class TunnelPump : DispatchProxy
 {
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Type? ChannelContract = typeof(Renci.SshNet.Session).Assembly.GetType("Renci.SshNet.Channels.IChannelDirectTcpip");
-    private static readonly Type? ChannelType = typeof(Renci.SshNet.Session).Assembly.GetType("Renci.SshNet.Channels.Channel");
-    private static readonly MethodInfo? SendDataMethod = ChannelType?.GetMethod("SendData", Instance, null, [typeof(byte[]), typeof(int), typeof(int)], null);
-    private static readonly PropertyInfo? IsOpenProperty = ChannelType?.GetProperty("IsOpen", Instance);
-    private static readonly PropertyInfo? RemotePacketSizeProperty = ChannelType?.GetProperty("RemotePacketSize", Instance);
+    private static readonly Type? ChannelContract = SshNetSeams.TunnelPump.Members.Contract;
+    private static readonly Type? ChannelType = SshNetSeams.TunnelPump.Members.Channel;
+    private static readonly MethodInfo? SendDataMethod = SshNetSeams.TunnelPump.Members.SendData;
+    private static readonly PropertyInfo? IsOpenProperty = SshNetSeams.TunnelPump.Members.IsOpen;
+    private static readonly PropertyInfo? RemotePacketSizeProperty = SshNetSeams.TunnelPump.Members.RemotePacketSize;
 
     /// <summary>How long, in microseconds, a pump that just moved data waits for more before it gives its thread back.</summary>
     private const int ActiveWait = 10_000;
@@ -44,8 +43,7 @@ internal class TunnelPump : DispatchProxy
     private int _pumping;
 
     /// <summary>Whether SSH.NET's channel has every member the pump needs.</summary>
-    public static bool IsAvailable => ChannelContract?.GetMethod("Bind") is not null && ChannelContract.GetMethod("Open") is not null
-        && SendDataMethod is not null && IsOpenProperty?.PropertyType == typeof(bool) && RemotePacketSizeProperty?.PropertyType == typeof(uint);
+    public static bool IsAvailable => SshNetSeams.TunnelPump.IsAvailable;
 
     /// <summary>
     /// What a pump needs from its tunnel: whether the hop behind it is connected (only then is a burst of data the start
