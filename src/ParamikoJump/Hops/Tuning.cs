@@ -55,8 +55,7 @@ internal static class Tuning
     /// <summary>
     /// The window for the channels of <paramref name="client"/>'s own session. SFTP flow-controls itself (SSH.NET keeps
     /// a bounded number of reads in flight), so a bounded window only adds a stall per window for the adjust to cross
-    /// every hop: in one A/B run through three hops, 128 MiB downloads took 55 MB/s with 8 MiB against 67 unbounded
-    /// (benchmarks/README.md, section 3). An SFTP client keeps SSH.NET's own window; its jumps keep theirs.
+    /// every hop, which slowed SFTP downloads (benchmarks/README.md, section 3). An SFTP client keeps SSH.NET's own window; its jumps keep theirs.
     /// </summary>
     public static uint? ChannelWindowOf(BaseClient client) => client is SftpClient ? null : ChannelWindow;
 

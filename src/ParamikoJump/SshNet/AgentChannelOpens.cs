@@ -23,7 +23,7 @@ namespace ParamikoJump.SshNet;
 /// Only this session's factory is touched, never SSH.NET's static table.
 /// </summary>
 /// <remarks>
-/// Fallback when an SSH.NET upgrade moves any of this (pinned by SshNetSeamTests): forwarding is not requested, so
+/// Fallback when an SSH.NET upgrade moves any of this (a row of <see cref="SshNetSeams"/>): forwarding is not requested, so
 /// the server never opens an agent channel, and a log line says so once per hop.
 /// </remarks>
 internal static class AgentChannelOpens
@@ -96,7 +96,7 @@ internal static class AgentChannelOpens
         var constructor = SshNetSeams.AgentChannelOpens.IsAvailable ? SshNetSeams.AgentChannelOpens.Members.Metadata : null;
         try
         {
-            // SSH.NET's id for SSH_MSG_CHANNEL_OPEN in its table (pinned by SshNetSeamTests).
+            // SSH.NET's id for SSH_MSG_CHANNEL_OPEN in its table (pinned by AgentChannelOpensTests).
             return constructor?.Invoke([ChannelOpenId, "SSH_MSG_CHANNEL_OPEN", ChannelOpenNumber]);
         }
         catch (TargetInvocationException)

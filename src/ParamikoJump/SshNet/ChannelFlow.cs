@@ -30,8 +30,8 @@ namespace ParamikoJump.SshNet;
 /// the window is re-opened as the socket takes the bytes. Data past the window is a protocol violation: dropped, and
 /// reported to the channel's owner (the command, or the forward's <c>Exception</c> event). Adjusts are sent under the
 /// channel's own messaging lock, after checking that no CLOSE was sent or received: OpenSSH disconnects a session that
-/// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (pinned by
-/// SshNetSeamTests): no flow, SSH.NET's own behaviour with the bounded window alone.
+/// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (a row of
+/// <see cref="SshNetSeams"/>): no flow, SSH.NET's own behaviour with the bounded window alone.
 /// </remarks>
 internal sealed class ChannelFlow : IDisposable
 {

@@ -9,10 +9,9 @@ namespace ParamikoJump.SshNet;
 /// and the direct-tcpip channel each jump opens for the hop behind it). SSH.NET advertises int.MaxValue, a literal in
 /// <c>Session</c>'s <c>ISession.CreateChannel*</c>, and adjusts it as data arrives, so nothing ever tells an OpenSSH
 /// server to wait: it reads its side as fast as it can and holds what the client has not yet taken in channel
-/// buffers of up to 16 MiB, which it grows, frees and grows again: a perf profile of the lab's jump servers shows them
-/// page-faulting, not encrypting. In one A/B run (benchmarks/README.md, "Channel window") the servers' CPU per GiB
-/// moved through three hops fell from 17.8 to 6.1 s and throughput rose from 66 to 103 MB/s; through one hop 6.9 to
-/// 2.3 s and 167 to 294 MB/s. The servers share the client's cores on the lab, and on a real bastion, other users'.
+/// buffers, which it grows, frees and grows again: the jump servers spend their CPU page-faulting, not encrypting,
+/// and that CPU is shared with the client on the lab and with other users on a real bastion. Bounding the window cuts
+/// the servers' CPU and raises throughput (benchmarks/README.md, section 3).
 /// </summary>
 /// <remarks>
 /// How: each channel is created by the session and opened later (its window is sent in SSH_MSG_CHANNEL_OPEN), so a
@@ -21,16 +20,16 @@ namespace ParamikoJump.SshNet;
 /// opens it. The proxy stands where SSH.NET keeps the client's session (<c>BaseClient.Session</c>, installed through
 /// <see cref="Transport"/>'s service factory) and, for a jump that is a plain SSH.NET client, on the forward alone
 /// (<c>ForwardedPort.Session</c>). SSH.NET still adjusts the window on receipt, when fewer than 64 KiB are left.
-/// Fallback when an SSH.NET upgrade moves any of this (pinned by SshNetSeamTests), and on .NET Framework: SSH.NET's
+/// Fallback when an SSH.NET upgrade moves any of this (a row of <see cref="SshNetSeams"/>), and on .NET Framework: SSH.NET's
 /// own unbounded window, as before.
 /// </remarks>
 internal static class ChannelWindows
 {
     /// <summary>
-    /// The window each channel advertises. 8 MiB: SSH.NET adjusts only when less than a packet is left, so a server
-    /// waits for each adjust to cross every hop back, and 2 MiB (OpenSSH's window) gave 52 against 87 MB/s through
-    /// three hops; 32 MiB brought the servers' buffer churn back (5.8 against 2.9 CPU-s per GiB through one hop).
-    /// Through a 100 ms round trip 8 MiB allows about 80 MB/s; <see cref="Hops.Tuning"/> lets an application change it.
+    /// The window each channel advertises: SSH.NET adjusts only when less than a packet is left, so a smaller window
+    /// makes the server wait for each adjust to cross every hop back, and a larger one brings the servers' buffer
+    /// churn back (benchmarks/README.md, section 3, "Which window"). An application can change it (AppContext data
+    /// <c>ParamikoJump.ChannelWindowSize</c>).
     /// </summary>
     public const uint Default = 8 * 1024 * 1024;
 

@@ -23,7 +23,7 @@ namespace ParamikoJump.SshNet;
 /// carries a byte of SSH. Another user cannot reach the socket file at any moment, and after that it no longer
 /// exists. SSH.NET's direct-tcpip channel announces its socket's remote end to the jump as the originator and casts
 /// it to an IP endpoint; the pair is made through <see cref="AnnouncedEndPoint"/>, so the channel's end reports
-/// 127.0.0.1:65535, what <c>ssh -W</c> and <c>ssh -J</c> announce. Fallback (pinned by SshNetSeamTests): where
+/// 127.0.0.1:65535, what <c>ssh -W</c> and <c>ssh -J</c> announce. Fallback (rows of <see cref="SshNetSeams"/>): where
 /// this is not possible, the hop rides the loopback TCP forward, checked as <c>JumpTunnel</c> describes.
 /// </remarks>
 internal static class PrivateTransport

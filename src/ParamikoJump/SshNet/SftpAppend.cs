@@ -15,9 +15,9 @@ namespace ParamikoJump.SshNet;
 /// </summary>
 /// <remarks>
 /// Why not the public API: the only public way to append is an <c>SftpFileStream</c>, which waits for each 32 KiB
-/// write to be acknowledged. Through a jump such stop-and-wait requests stall about 40 ms one time in ten or more
-/// (Nagle on the servers' sockets against a delayed ACK; measured on the lab: median 1 ms, p90 45 ms per write), so a
-/// resumed upload ran at a few MB/s where the pipelined one runs at 100+. Depends on the method's signature and the
+/// write to be acknowledged. Through a jump such stop-and-wait requests often stall on Nagle on the servers' sockets
+/// against a delayed ACK, so a resumed upload ran far slower than the pipelined one (benchmarks/README.md, "Tuning,
+/// measured"). Depends on the method's signature and the
 /// internal <c>Renci.SshNet.Sftp.Flags</c> enum of SSH.NET 2026.0.0 (a row of <see cref="SshNetSeams"/>); when
 /// they are missing, <see cref="TryUpload"/> returns false and the caller appends through the public stream.
 /// </remarks>

@@ -17,7 +17,7 @@ namespace ParamikoJump.SshNet;
 /// Every place ParamikoJump reaches past SSH.NET's public API, one row each: the members reached (resolved here and
 /// nowhere else), the version they were read from, and what ParamikoJump does when an SSH.NET upgrade moves them. The
 /// files of this folder take their members from these rows; a row that does not resolve logs its fallback once per
-/// process (<see cref="Seam.IsAvailableOrWarn"/>, at each hop's setup). SshNetSeamTests pins every row against the
+/// process (<see cref="Seam.IsAvailableOrWarn"/>, at each hop's setup). SshNetSeamsTableTests pins every row against the
 /// SSH.NET assembly the build references and shows that each lookup can fail; README's "Seams" table is checked
 /// against <see cref="All"/>.
 /// </summary>

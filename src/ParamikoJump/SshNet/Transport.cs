@@ -21,8 +21,8 @@ namespace ParamikoJump.SshNet;
 /// <c>Session(ConnectionInfo, IServiceFactory, ISocketFactory)</c>, passing itself. The hop uses the socket to cut a
 /// connect attempt that runs past a stage's budget (SSH.NET reads a trickled banner one byte per wait) and, on the TCP
 /// fallback, to bind the hop's connection to loopback before SSH.NET connects it, so its forward knows which
-/// connection is its own session's. Fallback, on .NET Framework or when an SSH.NET upgrade breaks the seam (pinned by
-/// SshNetSeamTests): the hop rides the loopback TCP forward (<c>JumpTunnel</c>), and before the banner only SSH.NET's
+/// connection is its own session's. Fallback, on .NET Framework or when an SSH.NET upgrade breaks the seam (rows of
+/// <see cref="SshNetSeams"/>): the hop rides the loopback TCP forward (<c>JumpTunnel</c>), and before the banner only SSH.NET's
 /// own per-wait timeouts apply.
 /// </remarks>
 internal static class Transport
@@ -66,11 +66,8 @@ internal static class Transport
     /// <c>SocketAsyncEventArgs</c>, which turns the socket non-blocking for good, so each blocking Receive/Send that
     /// SSH.NET makes after that is emulated by .NET on top of epoll. An epoll event that arrives while no Receive is
     /// waiting (the session's thread is busy decrypting, which is most of the time in a bulk transfer) is queued to the
-    /// thread pool, where a worker wakes up to find nothing to do and spins before it sleeps again: 20-90 work items
-    /// per MiB through one to three hops, and 40-50 % of the client's CPU in spinning workers (perf, /proc per thread).
-    /// Handled inline such an event costs a counter increment. In one A/B run (benchmarks/README.md, "Thread pool"),
-    /// with the channel window bounded in both arms: client CPU per GiB through one hop 5.4 to 2.8 s, through three
-    /// 8.4 to 5.2 s, thread-pool work items per MiB from 20-40 to 0.
+    /// thread pool, where a worker wakes up to find nothing to do and spins before it sleeps again; handled inline such
+    /// an event costs a counter increment (client CPU and pool work items: benchmarks/README.md, section 4).
     /// </summary>
     /// <remarks>
     /// The switch is <c>Socket.PreferInlineCompletions</c>, internal to System.Net.Sockets (what
@@ -79,7 +76,7 @@ internal static class Transport
     /// asynchronous call on the session's socket (<c>Session.MessageListener</c> and <c>SendPacket</c> are blocking
     /// calls), so no continuation of anyone's can end up running on the event thread. A process-wide setting would
     /// not be: SSH.NET's forwards accept asynchronously and then block on the completing thread. Pinned by
-    /// SshNetSeamTests; without it, the pool does the extra work, as before.
+    /// a row of <see cref="SshNetSeams"/>; without it, the pool does the extra work, as before.
     /// </remarks>
     public static bool TryHandleReadinessInline(Socket socket)
     {
