@@ -21,7 +21,7 @@ namespace ParamikoJump.SshNet;
 /// How: each SSH.NET channel subscribes, in its constructor, to the session's per-message events. The flow takes the
 /// channel's own handlers off the events it needs and puts its own in their place (see <see cref="ChannelWindows"/>
 /// for where channels are created). Exec channels: the data still reaches SSH.NET's handler, and from it the command's
-/// <see cref="Execution.CommandOutput"/>, which never blocks; only SSH.NET's window arithmetic is kept from ever adjusting
+/// <c>Execution.CommandOutput</c>, which never blocks; only SSH.NET's window arithmetic is kept from ever adjusting
 /// (its <c>LocalWindowSize</c> is held at the top before each packet), and the reader's <see cref="Consumed"/> sends
 /// the adjusts. Shells (<see cref="ShellStream"/>): the same, with the stream's unread count watched while it is not
 /// zero, as SSH.NET says nothing when a shell stream is read; other session channels nobody claimed (SSH.NET's own

@@ -78,10 +78,11 @@ internal static class ChannelWindows
 #if NET8_0_OR_GREATER
     /// <summary>
     /// Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>): its commands' and forwards'
-    /// channels get <see cref="ChannelFlow"/> too. Returns it unchanged when not possible.
+    /// channels get <see cref="ChannelFlow"/> too, unless <paramref name="flow"/> is false. Returns it unchanged when not
+    /// possible.
     /// </summary>
-    public static object Wrap(object session, uint window) =>
-        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow: Hops.Tuning.ConsumerDrivenWindows);
+    public static object Wrap(object session, uint window, bool flow = true) =>
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow);
 
     /// <summary>
     /// Puts a proxy of its own on the session of a hop's forward (added to the jump, not started): the forward's

@@ -15,7 +15,7 @@ namespace ParamikoJump.SshNet;
 /// itself (<c>IChannelSession.SendEof</c>, reached through the stream's private <c>_channel</c>). And the local number
 /// of the command's channel (<c>SshCommand._channel</c>, <c>IChannel.LocalChannelNumber</c>), which tells the session's
 /// messages about that channel (exit status, close) from the others: on servers that must not see a channel open
-/// while another command exits (see <see cref="Execution.CommandStarts"/>) a command counts as running until then.
+/// while another command exits (see <c>Execution.CommandStarts</c>) a command counts as running until then.
 /// </summary>
 /// <remarks>
 /// Fallbacks when an SSH.NET upgrade breaks one (rows of <see cref="SshNetSeams"/>): output is read from SSH.NET's

@@ -41,12 +41,13 @@ internal static class Transport
 
     /// <summary>
     /// Starts watching the sockets (and pipe streams) of <paramref name="client"/>, and puts each session it creates
-    /// behind <see cref="ChannelWindows"/> with <paramref name="channelWindow"/> (null: SSH.NET's own window); false
+    /// behind <see cref="ChannelWindows"/> with <paramref name="channelWindow"/> (null: SSH.NET's own window) and, with
+    /// <paramref name="flow"/>, <c>ChannelFlow</c> (.NET 8 and later) on its channels; false
     /// when the seam is not available here. With <paramref name="dial"/> (only where <see cref="CanDial"/>), every
     /// connect of the client takes its connected socket from <paramref name="dial"/> instead of dialling
     /// <see cref="ConnectionInfo.Host"/>; that socket is handed to <paramref name="onSocketCreated"/> too.
     /// </summary>
-    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null)
+    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null, bool flow = true)
     {
         if (dial is not null && !CanDial)
         {
@@ -54,7 +55,7 @@ internal static class Transport
         }
 
 #if NET8_0_OR_GREATER
-        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial);
+        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial, flow);
 #else
         return false;
 #endif
@@ -137,6 +138,7 @@ internal static class Transport
         private Action<Socket> _onSocketCreated = null!;
         private Action<PipeStream>? _onPipeCreated;
         private uint? _channelWindow;
+        private bool _flow;
         private Func<Socket>? _dial;
 
         public static bool IsAvailable => SshNetSeams.ServiceFactory.IsAvailable;
@@ -144,7 +146,7 @@ internal static class Transport
         /// <summary>Whether SSH.NET's session can be built to ask this proxy for its connector, and the connector replaced.</summary>
         public static bool CanDial => IsAvailable && SshNetSeams.Connector.IsAvailable;
 
-        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial)
+        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial, bool flow)
         {
             if (!IsAvailable || FactoryField!.GetValue(client) is not { } original)
             {
@@ -153,6 +155,7 @@ internal static class Transport
 
             var proxy = Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow);
             proxy._dial = dial;
+            proxy._flow = flow;
             FactoryField.SetValue(client, proxy);
             return true;
         }
@@ -168,7 +171,7 @@ internal static class Transport
                         return Dialer.Create(ConnectorType!, _dial, _onSocketCreated);
                     case "CreateSession" when args is [ConnectionInfo info, { } socketFactory]:
                         var session = Reflected.Construct(SessionConstructor!, [info, this, socketFactory]);
-                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound) : session;
+                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound, _flow) : session;
                 }
             }
 
@@ -187,7 +190,7 @@ internal static class Transport
             }
             else if (result is not null && _channelWindow is { } window && targetMethod.Name == "CreateSession")
             {
-                result = ChannelWindows.Wrap(result, window);
+                result = ChannelWindows.Wrap(result, window, _flow);
             }
 
             return result;

@@ -127,7 +127,7 @@ public class SshNetSeamTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var info = new ConnectionInfo("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "u", new PasswordAuthenticationMethod("u", "p"));
-        SessionCreationGate.Install(info, new HopIdentity("db.internal", 22, "u"));
+        ParamikoJump.Hops.SessionCreationGate.Install(info, new HopIdentity("db.internal", 22, "u"));
         using var other = new SftpClient(info);
 
         var error = Assert.ThrowsAny<Exception>(other.Connect);
@@ -144,7 +144,7 @@ public class SshNetSeamTests
         SshNetLoggingConfiguration.InitializeLogging(factory);
         try
         {
-            Assert.True(ReferenceEquals(factory, SshNetLogging.Global), Broken("SshNetLogging", "SshNetLoggingConfiguration.LoggerFactory is gone"));
+            Assert.True(ReferenceEquals(factory, ParamikoJump.Logging.SshNetLogging.Global), Broken("SshNetLogging", "SshNetLoggingConfiguration.LoggerFactory is gone"));
         }
         finally
         {
