@@ -262,6 +262,7 @@ public sealed class ConsumerTests(LabFixture fixture, ConsumerTests.PackedLibrar
             }
 
             Unavailable.SkipOrFail($"{name} is not installed at {path}: run 'bash tests/compat/install.sh' as root (tests/run does).");
+            return path;
         }
 
         private static string FindRoot()
