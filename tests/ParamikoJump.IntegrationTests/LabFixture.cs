@@ -22,7 +22,7 @@ public sealed class LabFixture : IAsyncLifetime
         catch (Exception ex) when (ex is FileNotFoundException or IOException or UnauthorizedAccessException)
         {
             _unavailable = ex.Message;
-            if (IsCi)
+            if (Unavailable.UnderCi)
             {
                 throw new InvalidOperationException($"CI=true, so the lab must be running: {ex.Message}", ex);
             }
@@ -32,8 +32,6 @@ public sealed class LabFixture : IAsyncLifetime
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     private InvalidOperationException SkipOrFail()
     {

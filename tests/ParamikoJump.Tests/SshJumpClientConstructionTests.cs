@@ -62,10 +62,19 @@ public class SshJumpClientConstructionTests
     [Fact]
     public void ToString_and_errors_never_contain_the_password()
     {
-        using var client = new SshJumpClient(hostname: "db", username: "admin", password: "pa55-secret-word");
+        // A port nothing listens on: the connect fails at once, with the whole error chain to search.
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var client = new SshJumpClient(hostname: "127.0.0.1", port: port, username: "admin", password: "pa55-secret-word");
+
+        var error = Assert.ThrowsAny<Exception>(client.Connect);
 
         Assert.DoesNotContain("pa55-secret-word", client.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("pa55-secret-word", client.Hop.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("pa55-secret-word", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

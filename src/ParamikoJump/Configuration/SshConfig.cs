@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Hops;
-using ParamikoJump.SshNet;
+using ParamikoJump.Logging;
 
 namespace ParamikoJump.Configuration;
 

@@ -73,7 +73,8 @@ internal sealed partial class Hop : IDisposable
             tunnel.JumpLost += OnJumpLost;
         }
 
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null);
+        SshNetSeams.WarnOfFallbacks(plan.Logger);
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null, Tuning.ConsumerDrivenWindows);
         plan.Tunnel?.KnowsHopSocket(_watchesTransport && !plan.Settings.HopSocketHiddenForTests);
     }
 

@@ -30,7 +30,7 @@ namespace ParamikoJump.Hops;
 /// 127.0.0.1, which admits a connection only while its hop connects, only once the hop's own socket is known, and
 /// only when both ends match that socket's (its address and port as the forward sees the peer, and the forward's own
 /// endpoint as its peer); anything else is refused by throwing from <c>RequestReceived</c>, which closes the accepted
-/// socket before a channel is opened on the jump (pinned by SshNetSeamTests). Where the hop's socket cannot be seen
+/// socket before a channel is opened on the jump (pinned by TunnelTests' TCP-fallback test with 100 connects). Where the hop's socket cannot be seen
 /// at all (the netstandard2.0 build), the forward serves the first connection of the attempt that the operating system
 /// says comes from a socket of this process (<see cref="LocalConnectionOwner"/>: Linux, Windows), or, where it cannot
 /// say, the first connection of the attempt. An attempt that failed or whose connection another took tears the forward

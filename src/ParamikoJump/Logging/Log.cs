@@ -158,4 +158,7 @@ internal static partial class Log
 
     [LoggerMessage(270, LogLevel.Information, "Hop {Hop}: {Option} names {Algorithms}, which SSH.NET does not implement; they are not offered")]
     public static partial void AlgorithmsNotImplemented(ILogger logger, string hop, string option, string algorithms);
+    /// <summary>Logged once per process per row of SshNet/SshNetSeams.cs that does not resolve against the SSH.NET loaded.</summary>
+    [LoggerMessage(300, LogLevel.Warning, "SSH.NET seam \"{Seam}\" does not hold in SSH.NET {VersionFound} (ParamikoJump was built against {PinnedTo}): {Missing}. Fallback: {Consequence} (README, \"Seams\")")]
+    public static partial void SeamFallback(ILogger logger, string seam, string consequence, string versionFound, string missing, string pinnedTo);
 }

@@ -23,7 +23,7 @@ namespace ParamikoJump.SshNet;
 /// Only this session's factory is touched, never SSH.NET's static table.
 /// </summary>
 /// <remarks>
-/// Fallback when an SSH.NET upgrade moves any of this (pinned by SshNetSeamTests): forwarding is not requested, so
+/// Fallback when an SSH.NET upgrade moves any of this (a row of <see cref="SshNetSeams"/>): forwarding is not requested, so
 /// the server never opens an agent channel, and a log line says so once per hop.
 /// </remarks>
 internal static class AgentChannelOpens
@@ -33,17 +33,14 @@ internal static class AgentChannelOpens
 
     private const byte ChannelOpenNumber = 90;
     private const byte ChannelOpenId = 13;
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-
-    private static readonly FieldInfo? FactoryField = typeof(Session).GetField("_sshMessageFactory", Instance);
-    private static readonly FieldInfo? EnabledField = FactoryField?.FieldType.GetField("_enabledMessagesByNumber", Instance);
-    private static readonly FieldInfo? ActivatedField = FactoryField?.FieldType.GetField("_activatedMessagesById", Instance);
-    private static readonly EventInfo? NewKeysEvent = typeof(Session).GetEvent("NewKeysReceived", Instance);
+    private static readonly FieldInfo? FactoryField = SshNetSeams.AgentChannelOpens.Members.Factory;
+    private static readonly FieldInfo? EnabledField = SshNetSeams.AgentChannelOpens.Members.Enabled;
+    private static readonly FieldInfo? ActivatedField = SshNetSeams.AgentChannelOpens.Members.Activated;
+    private static readonly EventInfo? NewKeysEvent = SshNetSeams.AgentChannelOpens.Members.NewKeys;
     private static readonly object? Metadata = CreateMetadata();
 
     /// <summary>Whether a session can be made to accept agent channels.</summary>
-    public static bool CanInstall => Metadata is not null && EnabledField?.FieldType == Metadata.GetType().BaseType!.MakeArrayType() && ActivatedField?.FieldType == typeof(bool[])
-        && NewKeysEvent?.EventHandlerType == typeof(EventHandler<MessageEventArgs<Renci.SshNet.Messages.Transport.NewKeysMessage>>) && SessionAccess.CanSend;
+    public static bool CanInstall => Metadata is not null && SshNetSeams.AgentChannelOpens.IsAvailable && SessionAccess.CanSend;
 
     /// <summary>
     /// Makes <paramref name="session"/> parse agent channel opens instead of dying on them, now and after every re-key.
@@ -96,12 +93,10 @@ internal static class AgentChannelOpens
 
     private static object? CreateMetadata()
     {
-        var factoryType = FactoryField?.FieldType;
-        var generic = factoryType?.GetNestedTypes(BindingFlags.NonPublic).FirstOrDefault(type => type.IsGenericTypeDefinition && type.Name.StartsWith("MessageMetadata", StringComparison.Ordinal));
-        var constructor = generic?.MakeGenericType(typeof(AgentAwareChannelOpenMessage)).GetConstructor(Instance, null, [typeof(byte), typeof(string), typeof(byte)], null);
+        var constructor = SshNetSeams.AgentChannelOpens.IsAvailable ? SshNetSeams.AgentChannelOpens.Members.Metadata : null;
         try
         {
-            // SSH.NET's id for SSH_MSG_CHANNEL_OPEN in its table (pinned by SshNetSeamTests).
+            // SSH.NET's id for SSH_MSG_CHANNEL_OPEN in its table (pinned by AgentChannelOpensTests).
             return constructor?.Invoke([ChannelOpenId, "SSH_MSG_CHANNEL_OPEN", ChannelOpenNumber]);
         }
         catch (TargetInvocationException)

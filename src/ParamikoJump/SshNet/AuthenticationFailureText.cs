@@ -7,7 +7,7 @@ namespace ParamikoJump.SshNet;
 /// <summary>
 /// SSH.NET's <c>SshAuthenticationException</c> carries what the server still allows only in its message text,
 /// "Permission denied (publickey,password).". Read here, once; if SSH.NET ever words it differently (pinned by
-/// SshNetSeamTests), errors still name the methods tried and fall back to "nothing more" for what is left.
+/// AuthenticationFailureTextTests against a real server), errors still name the methods tried and fall back to "nothing more" for what is left.
 /// </summary>
 internal static class AuthenticationFailureText
 {

@@ -21,7 +21,7 @@ namespace ParamikoJump.SshNet;
 /// How: each SSH.NET channel subscribes, in its constructor, to the session's per-message events. The flow takes the
 /// channel's own handlers off the events it needs and puts its own in their place (see <see cref="ChannelWindows"/>
 /// for where channels are created). Exec channels: the data still reaches SSH.NET's handler, and from it the command's
-/// <see cref="Execution.CommandOutput"/>, which never blocks; only SSH.NET's window arithmetic is kept from ever adjusting
+/// <c>Execution.CommandOutput</c>, which never blocks; only SSH.NET's window arithmetic is kept from ever adjusting
 /// (its <c>LocalWindowSize</c> is held at the top before each packet), and the reader's <see cref="Consumed"/> sends
 /// the adjusts. Shells (<see cref="ShellStream"/>): the same, with the stream's unread count watched while it is not
 /// zero, as SSH.NET says nothing when a shell stream is read; other session channels nobody claimed (SSH.NET's own
@@ -32,37 +32,32 @@ namespace ParamikoJump.SshNet;
 /// the window is re-opened as the socket takes the bytes. Data past the window is a protocol violation: dropped, and
 /// reported to the channel's owner (the command, or the forward's <c>Exception</c> event). Adjusts are sent under the
 /// channel's own messaging lock, after checking that no CLOSE was sent or received: OpenSSH disconnects a session that
-/// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (pinned by
-/// SshNetSeamTests): no flow, SSH.NET's own behaviour with the bounded window alone.
+/// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (a row of
+/// <see cref="SshNetSeams"/>): no flow, SSH.NET's own behaviour with the bounded window alone.
 /// </remarks>
 internal sealed class ChannelFlow : IDisposable
 {
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Assembly SshNet = typeof(Session).Assembly;
-    private static readonly Type? ChannelType = SshNet.GetType("Renci.SshNet.Channels.Channel");
-    private static readonly Type? SessionContract = SshNet.GetType("Renci.SshNet.ISession");
-    private static readonly Type? MessageType = SshNet.GetType("Renci.SshNet.Messages.Message");
-    private static readonly Type? DataMessageType = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelDataMessage");
-    private static readonly Type? ChannelMessageType = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelMessage");
-    private static readonly Type? ExtendedDataMessageType = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelExtendedDataMessage");
-    private static readonly Type? SubsystemSessionType = SshNet.GetType("Renci.SshNet.SubsystemSession");
-    private static readonly ConstructorInfo? AdjustMessage = SshNet.GetType("Renci.SshNet.Messages.Connection.ChannelWindowAdjustMessage")?.GetConstructor([typeof(uint), typeof(uint)]);
-    private static readonly FieldInfo? SessionField = ChannelType?.GetField("_session", Instance);
-    private static readonly FieldInfo? MessagingLockField = ChannelType?.GetField("_messagingLock", Instance);
-    private static readonly FieldInfo? CloseSentField = ChannelType?.GetField("_closeMessageSent", Instance);
-    private static readonly FieldInfo? CloseReceivedField = ChannelType?.GetField("_closeMessageReceived", Instance);
-    private static readonly PropertyInfo? LocalNumber = ChannelType?.GetProperty("LocalChannelNumber", Instance);
-    private static readonly PropertyInfo? RemoteNumber = ChannelType?.GetProperty("RemoteChannelNumber", Instance);
-    private static readonly PropertyInfo? LocalWindow = ChannelType?.GetProperty("LocalWindowSize", Instance);
-    private static readonly PropertyInfo? IsOpenProperty = ChannelType?.GetProperty("IsOpen", Instance);
-    private static readonly PropertyInfo? MessageNumber = ChannelMessageType?.GetProperty("LocalChannelNumber", Instance);
-    private static readonly PropertyInfo? DataArray = DataMessageType?.GetProperty("Data", Instance);
-    private static readonly PropertyInfo? DataOffset = DataMessageType?.GetProperty("Offset", Instance);
-    private static readonly PropertyInfo? DataSize = DataMessageType?.GetProperty("Size", Instance);
-    private static readonly PropertyInfo? ExtendedDataArray = ExtendedDataMessageType?.GetProperty("Data", Instance);
-    private static readonly MethodInfo? TrySend = SessionContract?.GetMethod("TrySendMessage", [MessageType ?? typeof(object)]);
-    private static readonly FieldInfo? DataReceivedField = ChannelType?.GetField("DataReceived", Instance);
-    private static readonly MethodInfo? RaiseForwardException = typeof(ForwardedPort).GetMethod("RaiseExceptionEvent", Instance, [typeof(Exception)]);
+    private static readonly SshNetSeams.FlowMembers Seam = SshNetSeams.ChannelFlow.Members;
+    private static readonly Type? ChannelType = SshNetSeams.ChannelWindow.Members.Channel;
+    private static readonly ConstructorInfo? AdjustMessage = Seam.AdjustMessage;
+    private static readonly FieldInfo? SessionField = Seam.Session;
+    private static readonly FieldInfo? MessagingLockField = Seam.MessagingLock;
+    private static readonly FieldInfo? CloseSentField = Seam.CloseSent;
+    private static readonly FieldInfo? CloseReceivedField = Seam.CloseReceived;
+    private static readonly PropertyInfo? LocalNumber = Seam.LocalNumber;
+    private static readonly PropertyInfo? RemoteNumber = Seam.RemoteNumber;
+    private static readonly PropertyInfo? LocalWindow = Seam.LocalWindow;
+    private static readonly PropertyInfo? IsOpenProperty = Seam.IsOpen;
+    private static readonly PropertyInfo? MessageNumber = Seam.MessageNumber;
+    private static readonly PropertyInfo? DataArray = Seam.DataArray;
+    private static readonly PropertyInfo? DataOffset = Seam.DataOffset;
+    private static readonly PropertyInfo? DataSize = Seam.DataSize;
+    private static readonly PropertyInfo? ExtendedDataArray = Seam.ExtendedDataArray;
+    private static readonly MethodInfo? TrySend = Seam.TrySend;
+    private static readonly FieldInfo? DataReceivedField = SshNetSeams.ShellWatch.Members;
+    private static readonly MethodInfo? RaiseForwardException = Seam.RaiseForwardException;
+    private static readonly Type? SubsystemSessionType = Seam.SubsystemSession;
     private static readonly MethodInfo OnDataMethod = typeof(ChannelFlow).GetMethod(nameof(OnData), Instance)!;
     private static readonly MethodInfo OnExtendedDataMethod = typeof(ChannelFlow).GetMethod(nameof(OnExtendedData), Instance)!;
     private static readonly MethodInfo OnEofMethod = typeof(ChannelFlow).GetMethod(nameof(OnEof), Instance)!;
@@ -114,16 +109,10 @@ internal sealed class ChannelFlow : IDisposable
     }
 
     /// <summary>Whether SSH.NET has every member the flow needs.</summary>
-    public static bool IsAvailable => SessionField is not null && MessagingLockField is not null && CloseSentField?.FieldType == typeof(bool)
-        && CloseReceivedField?.FieldType == typeof(bool) && LocalNumber?.PropertyType == typeof(uint) && RemoteNumber?.PropertyType == typeof(uint)
-        && LocalWindow?.SetMethod is not null && IsOpenProperty?.PropertyType == typeof(bool) && MessageNumber is not null && DataArray is not null
-        && DataOffset is not null && DataSize is not null && ExtendedDataArray is not null && AdjustMessage is not null && TrySend is not null
-        && HandlerOf("OnChannelData") is not null && HandlerOf("OnChannelExtendedData") is not null && HandlerOf("OnChannelEof") is not null
-        && HandlerOf("OnChannelClose") is not null && EventOf("ChannelDataReceived") is not null && EventOf("ChannelExtendedDataReceived") is not null
-        && EventOf("ChannelEofReceived") is not null && EventOf("ChannelCloseReceived") is not null;
+    public static bool IsAvailable => SshNetSeams.ChannelFlow.IsAvailable;
 
     /// <summary>Whether a shell's channel can be told from others (its <c>DataReceived</c> subscribers); without it shells keep SSH.NET's flow.</summary>
-    public static bool CanWatchShells => typeof(Delegate).IsAssignableFrom(DataReceivedField?.FieldType);
+    public static bool CanWatchShells => SshNetSeams.ShellWatch.IsAvailable;
 
     /// <summary>
     /// Marks the next session channel this thread creates as a command's, whose output goes where the claim says
@@ -222,9 +211,9 @@ internal sealed class ChannelFlow : IDisposable
         SendAdjust((uint)Math.Min(grant, uint.MaxValue));
     }
 
-    private static MethodInfo? HandlerOf(string name) => ChannelType?.GetMethod(name, Instance);
+    private static MethodInfo? HandlerOf(string name) => Seam.Handlers.TryGetValue(name, out var handler) ? handler : null;
 
-    private static EventInfo? EventOf(string name) => SessionContract?.GetEvent(name);
+    private static EventInfo? EventOf(string name) => Seam.Events.TryGetValue(name, out var @event) ? @event : null;
 
     private void Replace(string eventName, string handlerName, MethodInfo ours)
     {

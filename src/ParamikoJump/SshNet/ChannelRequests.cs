@@ -16,22 +16,20 @@ namespace ParamikoJump.SshNet;
 /// thrown from <c>Open()</c> so the command never starts.
 /// </summary>
 /// <remarks>
-/// Fallback when an SSH.NET upgrade moves any of this (pinned by ChannelRequestsTests), and on .NET Framework (no
+/// Fallback when an SSH.NET upgrade moves any of this (a row of <see cref="SshNetSeams"/>), and on .NET Framework (no
 /// DispatchProxy in netstandard2.0): <see cref="CanSend"/> is false and a command that asks for variables or a terminal
 /// is refused with <see cref="NotSupportedException"/> before anything is sent.
 /// </remarks>
 internal static class ChannelRequests
 {
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly FieldInfo? ChannelField = typeof(SshCommand).GetField("_channel", Instance);
-    private static readonly MethodInfo? SendEnvironment = ChannelField?.FieldType.GetMethod("SendEnvironmentVariableRequest", [typeof(string), typeof(string)]);
-    private static readonly MethodInfo? SendPty = ChannelField?.FieldType.GetMethod(
-        "SendPseudoTerminalRequest", [typeof(string), typeof(uint), typeof(uint), typeof(uint), typeof(uint), typeof(IDictionary<TerminalModes, uint>)]);
+    private static readonly FieldInfo? ChannelField = SshNetSeams.ChannelRequests.Members.Channel;
+    private static readonly MethodInfo? SendEnvironment = SshNetSeams.ChannelRequests.Members.SendEnvironment;
+    private static readonly MethodInfo? SendPty = SshNetSeams.ChannelRequests.Members.SendPty;
 
     /// <summary>Whether requests can be sent before a command's exec request.</summary>
     public static bool CanSend =>
 #if NET8_0_OR_GREATER
-        ChannelField?.FieldType.IsInterface == true && SendEnvironment?.ReturnType == typeof(bool) && SendPty?.ReturnType == typeof(bool);
+        SshNetSeams.ChannelRequests.IsAvailable;
 #else
         false;
 #endif

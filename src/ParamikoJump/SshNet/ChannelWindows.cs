@@ -9,10 +9,9 @@ namespace ParamikoJump.SshNet;
 /// and the direct-tcpip channel each jump opens for the hop behind it). SSH.NET advertises int.MaxValue, a literal in
 /// <c>Session</c>'s <c>ISession.CreateChannel*</c>, and adjusts it as data arrives, so nothing ever tells an OpenSSH
 /// server to wait: it reads its side as fast as it can and holds what the client has not yet taken in channel
-/// buffers of up to 16 MiB, which it grows, frees and grows again: a perf profile of the lab's jump servers shows them
-/// page-faulting, not encrypting. In one A/B run (benchmarks/README.md, "Channel window") the servers' CPU per GiB
-/// moved through three hops fell from 17.8 to 6.1 s and throughput rose from 66 to 103 MB/s; through one hop 6.9 to
-/// 2.3 s and 167 to 294 MB/s. The servers share the client's cores on the lab, and on a real bastion, other users'.
+/// buffers, which it grows, frees and grows again: the jump servers spend their CPU page-faulting, not encrypting,
+/// and that CPU is shared with the client on the lab and with other users on a real bastion. Bounding the window cuts
+/// the servers' CPU and raises throughput (benchmarks/README.md, section 3).
 /// </summary>
 /// <remarks>
 /// How: each channel is created by the session and opened later (its window is sent in SSH_MSG_CHANNEL_OPEN), so a
@@ -21,34 +20,32 @@ namespace ParamikoJump.SshNet;
 /// opens it. The proxy stands where SSH.NET keeps the client's session (<c>BaseClient.Session</c>, installed through
 /// <see cref="Transport"/>'s service factory) and, for a jump that is a plain SSH.NET client, on the forward alone
 /// (<c>ForwardedPort.Session</c>). SSH.NET still adjusts the window on receipt, when fewer than 64 KiB are left.
-/// Fallback when an SSH.NET upgrade moves any of this (pinned by SshNetSeamTests), and on .NET Framework: SSH.NET's
+/// Fallback when an SSH.NET upgrade moves any of this (a row of <see cref="SshNetSeams"/>), and on .NET Framework: SSH.NET's
 /// own unbounded window, as before.
 /// </remarks>
 internal static class ChannelWindows
 {
     /// <summary>
-    /// The window each channel advertises. 8 MiB: SSH.NET adjusts only when less than a packet is left, so a server
-    /// waits for each adjust to cross every hop back, and 2 MiB (OpenSSH's window) gave 52 against 87 MB/s through
-    /// three hops; 32 MiB brought the servers' buffer churn back (5.8 against 2.9 CPU-s per GiB through one hop).
-    /// Through a 100 ms round trip 8 MiB allows about 80 MB/s; <see cref="Hops.Tuning"/> lets an application change it.
+    /// The window each channel advertises: SSH.NET adjusts only when less than a packet is left, so a smaller window
+    /// makes the server wait for each adjust to cross every hop back, and a larger one brings the servers' buffer
+    /// churn back (benchmarks/README.md, section 3, "Which window"). An application can change it (AppContext data
+    /// <c>ParamikoJump.ChannelWindowSize</c>).
     /// </summary>
     public const uint Default = 8 * 1024 * 1024;
 
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Type? ChannelType = typeof(Session).Assembly.GetType("Renci.SshNet.Channels.Channel");
-    private static readonly FieldInfo? InitialWindow = ChannelType?.GetField("_initialWindowSize", Instance);
-    private static readonly PropertyInfo? LocalWindow = ChannelType?.GetProperty("LocalWindowSize", Instance);
-    private static readonly Type? SessionContract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession");
-    private static readonly PropertyInfo? PortSession = typeof(ForwardedPort).GetProperty("Session", Instance);
+    private static readonly Type? ChannelType = SshNetSeams.ChannelWindow.Members.Channel;
+    private static readonly FieldInfo? InitialWindow = SshNetSeams.ChannelWindow.Members.InitialWindow;
+    private static readonly PropertyInfo? LocalWindow = SshNetSeams.ChannelWindow.Members.LocalWindow;
+    private static readonly Type? SessionContract = SshNetSeams.ChannelWindow.Members.SessionContract;
+    private static readonly PropertyInfo? PortSession = SshNetSeams.ForwardSession.Members;
 
     /// <summary>Whether a channel's window can be set before it opens.</summary>
-    public static bool CanBound => InitialWindow?.FieldType == typeof(uint) && LocalWindow?.PropertyType == typeof(uint) && LocalWindow.SetMethod is not null
-        && SessionContract?.GetMethod("CreateChannelSession") is not null && SessionContract.GetMethod("CreateChannelDirectTcpip") is not null;
+    public static bool CanBound => SshNetSeams.ChannelWindow.IsAvailable;
 
     /// <summary>Whether the session proxy can stand where SSH.NET keeps a client's or a forward's session.</summary>
     public static bool CanWrap =>
 #if NET8_0_OR_GREATER
-        CanBound && PortSession is not null && PortSession.PropertyType == SessionContract && PortSession.SetMethod is not null;
+        CanBound && SshNetSeams.ForwardSession.IsAvailable;
 #else
         false;
 #endif
@@ -89,10 +86,11 @@ internal static class ChannelWindows
 #if NET8_0_OR_GREATER
     /// <summary>
     /// Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>): its commands' and forwards'
-    /// channels get <see cref="ChannelFlow"/> too. Returns it unchanged when not possible.
+    /// channels get <see cref="ChannelFlow"/> too, unless <paramref name="flow"/> is false. Returns it unchanged when not
+    /// possible.
     /// </summary>
-    public static object Wrap(object session, uint window) =>
-        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow: Hops.Tuning.ConsumerDrivenWindows);
+    public static object Wrap(object session, uint window, bool flow = true) =>
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow);
 
     /// <summary>
     /// Puts a proxy of its own on the session of a hop's forward (added to the jump, not started): the forward's

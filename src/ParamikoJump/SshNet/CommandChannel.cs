@@ -15,32 +15,29 @@ namespace ParamikoJump.SshNet;
 /// itself (<c>IChannelSession.SendEof</c>, reached through the stream's private <c>_channel</c>). And the local number
 /// of the command's channel (<c>SshCommand._channel</c>, <c>IChannel.LocalChannelNumber</c>), which tells the session's
 /// messages about that channel (exit status, close) from the others: on servers that must not see a channel open
-/// while another command exits (see <see cref="Execution.CommandStarts"/>) a command counts as running until then.
+/// while another command exits (see <c>Execution.CommandStarts</c>) a command counts as running until then.
 /// </summary>
 /// <remarks>
-/// Fallbacks when an SSH.NET upgrade breaks one (pinned by SshNetSeamTests): output is read from SSH.NET's
+/// Fallbacks when an SSH.NET upgrade breaks one (rows of <see cref="SshNetSeams"/>): output is read from SSH.NET's
 /// own streams, unbounded and without a real <c>ReadAsync</c>; an unused stdin is closed without EOF, as in SSH.NET;
 /// without the channel number a command counts as running until its exit status arrives or its channel closes as
 /// seen by SSH.NET, so one disposed while still running no longer holds back the next command's start.
 /// </remarks>
 internal static class CommandChannel
 {
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+    private static readonly PropertyInfo? Output = SshNetSeams.CommandOutput.Members.Output;
+    private static readonly PropertyInfo? ExtendedOutput = SshNetSeams.CommandOutput.Members.ExtendedOutput;
+    private static readonly Type? InputStreamType = SshNetSeams.CommandEof.Members.InputStream;
+    private static readonly FieldInfo? InputChannel = SshNetSeams.CommandEof.Members.Channel;
+    private static readonly MethodInfo? SendEofMethod = SshNetSeams.CommandEof.Members.SendEof;
+    private static readonly FieldInfo? CommandChannelField = SshNetSeams.CommandChannelNumber.Members.Channel;
+    private static readonly PropertyInfo? LocalChannelNumber = SshNetSeams.CommandChannelNumber.Members.LocalNumber;
 
-    private static readonly PropertyInfo? Output = typeof(SshCommand).GetProperty(nameof(SshCommand.OutputStream), Instance);
-    private static readonly PropertyInfo? ExtendedOutput = typeof(SshCommand).GetProperty(nameof(SshCommand.ExtendedOutputStream), Instance);
-    private static readonly Type? InputStreamType = typeof(SshCommand).Assembly.GetType("Renci.SshNet.Common.ChannelInputStream");
-    private static readonly FieldInfo? InputChannel = InputStreamType?.GetField("_channel", Instance);
-    private static readonly MethodInfo? SendEofMethod = FindOnInterfaces(InputChannel?.FieldType, type => type.GetMethod("SendEof", Type.EmptyTypes));
-    private static readonly FieldInfo? CommandChannelField = typeof(SshCommand).GetField("_channel", Instance);
-    private static readonly PropertyInfo? LocalChannelNumber = FindOnInterfaces(
-        CommandChannelField?.FieldType, type => type.GetProperty("LocalChannelNumber", Instance) is { } property && property.PropertyType == typeof(uint) ? property : null);
+    public static bool CanReplaceOutput => SshNetSeams.CommandOutput.IsAvailable;
 
-    public static bool CanReplaceOutput => Output?.SetMethod is not null && ExtendedOutput?.SetMethod is not null;
+    public static bool CanSendEof => SshNetSeams.CommandEof.IsAvailable;
 
-    public static bool CanSendEof => SendEofMethod is not null;
-
-    public static bool CanNumberChannels => LocalChannelNumber is not null;
+    public static bool CanNumberChannels => SshNetSeams.CommandChannelNumber.IsAvailable;
 
     /// <summary>Puts our streams where SSH.NET writes the command's output; call before the command starts.</summary>
     public static bool TryReplaceOutput(SshCommand command, Stream stdout, Stream stderr)
@@ -88,21 +85,5 @@ internal static class CommandChannel
         }
 
         return LocalChannelNumber!.GetValue(channel) as uint?;
-    }
-
-    /// <summary>
-    /// A member of an internal channel interface: <c>SendEof</c> and <c>LocalChannelNumber</c> are declared on
-    /// <c>IChannel</c>, which <c>IChannelSession</c> (the type of the fields) extends, and reflection over an interface
-    /// does not show the members of the interfaces it extends.
-    /// </summary>
-    private static TMember? FindOnInterfaces<TMember>(Type? channelType, Func<Type, TMember?> find)
-        where TMember : MemberInfo
-    {
-        if (channelType is null)
-        {
-            return null;
-        }
-
-        return new[] { channelType }.Concat(channelType.GetInterfaces()).Select(find).FirstOrDefault(member => member is not null);
     }
 }

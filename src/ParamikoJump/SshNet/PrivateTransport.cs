@@ -23,7 +23,7 @@ namespace ParamikoJump.SshNet;
 /// carries a byte of SSH. Another user cannot reach the socket file at any moment, and after that it no longer
 /// exists. SSH.NET's direct-tcpip channel announces its socket's remote end to the jump as the originator and casts
 /// it to an IP endpoint; the pair is made through <see cref="AnnouncedEndPoint"/>, so the channel's end reports
-/// 127.0.0.1:65535, what <c>ssh -W</c> and <c>ssh -J</c> announce. Fallback (pinned by SshNetSeamTests): where
+/// 127.0.0.1:65535, what <c>ssh -W</c> and <c>ssh -J</c> announce. Fallback (rows of <see cref="SshNetSeams"/>): where
 /// this is not possible, the hop rides the loopback TCP forward, checked as <c>JumpTunnel</c> describes.
 /// </remarks>
 internal static class PrivateTransport
@@ -36,14 +36,10 @@ internal static class PrivateTransport
 
     private const int NonceLength = 16;
 
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Type? SessionContract = typeof(Session).Assembly.GetType("Renci.SshNet.ISession");
-    private static readonly Type? ChannelContract = typeof(Session).Assembly.GetType("Renci.SshNet.Channels.IChannelDirectTcpip");
-    private static readonly Type? ForwardedPortContract = typeof(Session).Assembly.GetType("Renci.SshNet.IForwardedPort");
-    private static readonly MethodInfo? CreateChannel = SessionContract?.GetMethod("CreateChannelDirectTcpip", Type.EmptyTypes);
-    private static readonly MethodInfo? OpenChannel = ForwardedPortContract is null ? null : ChannelContract?.GetMethod("Open", [typeof(string), typeof(uint), ForwardedPortContract, typeof(Socket)]);
-    private static readonly MethodInfo? BindChannel = ChannelContract?.GetMethod("Bind", Type.EmptyTypes);
-    private static readonly PropertyInfo? PortSession = typeof(ForwardedPort).GetProperty("Session", Instance);
+    private static readonly MethodInfo? CreateChannel = SshNetSeams.DirectTcpip.Members.Create;
+    private static readonly MethodInfo? OpenChannel = SshNetSeams.DirectTcpip.Members.Open;
+    private static readonly MethodInfo? BindChannel = SshNetSeams.DirectTcpip.Members.Bind;
+    private static readonly PropertyInfo? PortSession = SshNetSeams.DirectTcpip.Members.PortSession;
 
     private static readonly Lazy<string?> Unavailable = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -120,8 +116,7 @@ internal static class PrivateTransport
     }
 
     /// <summary>Whether SSH.NET has every member <see cref="ServeThroughJump"/> uses.</summary>
-    internal static bool CanServe => CreateChannel is not null && OpenChannel is not null && BindChannel is not null
-        && PortSession?.PropertyType == SessionContract && ForwardedPortContract?.IsAssignableFrom(typeof(ForwardedPort)) == true;
+    internal static bool CanServe => SshNetSeams.DirectTcpip.IsAvailable;
 
     private static string? Probe()
     {

@@ -15,8 +15,8 @@ namespace ParamikoJump.SshNet;
 /// </summary>
 /// <remarks>
 /// Depends on <c>ScpClient</c> raising <c>Downloading</c> and <c>Uploading</c> inside those loops on the transfer's
-/// thread, and propagating a handler's exception (SSH.NET 2026.0.0; pinned by the integration tests whose middle hop
-/// dies under an SCP transfer). If an upgrade stops doing so, a lost connection still fails the next read of the
+/// thread, and propagating a handler's exception (SSH.NET 2026.0.0; pinned by ScpProgressGuardTests with SSH.NET's own
+/// ScpClient against a real server, and by the integration tests whose middle hop dies under an SCP transfer). If an upgrade stops doing so, a lost connection still fails the next read of the
 /// control channel, through <see cref="ConnectionPipes"/>, but a download could spin.
 /// </remarks>
 internal sealed class ScpProgressGuard : IDisposable

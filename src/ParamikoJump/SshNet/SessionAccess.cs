@@ -17,29 +17,26 @@ namespace ParamikoJump.SshNet;
 /// What depends on it: the jump's own words for a refused channel and the loss of a jump (events of the session),
 /// rebuilding a forward after the jump reconnected, keep-alives that detect a dead peer, declaring a silent hop
 /// dead, and the SSH_MSG_IGNORE that spares a command through a jump 40 ms of delayed ACK. Fallbacks when an SSH.NET
-/// upgrade breaks a member (the pin tests in SshNetSeamTests name which): without the session, errors lose the
+/// upgrade breaks a member (rows of <see cref="SshNetSeams"/>, pinned by SshNetSeamTests): without the session, errors lose the
 /// jump's reason and keep-alive is SSH.NET's own SSH_MSG_IGNORE, which cannot detect a dead peer; without
 /// SendMessage, the same; without the socket, a silent hop is disconnected instead of cut, which can wait on a
 /// send to the dead peer.
 /// </remarks>
 internal static class SessionAccess
 {
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+    private static readonly PropertyInfo? SessionProperty = SshNetSeams.ClientSession.IsAvailable ? SshNetSeams.ClientSession.Members : null;
 
-    private static readonly PropertyInfo? SessionProperty = typeof(BaseClient).GetProperty("Session", Instance);
+    private static readonly FieldInfo? SocketField = SshNetSeams.SessionSocket.IsAvailable ? SshNetSeams.SessionSocket.Members : null;
 
-    private static readonly FieldInfo? SocketField = typeof(Session).GetField("_socket", Instance);
+    private static readonly Action<Session, Message>? SendMessageCall = SshNetSeams.SendMessage.IsAvailable ? SshNetSeams.SendMessage.Members : null;
 
-    private static readonly Action<Session, Message>? SendMessageCall = BindSendMessage();
-
-    private static readonly ConstructorInfo? GlobalRequestConstructor =
-        typeof(GlobalRequestMessage).GetConstructor(Instance, null, [typeof(byte[]), typeof(bool)], null);
+    private static readonly ConstructorInfo? GlobalRequestConstructor = SshNetSeams.GlobalRequest.IsAvailable ? SshNetSeams.GlobalRequest.Members : null;
 
     /// <summary>Whether messages of our choosing can be sent (keep-alive requests, the IGNORE nudge).</summary>
     public static bool CanSend => SendMessageCall is not null;
 
     /// <summary>Whether a session's socket can be cut.</summary>
-    public static bool CanCutSocket => SocketField?.FieldType == typeof(Socket);
+    public static bool CanCutSocket => SocketField is not null;
 
     public static Session? TryGetSession(BaseClient client)
     {
@@ -100,11 +97,5 @@ internal static class SessionAccess
 
         Transport.Cut(socket);
         return true;
-    }
-
-    private static Action<Session, Message>? BindSendMessage()
-    {
-        var method = typeof(Session).GetMethod("SendMessage", Instance, null, [typeof(Message)], null);
-        return method is null ? null : (Action<Session, Message>)Delegate.CreateDelegate(typeof(Action<Session, Message>), method, throwOnBindFailure: false)!;
     }
 }

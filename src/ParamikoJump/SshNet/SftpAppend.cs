@@ -15,10 +15,10 @@ namespace ParamikoJump.SshNet;
 /// </summary>
 /// <remarks>
 /// Why not the public API: the only public way to append is an <c>SftpFileStream</c>, which waits for each 32 KiB
-/// write to be acknowledged. Through a jump such stop-and-wait requests stall about 40 ms one time in ten or more
-/// (Nagle on the servers' sockets against a delayed ACK; measured on the lab: median 1 ms, p90 45 ms per write), so a
-/// resumed upload ran at a few MB/s where the pipelined one runs at 100+. Depends on the method's signature and the
-/// internal <c>Renci.SshNet.Sftp.Flags</c> enum of SSH.NET 2026.0.0 (pinned by FileClientConstructionTests); when
+/// write to be acknowledged. Through a jump such stop-and-wait requests often stall on Nagle on the servers' sockets
+/// against a delayed ACK, so a resumed upload ran far slower than the pipelined one (benchmarks/README.md, "Tuning,
+/// measured"). Depends on the method's signature and the
+/// internal <c>Renci.SshNet.Sftp.Flags</c> enum of SSH.NET 2026.0.0 (a row of <see cref="SshNetSeams"/>); when
 /// they are missing, <see cref="TryUpload"/> returns false and the caller appends through the public stream.
 /// </remarks>
 internal static class SftpAppend
@@ -26,18 +26,10 @@ internal static class SftpAppend
     private const int WriteFlag = 2;   // SSH_FXF_WRITE
     private const int AppendFlag = 4;  // SSH_FXF_APPEND
 
-    private static readonly Type? FlagsType = typeof(SftpClient).Assembly.GetType("Renci.SshNet.Sftp.Flags");
+    private static readonly Type? FlagsType = SshNetSeams.SftpAppend.Members.Flags;
+    private static readonly MethodInfo? Upload = SshNetSeams.SftpAppend.Members.Upload;
 
-    private static readonly MethodInfo? Upload = FlagsType is null
-        ? null
-        : typeof(SftpClient).GetMethod(
-            "InternalUploadFile",
-            BindingFlags.Instance | BindingFlags.NonPublic,
-            null,
-            [typeof(Stream), typeof(string), FlagsType, typeof(Renci.SshNet.Sftp.SftpUploadAsyncResult), typeof(IProgress<UploadFileProgressReport>), typeof(bool), typeof(CancellationToken)],
-            null);
-
-    public static bool IsAvailable => Upload is not null && Upload.ReturnType == typeof(Task);
+    public static bool IsAvailable => SshNetSeams.SftpAppend.IsAvailable;
 
     /// <summary>Appends the rest of <paramref name="input"/> to the existing remote file; false when the seam is missing.</summary>
     public static bool TryUpload(SftpClient client, Stream input, string path, IProgress<UploadFileProgressReport>? progress)

@@ -21,13 +21,15 @@ namespace ParamikoJump.SshNet;
 /// <c>Session(ConnectionInfo, IServiceFactory, ISocketFactory)</c>, passing itself. The hop uses the socket to cut a
 /// connect attempt that runs past a stage's budget (SSH.NET reads a trickled banner one byte per wait) and, on the TCP
 /// fallback, to bind the hop's connection to loopback before SSH.NET connects it, so its forward knows which
-/// connection is its own session's. Fallback, on .NET Framework or when an SSH.NET upgrade breaks the seam (pinned by
-/// SshNetSeamTests): the hop rides the loopback TCP forward (<c>JumpTunnel</c>), and before the banner only SSH.NET's
+/// connection is its own session's. Fallback, on .NET Framework or when an SSH.NET upgrade breaks the seam (rows of
+/// <see cref="SshNetSeams"/>): the hop rides the loopback TCP forward (<c>JumpTunnel</c>), and before the banner only SSH.NET's
 /// own per-wait timeouts apply.
 /// </remarks>
 internal static class Transport
 {
-    private static readonly PropertyInfo? PreferInlineCompletions = typeof(Socket).GetProperty("PreferInlineCompletions", BindingFlags.Instance | BindingFlags.NonPublic);
+#if NET8_0_OR_GREATER
+    private static readonly PropertyInfo? PreferInlineCompletions = SshNetSeams.InlineSocketEvents.IsAvailable ? SshNetSeams.InlineSocketEvents.Members : null;
+#endif
 
     /// <summary>Whether a client's connect can be handed a socket of ParamikoJump's own instead of dialling (see <see cref="TryWatch"/>).</summary>
     public static bool CanDial =>
@@ -39,12 +41,13 @@ internal static class Transport
 
     /// <summary>
     /// Starts watching the sockets (and pipe streams) of <paramref name="client"/>, and puts each session it creates
-    /// behind <see cref="ChannelWindows"/> with <paramref name="channelWindow"/> (null: SSH.NET's own window); false
+    /// behind <see cref="ChannelWindows"/> with <paramref name="channelWindow"/> (null: SSH.NET's own window) and, with
+    /// <paramref name="flow"/>, <c>ChannelFlow</c> (.NET 8 and later) on its channels; false
     /// when the seam is not available here. With <paramref name="dial"/> (only where <see cref="CanDial"/>), every
     /// connect of the client takes its connected socket from <paramref name="dial"/> instead of dialling
     /// <see cref="ConnectionInfo.Host"/>; that socket is handed to <paramref name="onSocketCreated"/> too.
     /// </summary>
-    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null)
+    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null, bool flow = true)
     {
         if (dial is not null && !CanDial)
         {
@@ -52,7 +55,7 @@ internal static class Transport
         }
 
 #if NET8_0_OR_GREATER
-        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial);
+        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial, flow);
 #else
         return false;
 #endif
@@ -64,11 +67,8 @@ internal static class Transport
     /// <c>SocketAsyncEventArgs</c>, which turns the socket non-blocking for good, so each blocking Receive/Send that
     /// SSH.NET makes after that is emulated by .NET on top of epoll. An epoll event that arrives while no Receive is
     /// waiting (the session's thread is busy decrypting, which is most of the time in a bulk transfer) is queued to the
-    /// thread pool, where a worker wakes up to find nothing to do and spins before it sleeps again: 20-90 work items
-    /// per MiB through one to three hops, and 40-50 % of the client's CPU in spinning workers (perf, /proc per thread).
-    /// Handled inline such an event costs a counter increment. In one A/B run (benchmarks/README.md, "Thread pool"),
-    /// with the channel window bounded in both arms: client CPU per GiB through one hop 5.4 to 2.8 s, through three
-    /// 8.4 to 5.2 s, thread-pool work items per MiB from 20-40 to 0.
+    /// thread pool, where a worker wakes up to find nothing to do and spins before it sleeps again; handled inline such
+    /// an event costs a counter increment (client CPU and pool work items: benchmarks/README.md, section 4).
     /// </summary>
     /// <remarks>
     /// The switch is <c>Socket.PreferInlineCompletions</c>, internal to System.Net.Sockets (what
@@ -77,11 +77,12 @@ internal static class Transport
     /// asynchronous call on the session's socket (<c>Session.MessageListener</c> and <c>SendPacket</c> are blocking
     /// calls), so no continuation of anyone's can end up running on the event thread. A process-wide setting would
     /// not be: SSH.NET's forwards accept asynchronously and then block on the completing thread. Pinned by
-    /// SshNetSeamTests; without it, the pool does the extra work, as before.
+    /// a row of <see cref="SshNetSeams"/>; without it, the pool does the extra work, as before.
     /// </remarks>
     public static bool TryHandleReadinessInline(Socket socket)
     {
-        if (PreferInlineCompletions?.SetMethod is null || PreferInlineCompletions.PropertyType != typeof(bool))
+#if NET8_0_OR_GREATER
+        if (PreferInlineCompletions is null)
         {
             return false;
         }
@@ -95,6 +96,9 @@ internal static class Transport
         {
             return false;
         }
+#else
+        return false;
+#endif
     }
 
     /// <summary>
@@ -124,34 +128,26 @@ internal static class Transport
     /// <summary>Passes every call to SSH.NET's own factory; hands out the sockets it creates, and dials with ours if asked to.</summary>
     internal class Interceptor : DispatchProxy
     {
-        private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-        private static readonly FieldInfo? FactoryField = typeof(BaseClient).GetField("_serviceFactory", BindingFlags.Instance | BindingFlags.NonPublic);
-        private static readonly Type? ServiceFactoryType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.IServiceFactory");
-        private static readonly Type? SocketFactoryType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.Connection.ISocketFactory");
-        private static readonly Type? ConnectorType = typeof(BaseClient).Assembly.GetType("Renci.SshNet.Connection.IConnector");
-        private static readonly ConstructorInfo? SessionConstructor = ServiceFactoryType is null || SocketFactoryType is null
-            ? null
-            : typeof(Session).GetConstructor(Instance, null, [typeof(ConnectionInfo), ServiceFactoryType, SocketFactoryType], null);
+        private static readonly FieldInfo? FactoryField = SshNetSeams.ServiceFactory.Members.Factory;
+        private static readonly Type? ServiceFactoryType = SshNetSeams.ServiceFactory.Members.ServiceFactory;
+        private static readonly Type? SocketFactoryType = SshNetSeams.ServiceFactory.Members.SocketFactory;
+        private static readonly Type? ConnectorType = SshNetSeams.Connector.Members.Connector;
+        private static readonly ConstructorInfo? SessionConstructor = SshNetSeams.Connector.Members.Session;
 
         private object _target = null!;
         private Action<Socket> _onSocketCreated = null!;
         private Action<PipeStream>? _onPipeCreated;
         private uint? _channelWindow;
+        private bool _flow;
         private Func<Socket>? _dial;
         private bool _pipesDriveWindows;
 
-        public static bool IsAvailable => FactoryField is not null && ServiceFactoryType is not null && SocketFactoryType is not null &&
-            FactoryField.FieldType == ServiceFactoryType && SocketFactoryType.GetMethod("Create") is not null;
+        public static bool IsAvailable => SshNetSeams.ServiceFactory.IsAvailable;
 
         /// <summary>Whether SSH.NET's session can be built to ask this proxy for its connector, and the connector replaced.</summary>
-        public static bool CanDial => IsAvailable && SessionConstructor is not null && ConnectorType is not null
-            && ServiceFactoryType!.GetMethod("CreateConnector")?.ReturnType == ConnectorType
-            && ServiceFactoryType.GetMethod("CreateSession") is { } create && create.ReturnType.IsAssignableFrom(typeof(Session))
-            && create.GetParameters() is [{ ParameterType: var info }, { ParameterType: var sockets }] && info == typeof(ConnectionInfo) && sockets == SocketFactoryType
-            && ConnectorType.GetMethod("Connect")?.ReturnType == typeof(Socket)
-            && ConnectorType.GetMethod("ConnectAsync")?.ReturnType == typeof(Task<Socket>);
+        public static bool CanDial => IsAvailable && SshNetSeams.Connector.IsAvailable;
 
-        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial)
+        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial, bool flow)
         {
             if (!IsAvailable || FactoryField!.GetValue(client) is not { } original)
             {
@@ -160,9 +156,10 @@ internal static class Transport
 
             var proxy = Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow);
             proxy._dial = dial;
+            proxy._flow = flow;
 
             // SCP reads its channel through a pipe the factory makes: one whose reads re-open the window (FlowPipe).
-            proxy._pipesDriveWindows = client is ScpClient && channelWindow is not null && Hops.Tuning.ConsumerDrivenWindows && ChannelFlow.IsAvailable;
+            proxy._pipesDriveWindows = client is ScpClient && channelWindow is not null && flow && ChannelFlow.IsAvailable;
             FactoryField.SetValue(client, proxy);
             return true;
         }
@@ -178,7 +175,7 @@ internal static class Transport
                         return Dialer.Create(ConnectorType!, _dial, _onSocketCreated);
                     case "CreateSession" when args is [ConnectionInfo info, { } socketFactory]:
                         var session = Reflected.Construct(SessionConstructor!, [info, this, socketFactory]);
-                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound) : session;
+                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound, _flow) : session;
                 }
             }
 
@@ -199,7 +196,7 @@ internal static class Transport
             }
             else if (result is not null && _channelWindow is { } window && targetMethod.Name == "CreateSession")
             {
-                result = ChannelWindows.Wrap(result, window);
+                result = ChannelWindows.Wrap(result, window, _flow);
             }
 
             return result;

@@ -13,7 +13,7 @@ namespace ParamikoJump.SshNet;
 /// tunnel, <see cref="PrivateTransport.ServeThroughJump"/>, the same way) opens the channel for each connection it
 /// accepts and then calls <c>Bind()</c>, which reads the local socket in a blocking loop on the
 /// thread-pool thread that completed the accept, for the connection's whole life: a pool thread pinned per open hop
-/// (1,000 targets held open through one jump: 2,000 threads, half of them these). This proxy of SSH.NET's internal
+/// (benchmarks/README.md, section 5). This proxy of SSH.NET's internal
 /// <c>IChannelDirectTcpip</c> passes every call through to the channel, except that <c>Bind()</c> starts an
 /// asynchronous read loop and returns, and the <c>Dispose()</c> that follows in <c>ProcessAccept</c> is left to that
 /// loop, which disposes the channel when the local socket ends, as <c>Bind()</c> returning would have.
@@ -22,18 +22,17 @@ namespace ParamikoJump.SshNet;
 /// An idle tunnel waits with a zero-byte receive, so it holds neither a thread nor a buffer. Data from the hop's
 /// session (little: window adjusts, requests, uploads) goes to the jump with the channel's own <c>SendData</c> on
 /// the pool thread that completed the wait, which, once the hop is connected, keeps reading while more arrives
-/// within 10 ms and then goes back to waiting. The other direction is untouched: the jump's receive thread writes
+/// within <see cref="ActiveWait"/> and then goes back to waiting. The other direction is untouched: the jump's receive thread writes
 /// into the local socket, as before. Stopping the forward still closes each channel's socket (its <c>Closing</c>
 /// event), which ends the loop; <c>Stop()</c> no longer waits for those channels to finish closing.
 /// </remarks>
 internal class TunnelPump : DispatchProxy
 {
-    private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-    private static readonly Type? ChannelContract = typeof(Renci.SshNet.Session).Assembly.GetType("Renci.SshNet.Channels.IChannelDirectTcpip");
-    private static readonly Type? ChannelType = typeof(Renci.SshNet.Session).Assembly.GetType("Renci.SshNet.Channels.Channel");
-    private static readonly MethodInfo? SendDataMethod = ChannelType?.GetMethod("SendData", Instance, null, [typeof(byte[]), typeof(int), typeof(int)], null);
-    private static readonly PropertyInfo? IsOpenProperty = ChannelType?.GetProperty("IsOpen", Instance);
-    private static readonly PropertyInfo? RemotePacketSizeProperty = ChannelType?.GetProperty("RemotePacketSize", Instance);
+    private static readonly Type? ChannelContract = SshNetSeams.TunnelPump.Members.Contract;
+    private static readonly Type? ChannelType = SshNetSeams.TunnelPump.Members.Channel;
+    private static readonly MethodInfo? SendDataMethod = SshNetSeams.TunnelPump.Members.SendData;
+    private static readonly PropertyInfo? IsOpenProperty = SshNetSeams.TunnelPump.Members.IsOpen;
+    private static readonly PropertyInfo? RemotePacketSizeProperty = SshNetSeams.TunnelPump.Members.RemotePacketSize;
 
     /// <summary>How long, in microseconds, a pump that just moved data waits for more before it gives its thread back.</summary>
     private const int ActiveWait = 10_000;
@@ -44,14 +43,13 @@ internal class TunnelPump : DispatchProxy
     private int _pumping;
 
     /// <summary>Whether SSH.NET's channel has every member the pump needs.</summary>
-    public static bool IsAvailable => ChannelContract?.GetMethod("Bind") is not null && ChannelContract.GetMethod("Open") is not null
-        && SendDataMethod is not null && IsOpenProperty?.PropertyType == typeof(bool) && RemotePacketSizeProperty?.PropertyType == typeof(uint);
+    public static bool IsAvailable => SshNetSeams.TunnelPump.IsAvailable;
 
     /// <summary>
     /// What a pump needs from its tunnel: whether the hop behind it is connected (only then is a burst of data the start
-    /// of a stream worth keeping a thread for: during the hop's handshake, 50 hops connecting at once through one jump
-    /// would each hold a pool thread for every round trip, and 1,000 of them connected at 19 instead of 22 per second),
-    /// and where the pump's unexpected errors go.
+    /// of a stream worth keeping a thread for: during the hop's handshake, many hops connecting at once through one
+    /// jump would each hold a pool thread for every round trip, which slows their connects; benchmarks/README.md,
+    /// section 5), and where the pump's unexpected errors go.
     /// </summary>
     internal sealed record Hooks(Func<bool> HopConnected, Action<Exception> OnError);
 

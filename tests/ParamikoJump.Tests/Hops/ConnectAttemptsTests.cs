@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net.Sockets;
 using ParamikoJump.Hops;
 using Renci.SshNet.Common;
@@ -26,7 +27,7 @@ public sealed class ConnectAttemptsTests
     [Fact]
     public async Task Attempts_stop_at_the_setting_and_the_last_error_counts_them()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var attempts = new ConnectAttempts(TestHops.Target, new HopSettings("db.internal") { ConnectionAttempts = 3, TimeProvider = clock }, TestHops.Timeouts(), throughJump: true);
         var error = new HopConnectionException("closed", TestHops.Target, HopStage.ChannelOpen, ClosedByServer);
         using var slot = await attempts.BeginAsync(TestContext.Current.CancellationToken);
@@ -46,7 +47,7 @@ public sealed class ConnectAttemptsTests
     [Fact]
     public async Task No_attempt_is_made_that_would_end_past_the_budget_before_the_banner()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var attempts = new ConnectAttempts(TestHops.Target, new HopSettings("db.internal") { ConnectionAttempts = 100, TimeProvider = clock },
             TestHops.Timeouts(connect: TimeSpan.FromSeconds(30), banner: TimeSpan.FromSeconds(5)), throughJump: true);
         var error = new HopConnectionException("closed", TestHops.Target, HopStage.ChannelOpen, ClosedByServer);
@@ -71,7 +72,7 @@ public sealed class ConnectAttemptsTests
 
         var fourth = ConnectSlots.EnterAsync(hop, 3, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         var otherServer = await ConnectSlots.EnterAsync(new HopIdentity("burst.internal", 2222, "ops", TestHops.Bastion), 3, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
-        await Task.Delay(100, TestContext.Current.CancellationToken);
+        // No slot is free, so the fourth is queued on the server's semaphore as it returns; only a release completes it.
         Assert.False(fourth.IsCompleted);
 
         slots[0].Dispose();
@@ -118,16 +119,5 @@ public sealed class ConnectAttemptsTests
 
         Assert.Equal(10, settings.ConnectionAttempts);
         Assert.Equal(8, settings.MaxConcurrentConnects);
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

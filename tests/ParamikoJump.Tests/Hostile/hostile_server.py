@@ -31,10 +31,15 @@ class Server(paramiko.ServerInterface):
         self.rounds = 0
 
     def get_allowed_auths(self, username):
+        if scenario == "auth-refused":
+            return "publickey,keyboard-interactive"
         return "keyboard-interactive" if scenario.startswith("kbd") else "password"
 
     def check_auth_password(self, username, password):
         # partial-endless: every password is a partial success and password is all that is left, for ever.
+        # auth-refused: every password is refused, and the failure names what the server still allows.
+        if scenario == "auth-refused":
+            return paramiko.AUTH_FAILED
         return paramiko.AUTH_PARTIALLY_SUCCESSFUL if scenario == "partial-endless" else paramiko.AUTH_SUCCESSFUL
 
     def get_banner(self):
@@ -110,6 +115,24 @@ def serve_paramiko(client):
     elif scenario == "exec-silent":
         while transport.is_active():
             time.sleep(0.5)
+    elif scenario == "scp-truncated":
+        # "scp -f": announces a 100-byte file, sends 40 bytes of it, then closes the channel.
+        channel.recv(1)
+        channel.sendall(b"C0644 100 f\n")
+        channel.recv(1)
+        channel.sendall(b"x" * 40)
+        channel.close()
+        while transport.is_active():
+            time.sleep(0.5)
+    elif scenario == "scp-sink":
+        # "scp -t": accepts a file header, then takes whatever is sent, for ever.
+        channel.sendall(b"\0")
+        while transport.is_active() and not channel.closed:
+            data = channel.recv(65536)
+            if not data:
+                break
+            if data.startswith(b"C"):
+                channel.sendall(b"\0")
 
 
 def serve_raw(client):
@@ -161,7 +184,7 @@ def packet(payload):
 
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec", "forward", "partial")):
+        if scenario.startswith(("kbd", "exec", "forward", "partial", "auth", "scp")):
             serve_paramiko(client)
         else:
             serve_raw(client)

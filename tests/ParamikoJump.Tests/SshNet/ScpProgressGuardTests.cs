@@ -1,4 +1,6 @@
 using ParamikoJump.SshNet;
+using ParamikoJump.Tests.Hostile;
+using Renci.SshNet;
 using Renci.SshNet.Common;
 
 namespace ParamikoJump.Tests.SshNet;
@@ -53,16 +55,58 @@ public class ScpProgressGuardTests
     }
 
     [Fact]
-    public async Task Disposing_the_pipes_ends_a_read_waiting_on_one()
+    public void Disposing_the_pipes_ends_a_read_waiting_on_one()
     {
         var pipes = new ConnectionPipes();
         using var pipe = new PipeStream();
         pipes.Add(pipe);
-        var read = Task.Run(() => pipe.Read(new byte[8], 0, 8), TestContext.Current.CancellationToken);
-        await Task.Delay(50, TestContext.Current.CancellationToken);
+        var read = -1;
+        var reader = new Thread(() => read = pipe.Read(new byte[8], 0, 8)) { IsBackground = true };
+        reader.Start();
+        Assert.True(SpinWait.SpinUntil(() => reader.ThreadState.HasFlag(ThreadState.WaitSleepJoin), TimeSpan.FromSeconds(10)), "the read never started waiting");
 
         pipes.DisposeAll();
 
-        Assert.Equal(0, await read.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        Assert.True(reader.Join(TimeSpan.FromSeconds(5)), "the read still waits after its pipe was disposed");
+        Assert.Equal(0, read);
     }
+
+    // SSH.NET's own ScpClient against a real SSH server (Hostile/): ScpClient raises its progress events inside its
+    // transfer loops, on the transfer's thread, and a handler's exception ends the transfer. The guard relies on both.
+
+    [Fact]
+    public async Task SSH_NETs_download_loop_over_a_closed_channel_is_ended_by_the_guard()
+    {
+        using var server = HostileServer.Start("scp-truncated");
+        using var client = new ScpClient(Info(server), RemotePathTransformation.ShellQuote);
+        client.Connect();
+        using var guard = new ScpProgressGuard(() => false);
+        client.Downloading += guard.OnDownloading;
+
+        // Without the guard this download would spin for ever: the file announced 100 bytes, the channel closed after 40.
+        var download = Task.Run(() => client.Download("f", new MemoryStream()), TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<SshConnectionException>(() => download.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+
+        Assert.Contains("closed after 40 of 100 bytes of 'f'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SSH_NETs_upload_loop_raises_progress_per_chunk_and_is_ended_by_the_guard_once_the_connection_is_lost()
+    {
+        using var server = HostileServer.Start("scp-sink");
+        using var client = new ScpClient(Info(server), RemotePathTransformation.ShellQuote);
+        client.Connect();
+        var events = 0;
+        using var guard = new ScpProgressGuard(() => events > 1);
+        client.Uploading += (_, _) => events++;
+        client.Uploading += guard.OnUploading;
+
+        var error = Assert.Throws<SshConnectionException>(() => client.Upload(new MemoryStream(new byte[4 << 20]), "f"));
+
+        Assert.Equal("The connection was lost during the SCP transfer.", error.Message);
+        Assert.Equal(2, events);
+    }
+
+    private static ConnectionInfo Info(HostileServer server) =>
+        new("127.0.0.1", server.Port, "victim", new PasswordAuthenticationMethod("victim", "pw")) { Timeout = TimeSpan.FromSeconds(10) };
 }

@@ -1,8 +1,9 @@
 using System;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Logging;
 using Renci.SshNet;
 
-namespace ParamikoJump.SshNet;
+namespace ParamikoJump.Hops;
 
 /// <summary>
 /// Keeps a hop's <see cref="ConnectionInfo"/> to the hop's own client. A plain SSH.NET client built on it

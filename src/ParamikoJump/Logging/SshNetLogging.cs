@@ -4,9 +4,10 @@ using System.Collections.Generic;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ParamikoJump.SshNet;
 using Renci.SshNet;
 
-namespace ParamikoJump.SshNet;
+namespace ParamikoJump.Logging;
 
 /// <summary>
 /// Finds the logger factory SSH.NET itself uses, so one call to
@@ -15,13 +16,12 @@ namespace ParamikoJump.SshNet;
 /// </summary>
 /// <remarks>
 /// Every logger handed out here, to ParamikoJump and to the sessions SSH.NET creates for a hop (through
-/// <see cref="SessionCreationGate"/>), escapes what it passes on: SSH.NET logs the server's version string and
+/// <see cref="Hops.SessionCreationGate"/>), escapes what it passes on: SSH.NET logs the server's version string and
 /// disconnect reason as the server sent them, before the host key is even checked.
 /// </remarks>
 internal static class SshNetLogging
 {
-    private static readonly PropertyInfo? GlobalFactory =
-        typeof(SshNetLoggingConfiguration).GetProperty("LoggerFactory", BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public);
+    private static readonly PropertyInfo? GlobalFactory = SshNetSeams.GlobalLoggerFactory.Members;
 
     public static ILoggerFactory Global => GlobalFactory?.GetValue(null) as ILoggerFactory ?? NullLoggerFactory.Instance;
 

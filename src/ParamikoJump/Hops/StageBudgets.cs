@@ -1,8 +1,7 @@
 using System;
-using ParamikoJump.Hops;
 using Renci.SshNet;
 
-namespace ParamikoJump.SshNet;
+namespace ParamikoJump.Hops;
 
 /// <summary>
 /// SSH.NET has one budget, <see cref="ConnectionInfo.Timeout"/>, which it reads at every wait of a synchronous
