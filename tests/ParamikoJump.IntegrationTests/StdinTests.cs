@@ -52,4 +52,37 @@ public sealed class StdinTests(LabFixture fixture)
             Assert.Equal(0, await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         }
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Closing_stdin_while_the_command_exits_never_costs_the_session()
+    {
+        // SSH.NET checks that a channel is open outside the lock its close holds, so an EOF sent as the command's close
+        // arrives could follow our CLOSE; OpenSSH then drops the whole connection. Sweep the moment of closing across
+        // the command's exit, with and without a write before it (ours and SSH.NET's EOF).
+        using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab, "bastion-password"));
+        using var target = await Hops.ConnectAsync(Hops.Target(Lab, "target-password", jumper));
+        var ct = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 400; i++)
+        {
+            var written = i % 2 == 1;
+            using var process = target.ExecCommand(written ? "head -c 1" : "true");
+            if (written)
+            {
+                await process.Stdin.WriteAsync(new byte[] { (byte)'x' }, ct);
+                await process.Stdin.FlushAsync(ct);
+            }
+
+            var closeAfter = System.Diagnostics.Stopwatch.GetTimestamp() + (i % 40 * System.Diagnostics.Stopwatch.Frequency / 20_000);
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < closeAfter)
+            {
+                Thread.SpinWait(20);
+            }
+
+            process.Stdin.Dispose();
+            Assert.Equal(0, await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(20), ct));
+            Assert.True(target.IsConnected, $"the session was lost closing stdin of command {i}");
+        }
+
+        Assert.Equal("still here\n", target.RunCommand("echo still here").Result);
+    }
 }

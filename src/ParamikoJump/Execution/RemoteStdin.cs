@@ -50,12 +50,7 @@ internal sealed class RemoteStdin(Stream? channel, Task completion, string comma
         if (disposing && channel is not null && !_closed)
         {
             _closed = true;
-            if (!_written && !completion.IsCompleted)
-            {
-                CommandChannel.TrySendEof(channel);
-            }
-
-            channel.Dispose();
+            CommandChannel.CloseInput(channel, sendEof: !_written && !completion.IsCompleted);
         }
 
         base.Dispose(disposing);

@@ -30,6 +30,8 @@ internal static class CommandChannel
     private static readonly Type? InputStreamType = SshNetSeams.CommandEof.Members.InputStream;
     private static readonly FieldInfo? InputChannel = SshNetSeams.CommandEof.Members.Channel;
     private static readonly MethodInfo? SendEofMethod = SshNetSeams.CommandEof.Members.SendEof;
+    private static readonly PropertyInfo? IsOpen = SshNetSeams.CommandEof.Members.IsOpen;
+    private static readonly FieldInfo? MessagingLock = SshNetSeams.CommandEof.Members.MessagingLock;
     private static readonly FieldInfo? CommandChannelField = SshNetSeams.CommandChannelNumber.Members.Channel;
     private static readonly PropertyInfo? LocalChannelNumber = SshNetSeams.CommandChannelNumber.Members.LocalNumber;
 
@@ -56,26 +58,45 @@ internal static class CommandChannel
         return true;
     }
 
-    /// <summary>Sends end-of-file on the channel behind a command's stdin stream; false if that is not possible.</summary>
-    public static bool TrySendEof(Stream sshNetInput)
+    /// <summary>
+    /// Closes a command's stdin stream, sending end-of-file first when <paramref name="sendEof"/> (SSH.NET's stream
+    /// sends it on close only after a write). Both happen under the channel's messaging lock, the one SSH.NET's
+    /// <c>Close</c> holds while it sends CLOSE: SSH.NET checks <c>IsOpen</c> outside that lock, so a close crossing the
+    /// check would put the EOF after our CLOSE, on a channel the server has freed, and OpenSSH ends the whole
+    /// connection for that ("eof packet referred to nonexistent channel").
+    /// </summary>
+    public static void CloseInput(Stream sshNetInput, bool sendEof)
     {
-        if (!CanSendEof || !InputStreamType!.IsInstanceOfType(sshNetInput) || InputChannel!.GetValue(sshNetInput) is not { } channel)
+        var channel = CanSendEof && InputStreamType!.IsInstanceOfType(sshNetInput) ? InputChannel!.GetValue(sshNetInput) : null;
+        var gate = channel is null ? null : MessagingLock!.GetValue(channel);
+        if (gate is null)
         {
-            return false;
+            sshNetInput.Dispose();
+            return;
         }
 
+        EnterLock(gate);
         try
         {
-            SendEofMethod!.Invoke(channel, null);
-            return true;
+            if (sendEof && (bool)IsOpen!.GetValue(channel)!)
+            {
+                try
+                {
+                    SendEofMethod!.Invoke(channel, null);
+                }
+                catch (TargetInvocationException)
+                {
+                    // The session ended meanwhile: there is no command left to tell.
+                }
+            }
+
+            sshNetInput.Dispose();
         }
-        catch (TargetInvocationException)
+        finally
         {
-            // The channel closed meanwhile: the command has its EOF already.
-            return false;
+            ExitLock(gate);
         }
     }
-
     /// <summary>The local number of the channel a command runs on (the recipient channel of the server's messages about it).</summary>
     public static uint? TryGetLocalChannelNumber(SshCommand command)
     {
@@ -86,4 +107,14 @@ internal static class CommandChannel
 
         return LocalChannelNumber!.GetValue(channel) as uint?;
     }
+
+#if NET8_0_OR_GREATER
+    private static void EnterLock(object gate) => ChannelLock.Enter(gate);
+
+    private static void ExitLock(object gate) => ChannelLock.Exit(gate);
+#else
+    private static void EnterLock(object gate) => System.Threading.Monitor.Enter(gate);
+
+    private static void ExitLock(object gate) => System.Threading.Monitor.Exit(gate);
+#endif
 }

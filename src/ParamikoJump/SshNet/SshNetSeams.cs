@@ -65,14 +65,16 @@ internal static class SshNetSeams
         l => (l.Property(typeof(SshCommand), nameof(SshCommand.OutputStream), typeof(Stream), settable: true),
               l.Property(typeof(SshCommand), nameof(SshCommand.ExtendedOutputStream), typeof(Stream), settable: true)));
 
-    public static readonly Seam<(Type? InputStream, FieldInfo? Channel, MethodInfo? SendEof)> CommandEof = new(
+    public static readonly Seam<(Type? InputStream, FieldInfo? Channel, MethodInfo? SendEof, PropertyInfo? IsOpen, FieldInfo? MessagingLock)> CommandEof = new(
         "EOF on a command's stdin",
-        "an unused stdin is closed without EOF, as in SSH.NET",
+        "an unused stdin is closed without EOF, as in SSH.NET, and a used one as SSH.NET closes it (its EOF can cross the channel's close)",
         l =>
         {
             var stream = l.Type("Renci.SshNet.Common.ChannelInputStream");
             var channel = l.Field(stream, "_channel");
-            return (stream, channel, l.Method(channel?.FieldType, "SendEof", Type.EmptyTypes, onInterfaces: true));
+            return (stream, channel, l.Method(channel?.FieldType, "SendEof", Type.EmptyTypes, onInterfaces: true),
+                    l.Property(channel?.FieldType, "IsOpen", typeof(bool), onInterfaces: true),
+                    l.Field(l.Type(Channel), "_messagingLock"));
         });
 
     public static readonly Seam<(FieldInfo? Channel, PropertyInfo? LocalNumber)> CommandChannelNumber = new(
