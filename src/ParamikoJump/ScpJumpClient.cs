@@ -93,39 +93,25 @@ public class ScpJumpClient : ScpClient
     }
 #pragma warning restore RS0026
 
-    /// <summary>SSH.NET's <see cref="ScpClient(string, int, string, string)"/>: only the password is offered.</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="password">The password.</param>
+    /// <inheritdoc cref="SshJumpClient(string, int, string, string)"/>
     public ScpJumpClient(string host, int port, string username, string password)
         : this(JumpClientConstructors.Password(host, port, username, password))
     {
     }
 
-    /// <summary>SSH.NET's <see cref="ScpClient(string, string, string)"/> (port 22): only the password is offered.</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="password">The password.</param>
+    /// <inheritdoc cref="SshJumpClient(string, string, string)"/>
     public ScpJumpClient(string host, string username, string password)
         : this(JumpClientConstructors.Password(host, 22, username, password))
     {
     }
 
-    /// <summary>SSH.NET's <see cref="ScpClient(string, int, string, IPrivateKeySource[])"/>: only these keys are offered.</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="keyFiles">The keys to offer.</param>
+    /// <inheritdoc cref="SshJumpClient(string, int, string, IPrivateKeySource[])"/>
     public ScpJumpClient(string host, int port, string username, params IPrivateKeySource[] keyFiles)
         : this(JumpClientConstructors.Keys(host, port, username, keyFiles))
     {
     }
 
-    /// <summary>SSH.NET's <see cref="ScpClient(string, string, IPrivateKeySource[])"/> (port 22): only these keys are offered.</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="keyFiles">The keys to offer.</param>
+    /// <inheritdoc cref="SshJumpClient(string, string, IPrivateKeySource[])"/>
     public ScpJumpClient(string host, string username, params IPrivateKeySource[] keyFiles)
         : this(JumpClientConstructors.Keys(host, 22, username, keyFiles))
     {
@@ -142,32 +128,30 @@ public class ScpJumpClient : ScpClient
         Uploading += _guard.OnUploading;
     }
 
-    /// <summary>This hop's logical identity: host and port as given, user, and the jump it goes through.</summary>
+    /// <inheritdoc cref="SshJumpClient.Hop"/>
     public HopIdentity Hop => _hop.Identity;
 
-    /// <summary>The client this one goes through, or <see langword="null"/> for a direct connection.</summary>
+    /// <inheritdoc cref="SshJumpClient.JumpSession"/>
     public SshClient? JumpSession => _hop.Plan.Jump;
 
-    /// <summary>The server's <c>MaxAuthTries</c>; see <see cref="SshJumpClient.MaxAuthTries"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    /// <inheritdoc cref="SshJumpClient.MaxAuthTries"/>
     public int MaxAuthTries
     {
         get => _hop.Plan.Keys.MaxAuthTries;
         set => _hop.Plan.Keys.MaxAuthTries = value;
     }
 
-    /// <summary>The host keys this client trusts; see <see cref="SshJumpClient.HostKeys"/>.</summary>
+    /// <inheritdoc cref="SshJumpClient.HostKeys"/>
     public KnownHosts HostKeys => _hop.HostKeyVerifier.Store;
 
-    /// <summary>What to do with a host key no known_hosts file holds; see <see cref="SshJumpClient.MissingHostKeyPolicy"/>.</summary>
-    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    /// <inheritdoc cref="SshJumpClient.MissingHostKeyPolicy"/>
     public IMissingHostKeyPolicy MissingHostKeyPolicy
     {
         get => _hop.HostKeyVerifier.Policy;
         set => _hop.HostKeyVerifier.Policy = value;
     }
 
-    /// <summary>The stage the current or last connection attempt reached.</summary>
+    /// <inheritdoc cref="SshJumpClient.Stage"/>
     public HopStage Stage => _hop.Stage;
 
     /// <summary>Connects and logs in. Failures raise the SSH.NET exception of the same failure, also an <see cref="IHopFailure"/> that names the hop, the jump and the stage.</summary>

@@ -120,7 +120,7 @@ public partial class SshJumpClient : SshClient
     {
     }
 
-    /// <summary>SSH.NET's <see cref="SshClient(string, int, string, string)"/>: only the password is offered.</summary>
+    /// <summary>SSH.NET's host, port, user and password constructor: only the password is offered.</summary>
     /// <param name="host">The server.</param>
     /// <param name="port">The server's port.</param>
     /// <param name="username">The user.</param>
@@ -130,7 +130,7 @@ public partial class SshJumpClient : SshClient
     {
     }
 
-    /// <summary>SSH.NET's <see cref="SshClient(string, string, string)"/> (port 22): only the password is offered.</summary>
+    /// <summary>SSH.NET's host, user and password constructor (port 22): only the password is offered.</summary>
     /// <param name="host">The server.</param>
     /// <param name="username">The user.</param>
     /// <param name="password">The password.</param>
@@ -139,7 +139,7 @@ public partial class SshJumpClient : SshClient
     {
     }
 
-    /// <summary>SSH.NET's <see cref="SshClient(string, int, string, IPrivateKeySource[])"/>: only these keys are offered.</summary>
+    /// <summary>SSH.NET's host, port, user and keys constructor: only these keys are offered.</summary>
     /// <param name="host">The server.</param>
     /// <param name="port">The server's port.</param>
     /// <param name="username">The user.</param>
@@ -149,7 +149,7 @@ public partial class SshJumpClient : SshClient
     {
     }
 
-    /// <summary>SSH.NET's <see cref="SshClient(string, string, IPrivateKeySource[])"/> (port 22): only these keys are offered.</summary>
+    /// <summary>SSH.NET's host, user and keys constructor (port 22): only these keys are offered.</summary>
     /// <param name="host">The server.</param>
     /// <param name="username">The user.</param>
     /// <param name="keyFiles">The keys to offer.</param>
