@@ -7,8 +7,9 @@ namespace ParamikoJump.Hops;
 /// The constructor family every client (<see cref="SshJumpClient"/>, <see cref="SftpJumpClient"/>,
 /// <see cref="ScpJumpClient"/>) declares, and what the SSH.NET shapes mean. C# cannot share constructors between
 /// classes whose bases differ (SSH.NET's SshClient, SftpClient, ScpClient), so each client declares the same
-/// signatures, each a single call into <see cref="HopPlan"/>, and <c>JumpClientConstructorTests</c> fails when one
-/// client's family differs from the others'. A new option is a <see cref="HopSettings"/> property, which every
+/// signatures, each one line into <see cref="HopPlan"/> (SSH.NET's shapes through this class) and on to the client's
+/// single private constructor, and <c>JumpClientConstructorTests</c> fails when one client's family differs from the
+/// others'. A new option is a <see cref="HopSettings"/> property, which every
 /// client takes through its <c>(HopSettings, SshClient?)</c> constructor: no constructor changes.
 /// <list type="bullet">
 /// <item>paramiko's <c>connect()</c> arguments, named, with the jump and the timeouts;</item>
