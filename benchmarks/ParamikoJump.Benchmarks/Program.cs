@@ -31,9 +31,19 @@ if (args.Contains("--memory-child"))
     return MemoryChild.Run(int.Parse(ArgValue("--memory-child")!, CultureInfo.InvariantCulture), lab);
 }
 
+if (args.Contains("--commands"))
+{
+    return await ConcurrentCommands.RunAsync(args, lab).ConfigureAwait(false);
+}
+
 if (args.Contains("--hold"))
 {
     return await HoldOpenMain.RunAsync(args, lab).ConfigureAwait(false);
+}
+
+if (args.Contains("--pool"))
+{
+    return await PoolBenchMain.RunAsync(args, lab).ConfigureAwait(false);
 }
 
 var results = new Results();

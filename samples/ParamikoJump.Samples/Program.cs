@@ -21,6 +21,7 @@ var examples = new (string Name, string Title, Action<LabDescription> Run)[]
     ("sftp", "Files through the jump: SFTP up and down with progress, a directory tree with its modes", SftpThroughJump.Run),
     ("open-sftp", "paramiko's open_sftp(): SFTP and SCP on an MFA target behind a jump", OpenSftpOnMfaTarget.Run),
     ("scp-forward", "SCP, a shell and a local port forward on a target behind a jump", ScpAndForwards.Run),
+    ("device", "An old network device behind the bastion: legacy algorithms opted in for its hop, commands at its CLI prompt", NetworkDevice.Run),
 };
 
 var lab = LabDescription.Load();

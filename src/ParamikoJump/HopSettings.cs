@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Configuration;
 using ParamikoJump.HostKeys;
+using ParamikoJump.Hops;
 using ParamikoJump.Keys;
 using Renci.SshNet;
 
@@ -264,6 +266,34 @@ public sealed class HopSettings
     /// <value><see langword="null"/>: the host's own name.</value>
     public string? HostKeyAlias { get; set; }
 
+    /// <summary>
+    /// The key exchange algorithms this hop offers, written as ssh_config's <c>KexAlgorithms</c>: a comma-separated list
+    /// replaces the defaults, <c>+list</c> appends to them, <c>-list</c> removes from them (<c>*</c> and <c>?</c> wildcards),
+    /// <c>^list</c> puts names in front. An old device that offers only <c>diffie-hellman-group14-sha1</c> needs
+    /// <c>"+diffie-hellman-group14-sha1"</c>. Names SSH.NET does not implement are left out; unknown names are an error.
+    /// </summary>
+    /// <value><see langword="null"/>: OpenSSH's client defaults (no SHA-1 key exchange).</value>
+    public string? KexAlgorithms { get; set; }
+
+    /// <summary>
+    /// The host key algorithms this hop accepts, written as ssh_config's <c>HostKeyAlgorithms</c> (see
+    /// <see cref="KexAlgorithms"/> for the syntax): <c>"+ssh-rsa"</c> accepts an RSA host key signed with SHA-1, as old
+    /// devices sign.
+    /// </summary>
+    /// <value><see langword="null"/>: OpenSSH's client defaults (no <c>ssh-rsa</c>).</value>
+    public string? HostKeyAlgorithms { get; set; }
+
+    /// <summary>
+    /// The ciphers this hop offers, written as ssh_config's <c>Ciphers</c> (see <see cref="KexAlgorithms"/> for the
+    /// syntax), e.g. <c>"+aes128-cbc"</c>. A list given here is offered in its own order.
+    /// </summary>
+    /// <value><see langword="null"/>: OpenSSH's client defaults (no CBC ciphers), AES-GCM first where the platform has it.</value>
+    public string? Ciphers { get; set; }
+
+    /// <summary>The MAC algorithms this hop offers, written as ssh_config's <c>MACs</c> (see <see cref="KexAlgorithms"/> for the syntax).</summary>
+    /// <value><see langword="null"/>: OpenSSH's client defaults.</value>
+    public string? MACs { get; set; }
+
     /// <summary>Where this hop logs.</summary>
     /// <value><see langword="null"/>: the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/>.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -365,6 +395,12 @@ public sealed class HopSettings
             throw new ArgumentException($"{Host}: {nameof(HostKeyAlias)} must be one name, without spaces or commas.", nameof(HostKeyAlias));
         }
 
+        foreach (var kind in AlgorithmSettings)
+        {
+            // Checked now, not at connect: a bad list names the setting before any traffic.
+            HopAlgorithms.Usable(kind, HopAlgorithms.SpecOf(this, kind), Host);
+        }
+
         CheckFiles(CertificateFiles, nameof(CertificateFiles));
         CheckFiles(KeyFilenames, nameof(KeyFilenames));
         if (PreferredAuthentications is { } preferred && preferred.Any(string.IsNullOrWhiteSpace))
@@ -383,6 +419,8 @@ public sealed class HopSettings
         copy.TimeProvider = TimeProvider ?? throw new ArgumentNullException(nameof(TimeProvider), $"{Host}: a hop needs a TimeProvider.");
         return copy;
     }
+
+    private static readonly AlgorithmKind[] AlgorithmSettings = [AlgorithmKind.KexAlgorithms, AlgorithmKind.HostKeyAlgorithms, AlgorithmKind.Ciphers, AlgorithmKind.MACs];
 
     /// <summary>Keep-alive is on unless the interval is zero or infinite.</summary>
     internal bool KeepAliveEnabled => KeepAliveInterval > TimeSpan.Zero;

@@ -38,13 +38,15 @@ public sealed class RemoteProcess : IDisposable
     private readonly CancellationTokenSource? _stop;
     private readonly ITimer _closeWatch;
     private readonly TimeSpan? _timeoutBudget;
+    private readonly CommandSlots.Slot _slot;
     private Stream _stdin = Stream.Null;
     private int _closeWatchStarted;
     private int _disposed;
 
-    private RemoteProcess(SshCommand command, FlowClaim claim, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    private RemoteProcess(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         _command = command;
+        _slot = slot;
         _claim = claim;
         _hop = hop;
         _timeoutBudget = timeout;
@@ -136,6 +138,7 @@ public sealed class RemoteProcess : IDisposable
         _closeWatch.Dispose();
         _stdin.Dispose();
         _command.Dispose();
+        _slot.Release();
         _stop?.Dispose();
         _timeout?.Dispose();
         _stdout?.Discard();
@@ -148,12 +151,13 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>
     /// Starts <paramref name="command"/>: opens its channel and sends the exec request. <paramref name="claim"/> stood
     /// while the command was created (<see cref="FlowClaim.During{T}"/>): it makes the window follow the reader.
+    /// <paramref name="slot"/>, taken from <see cref="CommandSlots"/>, is the process's to give back.
     /// </summary>
-    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
         using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
-        var process = new RemoteProcess(command, claim, hop, timeout, cancellationToken);
+        var process = new RemoteProcess(command, claim, hop, slot, timeout, cancellationToken);
         turn.Starting(command, () => process.HasEnded);
         Task execution;
         try
@@ -266,6 +270,12 @@ public sealed class RemoteProcess : IDisposable
         else
         {
             _completion.TrySetResult(_command.ExitStatus);
+        }
+
+        if (!execution.IsCanceled)
+        {
+            // The channel closed. A cancelled command's channel stays open, and its slot taken, until Dispose (SSH.NET).
+            _slot.Release();
         }
 
         _hop.Commands.Remove(this);

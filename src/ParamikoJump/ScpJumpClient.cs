@@ -7,7 +7,9 @@ using Microsoft.Extensions.Logging;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
 using ParamikoJump.SshNet;
+using ParamikoJump.Telemetry;
 using Renci.SshNet;
+using Renci.SshNet.Common;
 
 namespace ParamikoJump;
 
@@ -169,25 +171,25 @@ public class ScpJumpClient : ScpClient
     /// <param name="source">The data; its <see cref="Stream.Length"/> is announced first, then it is read to its end.</param>
     /// <param name="path">The remote file.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
-    public new void Upload(Stream source, string path) => Run(nameof(Upload), () => base.Upload(source, path));
+    public new void Upload(Stream source, string path) => Run(nameof(Upload), TransferDirection.Upload, () => base.Upload(source, path));
 
     /// <summary>Uploads a file with its modification time (mode 0644); see <see cref="ScpClient.Upload(FileInfo, string)"/>.</summary>
     /// <param name="fileInfo">The local file.</param>
     /// <param name="path">The remote file.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
-    public new void Upload(FileInfo fileInfo, string path) => Run(nameof(Upload), () => base.Upload(fileInfo, path));
+    public new void Upload(FileInfo fileInfo, string path) => Run(nameof(Upload), TransferDirection.Upload, () => base.Upload(fileInfo, path));
 
     /// <summary>Uploads a directory tree with its modification times; see <see cref="ScpClient.Upload(DirectoryInfo, string)"/>.</summary>
     /// <param name="directoryInfo">The local directory whose contents are copied.</param>
     /// <param name="path">The remote directory that receives them; it must exist.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
-    public new void Upload(DirectoryInfo directoryInfo, string path) => Run(nameof(Upload), () => base.Upload(directoryInfo, path));
+    public new void Upload(DirectoryInfo directoryInfo, string path) => Run(nameof(Upload), TransferDirection.Upload, () => base.Upload(directoryInfo, path));
 
     /// <summary>Downloads a remote file into a stream; see <see cref="ScpClient.Download(string, Stream)"/>.</summary>
     /// <param name="filename">The remote file.</param>
     /// <param name="destination">Where the data is written.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
-    public new void Download(string filename, Stream destination) => Run(nameof(Download), () => base.Download(filename, destination));
+    public new void Download(string filename, Stream destination) => Run(nameof(Download), TransferDirection.Download, () => base.Download(filename, destination));
 
     /// <summary>
     /// Downloads a remote file with its modification time; see <see cref="ScpClient.Download(string, FileInfo)"/>. If the
@@ -196,13 +198,13 @@ public class ScpJumpClient : ScpClient
     /// <param name="filename">The remote file.</param>
     /// <param name="fileInfo">The local file, replaced.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
-    public new void Download(string filename, FileInfo fileInfo) => Run(nameof(Download), () => base.Download(filename, fileInfo));
+    public new void Download(string filename, FileInfo fileInfo) => Run(nameof(Download), TransferDirection.Download, () => base.Download(filename, fileInfo));
 
     /// <summary>Downloads a remote directory tree with its modification times; see <see cref="ScpClient.Download(string, DirectoryInfo)"/>.</summary>
     /// <param name="directoryName">The remote directory whose contents are copied.</param>
     /// <param name="directoryInfo">The local directory that receives them.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
-    public new void Download(string directoryName, DirectoryInfo directoryInfo) => Run(nameof(Download), () => base.Download(directoryName, directoryInfo));
+    public new void Download(string directoryName, DirectoryInfo directoryInfo) => Run(nameof(Download), TransferDirection.Download, () => base.Download(directoryName, directoryInfo));
 
     /// <summary><c>ScpJumpClient user@host:port via ...</c>; never contains a secret.</summary>
     /// <returns>The description.</returns>
@@ -246,9 +248,33 @@ public class ScpJumpClient : ScpClient
         }
     }
 
-    private void Run(string operation, Action transfer)
+    private void Run(string operation, TransferDirection direction, Action transfer)
     {
         _guard.Reset();
-        _hop.Run(operation, transfer);
+
+        // SSH.NET raises a transfer's progress events on the thread that called it: only this thread's are this transfer's.
+        var tally = new TransferTally(direction);
+        var thread = Environment.CurrentManagedThreadId;
+        EventHandler<ScpUploadEventArgs> uploading = (_, e) => Count(e.Filename, e.Uploaded);
+        EventHandler<ScpDownloadEventArgs> downloading = (_, e) => Count(e.Filename, e.Downloaded);
+        Uploading += uploading;
+        Downloading += downloading;
+        try
+        {
+            _hop.Run(operation, transfer, tally);
+        }
+        finally
+        {
+            Uploading -= uploading;
+            Downloading -= downloading;
+        }
+
+        void Count(string file, long done)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                tally.Progress(file, done);
+            }
+        }
     }
 }

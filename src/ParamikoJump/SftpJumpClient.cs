@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using ParamikoJump.Files;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
+using ParamikoJump.Telemetry;
 using Renci.SshNet;
 using Renci.SshNet.Sftp;
 
@@ -170,7 +171,7 @@ public class SftpJumpClient : SftpClient
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
 #pragma warning disable RS0026 // SftpClient's own overloads, hidden one for one.
     public new void UploadFile(Stream input, string path, Action<ulong>? uploadCallback = null) =>
-        _hop.Run(nameof(UploadFile), () => base.UploadFile(input, path, uploadCallback));
+        Upload(nameof(UploadFile), tally => base.UploadFile(tally.Counting(input), path, uploadCallback));
 
     /// <summary>Uploads a stream to a file; see <see cref="SftpClient.UploadFile(Stream, string, bool, Action{ulong})"/>.</summary>
     /// <param name="input">The data, read to its end.</param>
@@ -179,7 +180,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="uploadCallback">Called on the thread pool with the bytes the server has acknowledged so far.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void UploadFile(Stream input, string path, bool canOverride, Action<ulong>? uploadCallback = null) =>
-        _hop.Run(nameof(UploadFile), () => base.UploadFile(input, path, canOverride, uploadCallback));
+        Upload(nameof(UploadFile), tally => base.UploadFile(tally.Counting(input), path, canOverride, uploadCallback));
 #pragma warning restore RS0026
 
     /// <summary>Uploads a stream to a file asynchronously, replacing it.</summary>
@@ -211,7 +212,7 @@ public class SftpJumpClient : SftpClient
     /// <returns>The upload.</returns>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new Task UploadFileAsync(Stream input, string path, bool canOverride, IProgress<UploadFileProgressReport>? uploadProgress = null, CancellationToken cancellationToken = default) =>
-        _hop.RunAsync(nameof(UploadFileAsync), () => base.UploadFileAsync(input, path, canOverride, uploadProgress, cancellationToken), cancellationToken);
+        TransferAsync(nameof(UploadFileAsync), TransferDirection.Upload, tally => base.UploadFileAsync(tally.Counting(input), path, canOverride, uploadProgress, cancellationToken), cancellationToken);
 
     /// <summary>Downloads a file into a stream; see <see cref="SftpClient.DownloadFile"/>.</summary>
     /// <param name="path">The remote file.</param>
@@ -219,7 +220,7 @@ public class SftpJumpClient : SftpClient
     /// <param name="downloadCallback">Called on the thread pool with the bytes received so far.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new void DownloadFile(string path, Stream output, Action<ulong>? downloadCallback = null) =>
-        _hop.Run(nameof(DownloadFile), () => base.DownloadFile(path, output, downloadCallback));
+        Download(nameof(DownloadFile), tally => base.DownloadFile(path, tally.Counting(output), downloadCallback));
 
     /// <summary>Downloads a file into a stream asynchronously.</summary>
     /// <param name="path">The remote file.</param>
@@ -238,7 +239,7 @@ public class SftpJumpClient : SftpClient
     /// <returns>The download.</returns>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public new Task DownloadFileAsync(string path, Stream output, IProgress<DownloadFileProgressReport>? downloadProgress, CancellationToken cancellationToken = default) =>
-        _hop.RunAsync(nameof(DownloadFileAsync), () => base.DownloadFileAsync(path, output, downloadProgress, cancellationToken), cancellationToken);
+        TransferAsync(nameof(DownloadFileAsync), TransferDirection.Download, tally => base.DownloadFileAsync(path, tally.Counting(output), downloadProgress, cancellationToken), cancellationToken);
 #pragma warning restore RS0026, RS0027
 
     /// <summary>
@@ -255,7 +256,7 @@ public class SftpJumpClient : SftpClient
     /// <exception cref="IOException">The remote file is longer than <paramref name="input"/>.</exception>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public void ResumeUploadFile(Stream input, string path, Action<ulong>? uploadCallback = null) =>
-        _hop.Run(nameof(ResumeUploadFile), () => SftpResume.Upload(this, input, path, uploadCallback));
+        Upload(nameof(ResumeUploadFile), tally => SftpResume.Upload(this, tally.Counting(input), path, uploadCallback));
 
     /// <summary>
     /// Uploads a local directory tree into a remote directory (created if missing), keeping each file's and directory's
@@ -268,7 +269,7 @@ public class SftpJumpClient : SftpClient
     /// <exception cref="DirectoryNotFoundException"><paramref name="localDirectory"/> does not exist.</exception>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public void UploadDirectory(string localDirectory, string remoteDirectory, Action<string, long>? progress = null) =>
-        _hop.Run(nameof(UploadDirectory), () => SftpTree.Upload(this, localDirectory, remoteDirectory, progress));
+        Upload(nameof(UploadDirectory), tally => SftpTree.Upload(this, localDirectory, remoteDirectory, Tallied(tally, progress)));
 
     /// <summary>
     /// Downloads a remote directory tree into a local directory (created if missing), keeping modification and access
@@ -279,7 +280,31 @@ public class SftpJumpClient : SftpClient
     /// <param name="progress">Called after each file with its local path and its size.</param>
     /// <exception cref="Renci.SshNet.Common.SshConnectionException">The client is not connected, or the connection (or a jump before it) was lost (an <see cref="IHopFailure"/> naming the hop).</exception>
     public void DownloadDirectory(string remoteDirectory, string localDirectory, Action<string, long>? progress = null) =>
-        _hop.Run(nameof(DownloadDirectory), () => SftpTree.Download(this, remoteDirectory, localDirectory, progress));
+        Download(nameof(DownloadDirectory), tally => SftpTree.Download(this, remoteDirectory, localDirectory, Tallied(tally, progress)));
+
+    /// <summary>Adds each file's size, reported after the file, to <paramref name="tally"/>, then tells <paramref name="progress"/>.</summary>
+    private static Action<string, long> Tallied(TransferTally tally, Action<string, long>? progress) => (file, size) =>
+    {
+        tally.Add(size);
+        progress?.Invoke(file, size);
+    };
+
+    private void Upload(string operation, Action<TransferTally> transfer) => Transfer(operation, TransferDirection.Upload, transfer);
+
+    private void Download(string operation, Action<TransferTally> transfer) => Transfer(operation, TransferDirection.Download, transfer);
+
+    /// <summary>Runs a transfer on the hop (<see cref="Hops.Hop.Run"/>) with a tally of the bytes it moves, for its span and the byte counters.</summary>
+    private void Transfer(string operation, TransferDirection direction, Action<TransferTally> transfer)
+    {
+        var tally = new TransferTally(direction);
+        _hop.Run(operation, () => transfer(tally), tally);
+    }
+
+    private Task TransferAsync(string operation, TransferDirection direction, Func<TransferTally, Task> transfer, CancellationToken cancellationToken)
+    {
+        var tally = new TransferTally(direction);
+        return _hop.RunAsync(operation, () => transfer(tally), cancellationToken, tally);
+    }
 
     /// <summary><c>SftpJumpClient user@host:port via ...</c>; never contains a secret.</summary>
     /// <returns>The description.</returns>

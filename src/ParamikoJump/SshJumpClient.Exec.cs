@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using ParamikoJump.SshNet;
+using Renci.SshNet;
 
 namespace ParamikoJump;
 
@@ -16,7 +17,11 @@ public partial class SshJumpClient
     /// <returns>The running command.</returns>
     /// <exception cref="Renci.SshNet.Common.SshException">The client is not connected (a <see cref="JumpNotConnectedException"/> when its jump was lost), or the channel could not be opened.</exception>
 #pragma warning disable RS0026, RS0027 // paramiko's exec_command(cmd, timeout) beside an options overload without optional parameters: a call with only the command binds to the first, as before.
-    public RemoteProcess ExecCommand(string command, TimeSpan? timeout = null) => Start(command, timeout, null, CancellationToken.None);
+    public RemoteProcess ExecCommand(string command, TimeSpan? timeout = null)
+    {
+        Validate(command, timeout);
+        return Start(command, timeout, null, _hop.Commands.Slots.Take(CancellationToken.None), CancellationToken.None);
+    }
 
     /// <summary>
     /// Runs a command with environment variables, a pseudo-terminal or a timeout (paramiko's
@@ -27,38 +32,41 @@ public partial class SshJumpClient
     /// <returns>The running command.</returns>
     /// <exception cref="CommandRequestRefusedException">The server refused a variable or the terminal; the command was not started.</exception>
     /// <exception cref="NotSupportedException">Variables or a terminal were asked for on the netstandard2.0 build.</exception>
-    public RemoteProcess ExecCommand(string command, CommandOptions options) =>
-        Start(command, (options ?? throw new ArgumentNullException(nameof(options))).Timeout, options, CancellationToken.None);
+    public RemoteProcess ExecCommand(string command, CommandOptions options)
+    {
+        Validate(command, (options ?? throw new ArgumentNullException(nameof(options))).Timeout);
+        return Start(command, options.Timeout, options, _hop.Commands.Slots.Take(CancellationToken.None), CancellationToken.None);
+    }
 
     /// <summary>
-    /// Starts a command without blocking the caller while SSH.NET opens its channel (a blocking call of SSH.NET's,
-    /// run on the thread pool); see <see cref="ExecCommand(string, TimeSpan?)"/>.
+    /// Starts a command; see <see cref="ExecCommand(string, TimeSpan?)"/>. Waiting for one of the session's channel
+    /// slots (<c>ConnectionInfo.MaxSessions</c>) holds no thread; opening the channel and sending the exec request
+    /// then run on the calling thread (SSH.NET waits for those two answers of the server synchronously).
     /// </summary>
     /// <param name="command">The command line.</param>
     /// <param name="timeout">How long the command may run before it is cancelled; no limit by default.</param>
     /// <param name="cancellationToken">Cancels the command: before it starts, or while it runs (it is sent a signal and its channel closed).</param>
     /// <returns>The running command.</returns>
-    public Task<RemoteProcess> ExecCommandAsync(string command, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Start(command, timeout, null, cancellationToken), cancellationToken);
+    public async Task<RemoteProcess> ExecCommandAsync(string command, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        Validate(command, timeout);
+        return Start(command, timeout, null, await _hop.Commands.Slots.TakeAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
+    }
 
     /// <summary>Starts a command with variables, a terminal or a timeout without blocking the caller; see <see cref="ExecCommand(string, CommandOptions)"/>.</summary>
     /// <param name="command">The command line.</param>
     /// <param name="options">Variables, terminal and timeout.</param>
     /// <param name="cancellationToken">Cancels the command: before it starts, or while it runs.</param>
     /// <returns>The running command.</returns>
-    public Task<RemoteProcess> ExecCommandAsync(string command, CommandOptions options, CancellationToken cancellationToken = default)
+    public async Task<RemoteProcess> ExecCommandAsync(string command, CommandOptions options, CancellationToken cancellationToken = default)
     {
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
-
-        return Task.Run(() => Start(command, options.Timeout, options, cancellationToken), cancellationToken);
+        Validate(command, (options ?? throw new ArgumentNullException(nameof(options))).Timeout);
+        return Start(command, options.Timeout, options, await _hop.Commands.Slots.TakeAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
     }
 
 #pragma warning restore RS0026, RS0027
 
-    private RemoteProcess Start(string command, TimeSpan? timeout, CommandOptions? options, CancellationToken cancellationToken)
+    private void Validate(string command, TimeSpan? timeout)
     {
         if (string.IsNullOrEmpty(command))
         {
@@ -74,16 +82,29 @@ public partial class SshJumpClient
         {
             throw _hop.NotConnected(nameof(ExecCommand));
         }
+    }
 
+    private RemoteProcess Start(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
+    {
+        SshCommand sshCommand;
         var claim = new FlowClaim();
-        var sshCommand = FlowClaim.During(claim, () => CreateCommand(command));
+        try
+        {
+            sshCommand = FlowClaim.During(claim, () => CreateCommand(command));
+        }
+        catch
+        {
+            slot.Release();
+            throw;
+        }
+
         var span = _hop.CommandSpan();
         var agentForwarding = _hop.AgentForwarding;
         try
         {
             agentForwarding?.RequestFor(sshCommand);
             Execution.CommandSetup.Attach(sshCommand, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
-            var process = RemoteProcess.Start(sshCommand, claim, _hop, timeout, cancellationToken);
+            var process = RemoteProcess.Start(sshCommand, claim, _hop, slot, timeout, cancellationToken);
             span.EndWith(process);
             return process;
         }
@@ -91,6 +112,7 @@ public partial class SshJumpClient
         {
             agentForwarding?.Forget(sshCommand);
             sshCommand.Dispose();
+            slot.Release();
             throw span.Failed((ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout));
         }
     }

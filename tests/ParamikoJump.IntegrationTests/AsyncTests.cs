@@ -61,6 +61,42 @@ public sealed class AsyncTests(LabFixture fixture)
         Assert.False(client.IsConnected);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Commands_waiting_for_a_channel_slot_hold_no_thread_and_all_complete()
+    {
+        const int Commands = 200;
+        const int Slots = 50;
+        using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        var target = Hops.PasswordTarget(Lab, jump);
+        target.ConnectionInfo.MaxSessions = Slots;
+        using var connected = await Hops.ConnectAsync(target);
+        var poolThreadsBefore = ThreadPool.ThreadCount;
+
+        var starts = Enumerable.Range(0, Commands).Select(_ => target.ExecCommandAsync("sleep 5", cancellationToken: TestContext.Current.CancellationToken)).ToList();
+        var started = new List<Task<RemoteProcess>>();
+        while (started.Count < Slots)
+        {
+            started.Add(await Task.WhenAny(starts.Except(started)));
+        }
+
+        // The first 50 run 'sleep 5'; the other 150 wait for a slot. A start that waits on a thread (Task.Run over the
+        // blocking open, as before) is either a queued work item or a blocked pool thread, so the two together would be
+        // at least 150 minus the pool's threads before; waits that hold no thread leave both near zero. The bound of 50
+        // leaves room for anything else this process queues; the state holds for the 5 s the first wave runs.
+        var queuedOrAdded = ThreadPool.PendingWorkItemCount + Math.Max(0, ThreadPool.ThreadCount - poolThreadsBefore);
+        var waiting = starts.Count(start => !start.IsCompleted);
+        var processes = await Task.WhenAll(starts);
+        var exits = await Task.WhenAll(processes.Select(process => process.WaitForExitAsync(TestContext.Current.CancellationToken)));
+        foreach (var process in processes)
+        {
+            process.Dispose();
+        }
+
+        Assert.True(waiting > 100, $"only {waiting} starts were still waiting for a slot: the first wave ended before the count");
+        Assert.True(queuedOrAdded < 50, $"{queuedOrAdded} pool work items queued or pool threads added while {waiting} starts waited");
+        Assert.All(exits, exit => Assert.Equal(0, exit));
+    }
+
     /// <summary>Never answers: waits on its token, as a handler waiting for a push approval would.</summary>
     private sealed class WaitingHandler : AsyncKeyboardInteractiveHandler
     {

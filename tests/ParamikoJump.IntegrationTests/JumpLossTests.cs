@@ -59,10 +59,10 @@ public sealed class JumpLossTests(LabFixture fixture)
 
     /// <summary>
     /// Keep-alive every second, declared dead after 3 unanswered: the verdict would come within about 4 s of silence.
-    /// The pool is starved for 15 s, almost four times that, so a verdict that counted the client's own delay would
-    /// surely fire (ticks pile up behind the blocked work and then run back to back).
+    /// The pool is starved for 60 s (the figure), fifteen times that, so a verdict that counted the client's
+    /// own delay would surely fire (ticks pile up behind the blocked work and then run back to back).
     /// </summary>
-    private static readonly TimeSpan StarvedFor = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StarvedFor = TimeSpan.FromSeconds(60);
 
     private static void FastKeepAlive(HopSettings settings)
     {
@@ -77,23 +77,47 @@ public sealed class JumpLossTests(LabFixture fixture)
         return await Hops.ConnectAsync(new SshJumpClient(settings));
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact(Timeout = 180_000)]
     public async Task A_thread_pool_starved_for_a_while_never_gets_a_live_jump_or_its_targets_declared_dead()
     {
         using var jumper = await FastKeepAliveJumpAsync();
         using var target = await Hops.ConnectAsync(Hops.Target(Lab, "target-password", jumper, FastKeepAlive));
         using var release = new ManualResetEventSlim();
         var starved = Environment.ProcessorCount * 64;
-
-        for (var i = 0; i < starved; i++)
+        void Block(int count)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static gate => ((ManualResetEventSlim)gate!).Wait(), release);
+            for (var i = 0; i < count; i++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static gate => ((ManualResetEventSlim)gate!).Wait(), release);
+            }
         }
 
-        var blocked = new Thread(() => Thread.Sleep(StarvedFor));
-        blocked.Start();
-        blocked.Join();
-        release.Set();
+        try
+        {
+            Block(starved);
+
+            // The pool adds a thread every half second or so while it is starved: keep blocking work queued behind
+            // the blocked threads so that it stays starved for the whole time, whatever its minimum is.
+            var starver = new Thread(() =>
+            {
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed < StarvedFor)
+                {
+                    if (ThreadPool.PendingWorkItemCount == 0)
+                    {
+                        Block(Environment.ProcessorCount * 16);
+                    }
+
+                    Thread.Sleep(50);
+                }
+            });
+            starver.Start();
+            starver.Join();
+        }
+        finally
+        {
+            release.Set();
+        }
 
         // The ticks that waited behind the blocked work run now: give them time to (wrongly) reach a verdict.
         await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);

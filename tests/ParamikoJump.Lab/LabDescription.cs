@@ -143,6 +143,9 @@ public sealed class LabUser
 
     public int DuoPushDelaySeconds { get; init; }
 
+    /// <summary>The old device's own <c>enable</c> password (switch01), asked for by its CLI after login.</summary>
+    public string? EnablePassword { get; init; }
+
     /// <summary>The TOTP time step in seconds: 30, or the short step of a user made for fast step changes.</summary>
     public int TotpPeriod { get; init; } = 30;
 

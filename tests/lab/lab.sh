@@ -6,6 +6,7 @@
 #   root 10.231.1.254 -- 10.231.1.1 pjlab-bastion 10.231.2.1 -- 10.231.2.2 pjlab-targets   (targets.pjlab)
 #   root 10.231.11.254 -- 10.231.11.1 pjlab-hop1 -- 10.231.12.2 pjlab-hop2 -- ... -- 10.231.15.2 pjlab-hop5
 #   root 10.231.21.254 -- 10.231.21.1 pjlab-dbastion 10.231.22.1 -- 10.231.22.2 pjlab-dtargets   (dropbear; dtarget.pjlab)
+#   pjlab-bastion 10.231.3.1 -- 10.231.3.2 pjlab-devices   (an old network device: switch01.pjlab)
 # Namespaces do not forward packets, so each one is reachable only through an sshd of the one before it.
 # `start` writes $PJLAB_DIR/lab.json (default /run/paramikojump-lab) last: tests, samples and benchmarks read it.
 set -Eeuo pipefail
@@ -13,8 +14,8 @@ set -Eeuo pipefail
 STATE=${PJLAB_DIR:-/run/paramikojump-lab}
 RANGE=10.231.0.0/16
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NAMESPACES=(pjlab-bastion pjlab-targets pjlab-hop1 pjlab-hop2 pjlab-hop3 pjlab-hop4 pjlab-hop5 pjlab-dbastion pjlab-dtargets)
-USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop pjdrop pjmfa-fast)
+NAMESPACES=(pjlab-bastion pjlab-targets pjlab-hop1 pjlab-hop2 pjlab-hop3 pjlab-hop4 pjlab-hop5 pjlab-dbastion pjlab-dtargets pjlab-devices)
+USERS=(pjmfa pjmfa-noreuse pjkey pjduo pjjump pjtarget pjhop pjdrop pjmfa-fast pjnet)
 # The parity servers' users (parity_server): one per AuthenticationMethods combination sshd allows.
 declare -A PARITY_METHODS=(
     [pjpar-any]="any"
@@ -114,6 +115,17 @@ build_network() {
     link pjlab-dbastion eth1 10.231.22.1 pjlab-dtargets eth0 10.231.22.2
     hosts_file pjlab-dbastion "10.231.22.2 dtarget.pjlab"
     hosts_file pjlab-dtargets ""
+    device_network
+}
+
+# The old device's namespace behind pjlab-bastion, and its name as the bastion resolves it. Also run on a lab that is
+# already up (top_up): it only adds to the bastion, never changes what is there.
+device_network() {
+    ip netns list | grep -qw pjlab-devices || { ip netns add pjlab-devices; ip -n pjlab-devices link set lo up; }
+    ip -n pjlab-devices link show eth0 >/dev/null 2>&1 || link pjlab-bastion eth2 10.231.3.1 pjlab-devices eth0 10.231.3.2
+    hosts_file pjlab-devices ""
+    # Appended in place: a running bastion sshd sees /etc/netns/pjlab-bastion/hosts through a bind mount of this file.
+    grep -q ' switch01.pjlab$' /etc/netns/pjlab-bastion/hosts || printf '10.231.3.2 switch01.pjlab\n' >>/etc/netns/pjlab-bastion/hosts
 }
 
 hosts_file() {
@@ -303,6 +315,78 @@ start_servers() {
     parity_server parity-target pjlab-targets 10.231.2.2 2300 targets.pjlab bastion-password yes
     parity_server parity-direct-nosftp pjlab-bastion 10.231.1.1 2301 10.231.1.1 "" no
     parity_server parity-target-nosftp pjlab-targets 10.231.2.2 2301 targets.pjlab bastion-password no
+    device_server switch01 pjlab-devices 10.231.3.2 22 switch01.pjlab bastion-password pjnet
+}
+
+# device_server ID NS ADDRESS PORT HOST VIA USER: sshd configured like an old switch or router (OpenSSH 9.2 can be made
+# to offer exactly what they offer): an ssh-rsa (SHA-1) host key only, diffie-hellman-group14-sha1 only,
+# aes128-cbc/aes256-ctr, hmac-sha1; password and keyboard-interactive (PAM's password prompt), no public keys, no
+# forwarding. Every login runs a small CLI emulation (switch-cli: `switch01>`, `enable` with its own password to
+# `switch01#`, `show ...`, `exit`); an exec request runs one CLI command, as many devices allow.
+device_server() {
+    local id=$1 ns=$2 address=$3 port=$4 host=$5 via=$6 user=$7 enable
+    install -d -m 755 "$STATE/sshd" "$STATE/lib" "$STATE/devices"
+    [[ -f $STATE/hostkeys/$ns-rsa ]] || ssh-keygen -q -t rsa -b 2048 -N '' -C "$ns" -f "$STATE/hostkeys/$ns-rsa"
+    install -m 755 "$HERE/switch-cli" "$STATE/lib/switch-cli"
+    enable=$(random_password)
+    printf '%s\n' "$enable" >"$STATE/devices/$id.enable"
+    chown "$user:$user" "$STATE/devices/$id.enable"
+    chmod 600 "$STATE/devices/$id.enable"
+    cat >"$STATE/sshd/$id.conf" <<EOF
+ListenAddress $address:$port
+HostKey $STATE/hostkeys/$ns-rsa
+PidFile $STATE/sshd/$id.pid
+HostKeyAlgorithms ssh-rsa
+KexAlgorithms diffie-hellman-group14-sha1
+Ciphers aes128-cbc,aes256-ctr
+MACs hmac-sha1
+AllowUsers $user
+AuthenticationMethods password keyboard-interactive
+UsePAM yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+PubkeyAuthentication no
+AllowTcpForwarding no
+AllowAgentForwarding no
+PermitRootLogin no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+SetEnv PJLAB_DEVICE=$id PJLAB_ENABLE_FILE=$STATE/devices/$id.enable
+ForceCommand $STATE/lib/switch-cli
+LogLevel VERBOSE
+EOF
+    in_ns "$ns" /usr/local/sbin/sshd-pjlab -t -f "$STATE/sshd/$id.conf" || die "sshd rejected the config of $id"
+    in_ns "$ns" /usr/local/sbin/sshd-pjlab -f "$STATE/sshd/$id.conf" -E "$STATE/sshd/$id.log"
+    wait_listening "$ns" "$address" "$port" || die "sshd $id did not listen on $address:$port (see $STATE/sshd/$id.log)"
+
+    KNOWN_HOSTS+=("$host,$address $(cut -d' ' -f1,2 "$STATE/hostkeys/$ns-rsa.pub")")
+    SERVERS_JSON+=("$(printf '"%s": {"host": "%s", "address": "%s", "port": %s, "via": "%s", "namespace": "%s", "auth": "password|keyboard-interactive", "forwarding": false, "software": "openssh", "legacyAlgorithms": {"kexAlgorithms": "diffie-hellman-group14-sha1", "hostKeyAlgorithms": "ssh-rsa", "ciphers": "aes128-cbc,aes256-ctr", "macs": "hmac-sha1"}, "users": {"%s": {"password": "%s", "enablePassword": "%s"}}}' \
+        "$id" "$host" "$address" "$port" "$via" "$ns" "$user" "${PASSWORD[$user]}" "$enable")")
+}
+
+# A lab started before the old device existed gets it added, nothing else touched: its namespace and link behind the
+# bastion, its user, its server, and its lines in known_hosts and lab.json.
+top_up() {
+    grep -q '"switch01"' "$STATE/lab.json" && return 0
+    log "adding the old device (switch01) to the running lab"
+    device_network
+    id pjnet >/dev/null 2>&1 || useradd -m -s /bin/bash pjnet
+    PASSWORD[pjnet]=$(random_password)
+    printf 'pjnet:%s\n' "${PASSWORD[pjnet]}" | chpasswd
+    device_server switch01 pjlab-devices 10.231.3.2 22 switch01.pjlab bastion-password pjnet
+    printf '%s\n' "${KNOWN_HOSTS[@]}" >>"$STATE/known_hosts"
+    SERVER_JSON="{${SERVERS_JSON[0]}}" /usr/bin/python3 -c '
+import json, os, sys
+path = sys.argv[1]
+with open(path) as f:
+    lab = json.load(f)
+lab["servers"].update(json.loads(os.environ["SERVER_JSON"]))
+with open(path + ".tmp", "w") as f:
+    json.dump(lab, f, indent=2)
+os.chmod(path + ".tmp", 0o644)
+os.replace(path + ".tmp", path)
+' "$STATE/lab.json"
 }
 
 # parity_server ID NS ADDRESS PORT HOST VIA SFTP: one of a pair of identically configured servers for the parity suite
@@ -447,6 +531,7 @@ start() {
     require_root_and_namespaces
     if status >/dev/null 2>&1; then
         log "already running ($STATE/lab.json)"
+        top_up
         return 0
     fi
     install_packages

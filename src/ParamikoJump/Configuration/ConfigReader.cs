@@ -671,6 +671,15 @@ internal sealed class ConfigReader
         }
     }
 
+    /// <summary>The algorithm lists a hop takes from ssh_config, by lowercase keyword.</summary>
+    internal static readonly Dictionary<string, AlgorithmKind> AlgorithmKeywords = new(StringComparer.Ordinal)
+    {
+        ["kexalgorithms"] = AlgorithmKind.KexAlgorithms,
+        ["hostkeyalgorithms"] = AlgorithmKind.HostKeyAlgorithms,
+        ["ciphers"] = AlgorithmKind.Ciphers,
+        ["macs"] = AlgorithmKind.MACs,
+    };
+
     /// <summary>Where relative Includes of the system file are looked for.</summary>
     internal const string SystemConfigDirectory = "/etc/ssh";
 
@@ -697,6 +706,12 @@ internal sealed class ConfigReader
                 break;
             case ArgumentKind.Word:
                 value = ParseWord(argument.Next(), at);
+                if (AlgorithmKeywords.TryGetValue(keyword, out var algorithms) && AlgorithmLists.Problem(algorithms, value) is { } problem)
+                {
+                    // ssh checks the names on every line, whether or not the line applies ("Bad SSH2 cipher spec").
+                    throw Bad(at, problem);
+                }
+
                 break;
             case ArgumentKind.OneOrTwo:
                 value = ParseWord(argument.Next(), at);

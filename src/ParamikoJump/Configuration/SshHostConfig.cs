@@ -118,10 +118,12 @@ public sealed class SshHostConfig
     /// The settings of this one hop: host, port and user; identity files that exist (ssh's defaults are looked
     /// for when none is configured), IdentitiesOnly and certificates; the authentication switches and order;
     /// a known_hosts store of the configured files with the policy <see cref="StrictHostKeyChecking"/> maps to;
-    /// keep-alive and the connect budget. Passwords and handlers are the caller's to add.
+    /// keep-alive and the connect budget; <c>KexAlgorithms</c>, <c>HostKeyAlgorithms</c>, <c>Ciphers</c> and <c>MACs</c>
+    /// for this hop. Passwords and handlers are the caller's to add.
     /// </summary>
     /// <returns>New settings each time.</returns>
-    /// <exception cref="SshConfigException"><c>CheckHostIP yes</c> applies to a host this client would reach directly by name.</exception>
+    /// <exception cref="SshConfigException"><c>CheckHostIP yes</c> applies to a host this client would reach directly by name, or an
+    /// algorithm list leaves nothing SSH.NET implements.</exception>
     public HopSettings ToHopSettings()
     {
         RefuseCheckHostIp();
@@ -173,9 +175,23 @@ public sealed class SshHostConfig
             }
         }
 
+        // KexAlgorithms, HostKeyAlgorithms, Ciphers, MACs: for this hop only, as ssh reads them for the host they apply to.
+        settings.KexAlgorithms = OtherOptions.TryGetValue("kexalgorithms", out var kex) ? kex : null;
+        settings.HostKeyAlgorithms = OtherOptions.TryGetValue("hostkeyalgorithms", out var hostKeys) ? hostKeys : null;
+        settings.Ciphers = OtherOptions.TryGetValue("ciphers", out var ciphers) ? ciphers : null;
+        settings.MACs = OtherOptions.TryGetValue("macs", out var macs) ? macs : null;
+        foreach (var entry in ConfigReader.AlgorithmKeywords.Where(entry => OtherOptions.ContainsKey(entry.Key)))
+        {
+            if (!Hops.HopAlgorithms.TryUsable(entry.Value, OtherOptions[entry.Key], HostName, out _, out var problem))
+            {
+                var origin = Values.OtherOrigins[entry.Key];
+                throw new SshConfigException(problem, origin.File, origin.Line);
+            }
+        }
+
         foreach (var keyword in OtherOptions.Keys)
         {
-            var used = keyword is "sendenv" or "setenv"
+            var used = keyword is "sendenv" or "setenv" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
                 || (keyword == "forwardagent" && (string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) || string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase)));
             if (!used)
             {

@@ -33,6 +33,7 @@ internal sealed class RemoteStdin(Stream? channel, Task completion, string comma
     {
         Open().Write(buffer, offset, count);
         _written |= count > 0;
+        Telemetry.Instruments.CommandInputBytes.Add(count);
     }
 
     public override void Flush() => channel?.Flush();

@@ -26,6 +26,9 @@ internal sealed class RunningCommands(HopIdentity hop, ILogger logger, TimeProvi
     /// <summary>When a command's channel may open; see <see cref="CommandStarts"/>.</summary>
     public CommandStarts Starts { get; } = new();
 
+    /// <summary>The session's channel slots for commands; see <see cref="CommandSlots"/>.</summary>
+    public CommandSlots Slots { get; } = new();
+
     public void Add(RemoteProcess process)
     {
         lock (_gate)

@@ -56,6 +56,11 @@ internal static class FailureTranslator
                 : new HopTimeoutException($"Timed out during {Describe(timedOut.Stage)} after {Seconds(timedOut.Budget)} s.", hop, timedOut.Stage, timedOut.Budget, error);
         }
 
+        if (HopAlgorithms.Translate(error, hop, context.Tracker.ConnectionInfo) is { } noCommonAlgorithm)
+        {
+            return noCommonAlgorithm;
+        }
+
         var stage = context.Stage;
         if (context.Tunnel is { } tunnel && (tunnel.IsJumpLost || context.JumpUnresponsive is not null))
         {

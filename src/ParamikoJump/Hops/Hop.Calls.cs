@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ParamikoJump.Logging;
 using ParamikoJump.SshNet;
+using ParamikoJump.Telemetry;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Connection;
@@ -18,7 +19,6 @@ namespace ParamikoJump.Hops;
 internal sealed partial class Hop
 {
     private static readonly TimeSpan JumpVerdictGrace = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan JumpVerdictPoll = TimeSpan.FromMilliseconds(10);
 
     private readonly ConnectionPipes _pipes = new();
 
@@ -71,14 +71,20 @@ internal sealed partial class Hop
                 AsyncConnect = cancellationToken;
                 try
                 {
-                    await connect(cancellationToken).ConfigureAwait(false);
+                    await (_watchesTransport ? ConnectOnOwnThread(cancellationToken) : connect(cancellationToken)).ConfigureAwait(false);
                     return;
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested && !IsDisposedError(ex))
                 {
                     OnConnectFailed();
                     TelemetryConnectFailed(null);
-                    throw;
+                    if (ex is OperationCanceledException)
+                    {
+                        throw;
+                    }
+
+                    // Cancelling cut the attempt's socket under SSH.NET (ConnectOnOwnThread): that failure is the cancellation.
+                    throw new OperationCanceledException("The connect was cancelled.", ex, cancellationToken);
                 }
                 catch (Exception ex) when (!IsDisposedError(ex))
                 {
@@ -101,16 +107,53 @@ internal sealed partial class Hop
     }
 
     /// <summary>
+    /// SSH.NET's asynchronous connect waits for the key exchange and the login on the pool thread that read the banner,
+    /// so a burst of connects starves the pool (new threads arrive about once a second past its minimum). The
+    /// connect's blocking part runs instead on a thread this hop owns for the attempt, SSH.NET's synchronous connect
+    /// with every stage still cut at its budget by the watchdog; cancelling cuts the attempt's socket, which ends every
+    /// wait of it. Only with the watched transport: without it nothing could cut the attempt when cancelled.
+    /// </summary>
+    private Task<bool> ConnectOnOwnThread(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancel = cancellationToken.Register(static state => ((Hop)state!).CutAttempt(), this);
+        var connecting = new Thread(() =>
+        {
+            try
+            {
+                _client.Connect();
+                done.TrySetResult(true);
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+            finally
+            {
+                cancel.Dispose();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ParamikoJump connect",
+        };
+        connecting.Start();
+        return done.Task;
+    }
+
+    /// <summary>
     /// Runs an operation on the connected hop. A lost connection (this hop's, or its jump's) ends it with the typed
     /// error <see cref="Fail"/> gives; errors about the operation itself (a missing file, a refused permission, the
     /// local stream) are the operation's own and pass unchanged.
     /// </summary>
     /// <param name="operation">The operation's name, for "not connected" errors.</param>
     /// <param name="action">The operation.</param>
-    public void Run(string operation, Action action)
+    /// <param name="tally">Counts the bytes a transfer moves, for its span and the byte counters.</param>
+    public void Run(string operation, Action action, TransferTally? tally = null)
     {
         EnsureConnected(operation);
-        using var span = TransferSpan(operation);
+        using var span = TransferSpan(operation, tally);
         try
         {
             action();
@@ -132,10 +175,11 @@ internal sealed partial class Hop
     /// <param name="operation">The operation's name, for "not connected" errors.</param>
     /// <param name="action">The operation.</param>
     /// <param name="cancellationToken">The caller's token: its cancellation stays an <see cref="OperationCanceledException"/>.</param>
-    public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken)
+    /// <param name="tally">Counts the bytes a transfer moves, for its span and the byte counters.</param>
+    public async Task RunAsync(string operation, Func<Task> action, CancellationToken cancellationToken, TransferTally? tally = null)
     {
         EnsureConnected(operation);
-        using var span = TransferSpan(operation);
+        using var span = TransferSpan(operation, tally);
         try
         {
             await action().ConfigureAwait(false);
@@ -143,7 +187,7 @@ internal sealed partial class Hop
         }
         catch (Exception ex) when (IsConnectionLoss(ex, cancellationToken))
         {
-            await Task.Run(AwaitJumpVerdict, CancellationToken.None).ConfigureAwait(false);
+            await AwaitJumpVerdictAsync().ConfigureAwait(false);
             throw span.Failed(Fail(ex));
         }
         catch (Exception ex)
@@ -201,21 +245,37 @@ internal sealed partial class Hop
     /// <summary>
     /// When a jump dies, this hop's transfer can fail first: the jump's forward closes the loopback connection (a
     /// broken pipe here) on its own thread while the jump's session is still reporting its loss on another. A moment's
-    /// wait lets the error name the jump that was lost instead of blaming this hop; nothing is waited for when the
-    /// jump is known lost or this hop is direct, and at most <see cref="JumpVerdictGrace"/> when the jump is fine.
+    /// wait for the tunnel's <see cref="JumpTunnel.JumpLost"/> lets the error name the jump that was lost instead of
+    /// blaming this hop; nothing is waited for when the jump is known lost or this hop is direct, and at most
+    /// <see cref="JumpVerdictGrace"/> when the jump is fine.
     /// </summary>
     private void AwaitJumpVerdict()
     {
-        if (_plan.Tunnel is not { } tunnel)
+        if (JumpLostSignal() is { } lost)
         {
-            return;
-        }
-
-        for (var waited = TimeSpan.Zero; !tunnel.IsJumpLost && waited < JumpVerdictGrace; waited += JumpVerdictPoll)
-        {
-            Thread.Sleep(JumpVerdictPoll);
+            using (lost)
+            {
+                lost.Task.Wait(JumpVerdictGrace);
+            }
         }
     }
+
+    /// <summary>As <see cref="AwaitJumpVerdict"/>, without holding a thread while it waits.</summary>
+    private async Task AwaitJumpVerdictAsync()
+    {
+        if (JumpLostSignal() is { } lost)
+        {
+            using (lost)
+            using (var grace = new CancellationTokenSource())
+            {
+                await Task.WhenAny(lost.Task, Task.Delay(JumpVerdictGrace, grace.Token)).ConfigureAwait(false);
+                grace.Cancel();
+            }
+        }
+    }
+
+    /// <summary>A signal completed when the jump is lost (at once if it is already), or null for a direct hop.</summary>
+    private JumpLostWatch? JumpLostSignal() => _plan.Tunnel is { } tunnel ? new JumpLostWatch(tunnel) : null;
 
     private void EnsureConnected(string operation)
     {
@@ -262,5 +322,28 @@ internal sealed partial class Hop
 
         // An SCP transfer waits on a pipe only its channel's close would end, and a lost session closes no channel.
         _pipes.DisposeAll();
+    }
+
+    /// <summary>Completes its task when the tunnel reports its jump lost; disposing it stops listening.</summary>
+    private sealed class JumpLostWatch : IDisposable
+    {
+        private readonly JumpTunnel _tunnel;
+        private readonly TaskCompletionSource<bool> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public JumpLostWatch(JumpTunnel tunnel)
+        {
+            _tunnel = tunnel;
+            tunnel.JumpLost += OnJumpLost;
+            if (tunnel.IsJumpLost)
+            {
+                _lost.TrySetResult(true);
+            }
+        }
+
+        public Task Task => _lost.Task;
+
+        public void Dispose() => _tunnel.JumpLost -= OnJumpLost;
+
+        private void OnJumpLost(object? sender, EventArgs e) => _lost.TrySetResult(true);
     }
 }

@@ -33,9 +33,18 @@ internal sealed partial class Hop
     /// <summary>The span of a command on this hop; it ends when the command does.</summary>
     public OperationSpan CommandSpan() => new(StartOperationSpan("ssh exec", "exec"), command: true);
 
-    /// <summary>The span of an SFTP or SCP operation (<see cref="Run"/>) on this hop.</summary>
-    private OperationSpan TransferSpan(string operation) =>
-        new(StartOperationSpan(_client is SftpClient ? "sftp" : _client is ScpClient ? "scp" : "ssh", operation), command: false);
+    /// <summary>The span of an SFTP or SCP operation (<see cref="Run"/>) on this hop, with the bytes <paramref name="tally"/> counts.</summary>
+    private OperationSpan TransferSpan(string operation, TransferTally? tally)
+    {
+        var protocol = _client is SftpClient ? "sftp" : _client is ScpClient ? "scp" : "ssh";
+        var span = StartOperationSpan(protocol, operation);
+        if (tally is not null)
+        {
+            span?.SetTag("paramikojump.transfer.direction", tally.Direction == TransferDirection.Upload ? "upload" : "download");
+        }
+
+        return new(span, command: false, tally, protocol);
+    }
 
     private void TelemetryConnecting()
     {
@@ -184,12 +193,16 @@ internal static class HopSpans
 internal sealed class OperationSpan : IDisposable
 {
     private readonly bool _command;
+    private readonly string? _protocol;
     private Activity? _span;
+    private TransferTally? _tally;
 
-    public OperationSpan(Activity? span, bool command)
+    public OperationSpan(Activity? span, bool command, TransferTally? tally = null, string? protocol = null)
     {
         _span = span;
         _command = command;
+        _tally = tally;
+        _protocol = protocol;
     }
 
     public void Succeeded() => End("success", null);
@@ -241,6 +254,17 @@ internal sealed class OperationSpan : IDisposable
         if (_command)
         {
             Instruments.Commands.Add(1, new System.Collections.Generic.KeyValuePair<string, object?>("paramikojump.outcome", outcome));
+        }
+
+        // The bytes a transfer moved count whichever way it ended: a failed one moved them too.
+        if (Interlocked.Exchange(ref _tally, null) is { } tally)
+        {
+            var direction = tally.Direction == TransferDirection.Upload ? "upload" : "download";
+            Instruments.TransferBytes.Add(
+                tally.Bytes,
+                new System.Collections.Generic.KeyValuePair<string, object?>("paramikojump.transfer.protocol", _protocol),
+                new System.Collections.Generic.KeyValuePair<string, object?>("paramikojump.transfer.direction", direction));
+            _span?.SetTag("paramikojump.transfer.bytes", tally.Bytes);
         }
 
         if (Interlocked.Exchange(ref _span, null) is { } span)

@@ -45,7 +45,6 @@ internal sealed partial class Hop : IDisposable
     private int _sessionLost;
     private int _disposed;
     private int _ownsJump;
-    private bool _connectPinsPoolThread;
     private AgentForwarding? _agentForwarding;
 
     public Hop(BaseClient client, HopPlan plan)
@@ -143,8 +142,6 @@ internal sealed partial class Hop : IDisposable
         Volatile.Write(ref _sessionLost, 0);
         TelemetryConnecting();
 
-        // SSH.NET's ConnectAsync waits for the key exchange and the login on a pool thread: one more while this connects.
-        PinPoolThreadWhileConnecting(true);
         _plan.Tracker.Reset(AsyncConnect ?? CancellationToken.None);
         _hostKeyVerifier.Reset();
         _hostKeyVerifier.PreferKnownKeyTypes(_plan.DialInfo);
@@ -170,7 +167,6 @@ internal sealed partial class Hop : IDisposable
             throw refused;
         }
 
-        PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _plan.Tunnel?.Seal(hopConnected: true);
         Stage = HopStage.Session;
@@ -191,6 +187,7 @@ internal sealed partial class Hop : IDisposable
 
             session.ChannelRequestReceived += OnChannelRequest;
             Commands.Starts.OnSessionStarted(session, _client.ConnectionInfo.ServerVersion);
+            Commands.Slots.OnSessionStarted(_client.ConnectionInfo.MaxSessions);
             StartAgentForwarding(session);
             session.ChannelOpenFailureReceived += OnChannelRefused;
             session.ErrorOccured += OnSessionError;
@@ -209,7 +206,6 @@ internal sealed partial class Hop : IDisposable
     /// <summary>Called when a connect attempt failed: nothing of it may linger.</summary>
     public void OnConnectFailed()
     {
-        PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         StopSessionWatch();
         _hostKeyVerifier.DiscardAcceptedKey();
@@ -231,7 +227,6 @@ internal sealed partial class Hop : IDisposable
             return;
         }
 
-        PinPoolThreadWhileConnecting(false);
         StopWatchdog();
         _watchdog.Dispose();
         TelemetryClosed();
@@ -293,29 +288,6 @@ internal sealed partial class Hop : IDisposable
         return new HopConnectionException($"call Connect() before {operation}.", Identity, HopStage.Session, new SshConnectionException("Client not connected."));
     }
 
-    /// <summary>Holds at most one raise of the pool's minimum per hop (a failure SSH.NET never reports leaves it until the next attempt or Dispose).</summary>
-    private void PinPoolThreadWhileConnecting(bool pin)
-    {
-        lock (_gate)
-        {
-            if (_connectPinsPoolThread == pin)
-            {
-                return;
-            }
-
-            _connectPinsPoolThread = pin;
-        }
-
-        if (pin)
-        {
-            PinnedPoolThreads.Add();
-        }
-        else
-        {
-            PinnedPoolThreads.Remove();
-        }
-    }
-
     private void EnterStage(HopStage stage)
     {
         Stage = stage;
@@ -350,11 +322,32 @@ internal sealed partial class Hop : IDisposable
         Transport.Cut(socket);
     }
 
+    /// <summary>The connect was cancelled: cut the attempt's socket, now or as soon as it exists.</summary>
+    private void CutAttempt()
+    {
+        Socket? socket;
+        lock (_gate)
+        {
+            socket = _socket;
+        }
+
+        if (socket is not null)
+        {
+            Transport.Cut(socket);
+        }
+    }
+
     private void OnSocketCreated(Socket socket)
     {
         lock (_gate)
         {
             _socket = socket;
+        }
+
+        if (AsyncConnect is { IsCancellationRequested: true })
+        {
+            Transport.Cut(socket);
+            return;
         }
 
         if (_plan.Tunnel is { IsPrivate: false } tunnel)

@@ -78,7 +78,7 @@ internal sealed class HopPlan
         {
             var info = new ConnectionInfo(host, port, username, methods.ToArray());
             info.LoggerFactory = settings.LoggerFactory;
-            PreferAesGcm(info);
+            HopAlgorithms.Apply(info, settings, hop, logger);
             return info;
         });
     }
@@ -131,6 +131,7 @@ internal sealed class HopPlan
                 ? new ConnectionInfo(host, port, given.Username, given.ProxyType, given.ProxyHost, given.ProxyPort, given.ProxyUsername, given.ProxyPassword, methods.ToArray())
                 : new ConnectionInfo(host, port, given.Username, methods.ToArray());
             CopySettings(given, info);
+            HopAlgorithms.TrimUntouched(given, info);
             return info;
         });
     }
@@ -169,31 +170,6 @@ internal sealed class HopPlan
             tunnel.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// SSH.NET offers aes128-ctr with a separate HMAC first. AES-GCM encrypts and authenticates in one pass on the
-    /// platform's AES instructions, and through a jump every byte is encrypted once per hop, so its cost multiplies.
-    /// Only hops built here are changed; a given <see cref="ConnectionInfo"/> keeps its own order.
-    /// </summary>
-    private static void PreferAesGcm(ConnectionInfo info)
-    {
-#if NET8_0_OR_GREATER
-        if (!System.Security.Cryptography.AesGcm.IsSupported)
-        {
-            return;
-        }
-
-        string[] preferred = ["aes128-gcm@openssh.com", "aes256-gcm@openssh.com"];
-        var position = 0;
-        foreach (var name in preferred)
-        {
-            if (info.Encryptions.ContainsKey(name))
-            {
-                info.Encryptions.SetPosition(name, position++);
-            }
-        }
-#endif
     }
 
     private static HopIdentity NewIdentity(string? host, int port, string? username, SshClient? jump)

@@ -65,7 +65,6 @@ internal sealed class JumpTunnel : IDisposable
     private int _localPort;
     private Session? _watchedSession;
     private bool _jumpLost;
-    private bool _pinsPoolThread;
     private bool _armed;
     private bool _hopConnected;
     private bool _knowsHopSocket;
@@ -417,7 +416,6 @@ internal sealed class JumpTunnel : IDisposable
         // order, and the forward's closes the hop's connection; the hop must see its jump lost first, so that its own
         // failure names the jump (JumpNotConnectedException) instead of a plain lost connection.
         WatchJumpSession();
-        var pumped = false;
         try
         {
             lock (PortListGates.GetValue(_jump, _ => new object()))
@@ -427,7 +425,8 @@ internal sealed class JumpTunnel : IDisposable
 
 #if NET8_0_OR_GREATER
             // The forward's channel: a bounded window (also when the jump is a plain SshClient) and no pinned thread.
-            pumped = ChannelWindows.TryInstallOnForward(forward, Tuning.ChannelWindow, Tuning.AsyncTunnelPump ? new TunnelPump.Hooks(IsHopConnected, OnPumpError) : null);
+            // Without the pump SSH.NET's Bind() holds the pool thread that accepted the connection for its whole life.
+            _ = ChannelWindows.TryInstallOnForward(forward, Tuning.ChannelWindow, Tuning.AsyncTunnelPump ? new TunnelPump.Hooks(IsHopConnected, OnPumpError) : null);
 #endif
             forward.Start();
         }
@@ -440,13 +439,6 @@ internal sealed class JumpTunnel : IDisposable
         lock (_gate)
         {
             _localPort = bound;
-            _pinsPoolThread = !pumped && !_private;
-        }
-
-        if (!pumped && !_private)
-        {
-            // Without the pump SSH.NET's Bind() holds the pool thread that accepted the connection for its whole life.
-            PinnedPoolThreads.Add();
         }
 
         if (_private)
@@ -462,17 +454,9 @@ internal sealed class JumpTunnel : IDisposable
     private void RemoveForward()
     {
         ForwardedPort forward;
-        bool pinned;
         lock (_gate)
         {
             forward = _forward;
-            pinned = _pinsPoolThread;
-            _pinsPoolThread = false;
-        }
-
-        if (pinned)
-        {
-            PinnedPoolThreads.Remove();
         }
 
         forward.RequestReceived -= OnForwardRequest;

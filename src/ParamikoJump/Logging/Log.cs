@@ -155,4 +155,7 @@ internal static partial class Log
 
     [LoggerMessage(265, LogLevel.Warning, "Hop {Hop}: SendEnv/SetEnv variables {Variables} not sent: this build cannot send requests before exec")]
     public static partial void EnvironmentNotSent(ILogger logger, string hop, string variables);
+
+    [LoggerMessage(270, LogLevel.Information, "Hop {Hop}: {Option} names {Algorithms}, which SSH.NET does not implement; they are not offered")]
+    public static partial void AlgorithmsNotImplemented(ILogger logger, string hop, string option, string algorithms);
 }

@@ -27,6 +27,12 @@ internal static class Instruments
     public static readonly Counter<long> CommandOutputBytes = Meter.CreateCounter<long>(
         "paramikojump.command.output", "By", "Bytes of command output (stdout and stderr) received by ExecCommand.");
 
+    public static readonly Counter<long> CommandInputBytes = Meter.CreateCounter<long>(
+        "paramikojump.command.input", "By", "Bytes written to commands' stdin.");
+
+    public static readonly Counter<long> TransferBytes = Meter.CreateCounter<long>(
+        "paramikojump.transfer.bytes", "By", "Bytes of file data SFTP and SCP transfers moved, by protocol and direction.");
+
     public static readonly Counter<long> KeepAliveMisses = Meter.CreateCounter<long>(
         "paramikojump.keepalive.misses", "{request}", "Keep-alive requests that went unanswered for a whole interval.");
 

@@ -10,7 +10,8 @@ namespace ParamikoJump.Telemetry;
 /// transfer operation. A connect's parent is the ambient activity, else the connect of the hop's jump; a command's or
 /// transfer's, the ambient activity, else its hop's connect. Attributes: <c>server.address</c>, <c>server.port</c>,
 /// <c>paramikojump.hop</c>, <c>paramikojump.jump</c>, <c>paramikojump.hop.depth</c>, and on failure <c>error.type</c>
-/// and <c>paramikojump.stage</c>. Never a secret, a command line or unescaped server text.
+/// and <c>paramikojump.stage</c>; a transfer's also <c>paramikojump.transfer.direction</c> and
+/// <c>paramikojump.transfer.bytes</c>. Never a secret, a command line, a path or unescaped server text.
 /// Instruments (<see cref="System.Diagnostics.Metrics.Meter"/> "ParamikoJump"): see the README's "In a service".
 /// </remarks>
 public static class ParamikoJumpTelemetry
