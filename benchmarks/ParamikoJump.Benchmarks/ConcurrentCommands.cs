@@ -31,7 +31,7 @@ internal static class ConcurrentCommands
         {
             for (var i = 0; i < clientCount; i++)
             {
-                var client = new SshJumpClient(target.Host, target.Port, target.User, jump, key);
+                var client = new SshJumpClient(target.Host, target.Port, target.User, keys: [key], lookForKeys: false, allowAgent: false, jumpSession: jump);
                 clients.Add(client);
                 await client.ConnectAsync().ConfigureAwait(false);
             }

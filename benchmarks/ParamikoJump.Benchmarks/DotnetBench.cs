@@ -216,7 +216,7 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
         {
             try
             {
-                using var client = new SshJumpClient(target.Host, target.Port, target.User, jump, _key);
+                using var client = new SshJumpClient(target.Host, target.Port, target.User, keys: [_key], lookForKeys: false, allowAgent: false, jumpSession: jump);
                 await client.ConnectAsync().ConfigureAwait(false);
                 using var command = client.CreateCommand("true");
                 await command.ExecuteAsync().ConfigureAwait(false);

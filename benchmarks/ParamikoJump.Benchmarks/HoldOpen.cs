@@ -27,7 +27,7 @@ internal static class HoldOpen
         await jump.ConnectAsync().ConfigureAwait(false);
 
         // One target first, so the code paths are compiled and the heap sized before the baseline.
-        using (var warm = new SshJumpClient(target.Host, target.Port, target.User, jump, key))
+        using (var warm = new SshJumpClient(target.Host, target.Port, target.User, keys: [key], lookForKeys: false, allowAgent: false, jumpSession: jump))
         {
             await warm.ConnectAsync().ConfigureAwait(false);
         }
@@ -41,7 +41,7 @@ internal static class HoldOpen
         await Task.WhenAll(Enumerable.Range(0, targets).Select(async i =>
         {
             await gate.WaitAsync().ConfigureAwait(false);
-            var client = new SshJumpClient(target.Host, target.Port, target.User, jump, key);
+            var client = new SshJumpClient(target.Host, target.Port, target.User, keys: [key], lookForKeys: false, allowAgent: false, jumpSession: jump);
             try
             {
                 await client.ConnectAsync().ConfigureAwait(false);

@@ -190,7 +190,7 @@ internal sealed class PoolBench : IAsyncDisposable
             bench._source = builder.Build();
             bench._sharedJump = bench.BastionClient(bench._sharedJumpMfa);
             await bench._sharedJump.ConnectAsync().ConfigureAwait(false);
-            bench._heldClient = new SshJumpClient(target.Host, target.Port, target.User, bench._sharedJump, bench._key);
+            bench._heldClient = new SshJumpClient(target.Host, target.Port, target.User, keys: [bench._key], lookForKeys: false, allowAgent: false, jumpSession: bench._sharedJump);
             await bench._heldClient.ConnectAsync().ConfigureAwait(false);
 
             var leases = await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => bench._source.GetAsync(Destination).AsTask())).ConfigureAwait(false);
@@ -226,7 +226,7 @@ internal sealed class PoolBench : IAsyncDisposable
     public async Task FreshTargetAsync(string command)
     {
         var target = _lab["target-key"];
-        using var client = new SshJumpClient(target.Host, target.Port, target.User, _sharedJump!, _key);
+        using var client = new SshJumpClient(target.Host, target.Port, target.User, keys: [_key], lookForKeys: false, allowAgent: false, jumpSession: _sharedJump!);
         await client.ConnectAsync().ConfigureAwait(false);
         await RunAsync(client, command).ConfigureAwait(false);
     }
@@ -236,7 +236,7 @@ internal sealed class PoolBench : IAsyncDisposable
         var target = _lab["target-key"];
         using var jump = BastionClient(_freshChainMfa);
         await jump.ConnectAsync().ConfigureAwait(false);
-        using var client = new SshJumpClient(target.Host, target.Port, target.User, jump, _key);
+        using var client = new SshJumpClient(target.Host, target.Port, target.User, keys: [_key], lookForKeys: false, allowAgent: false, jumpSession: jump);
         await client.ConnectAsync().ConfigureAwait(false);
         await RunAsync(client, command).ConfigureAwait(false);
     }

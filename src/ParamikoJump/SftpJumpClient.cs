@@ -62,34 +62,10 @@ public class SftpJumpClient : SftpClient
 
     private readonly Hop _hop;
 
-    /// <summary>
-    /// Creates a client with paramiko's <c>connect()</c> arguments, as <see cref="SshJumpClient"/>'s constructor of the
-    /// same shape. Nothing is sent until <see cref="Connect"/>; with a <paramref name="jumpSession"/>, a loopback-only
-    /// forward is opened on it at once.
-    /// </summary>
-    /// <param name="hostname">The server as the user names it; through a jump, the jump resolves and dials it.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user to log in as; the local user name when omitted.</param>
-    /// <param name="password">A password for password authentication, and the answer to a lone password prompt when no handler is given; also the passphrase of encrypted keys when <paramref name="passphrase"/> is omitted.</param>
-    /// <param name="keyFilenames">Private key files to offer.</param>
-    /// <param name="keys">Keys already loaded (paramiko's <c>pkey</c>).</param>
-    /// <param name="passphrase">The passphrase of encrypted key files; <paramref name="password"/> when omitted.</param>
-    /// <param name="lookForKeys">Whether to also offer the user's default key files.</param>
-    /// <param name="allowAgent">Whether to also offer the ssh-agent's keys.</param>
-    /// <param name="authHandler">Answers keyboard-interactive prompts (MFA); added to the other methods.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/> to connect directly.</param>
-    /// <param name="timeout">The budget of the TCP connection and the key exchange; 30 s by default.</param>
-    /// <param name="bannerTimeout">The budget for the server's SSH banner; <paramref name="timeout"/> by default.</param>
-    /// <param name="authTimeout">The budget of the whole login; 2 minutes by default.</param>
-    /// <param name="channelTimeout">The budget of each wait once connected, SFTP requests included; 30 s by default.</param>
-    /// <param name="keepAliveInterval">How often to check the server is alive; 15 s by default, <see cref="TimeSpan.Zero"/> for never.</param>
-    /// <param name="hostKeyPolicy">What to do with host keys no known_hosts file holds; the jump's policy, or <see cref="RejectPolicy"/>, by default.</param>
-    /// <param name="knownHosts">The host keys to trust; the jump's store, or <see cref="KnownHosts.CreateDefault"/>, by default.</param>
-    /// <param name="loggerFactory">Where this hop logs.</param>
-    /// <exception cref="ArgumentException">An argument is missing or out of range.</exception>
-    /// <exception cref="JumpNotConnectedException"><paramref name="jumpSession"/> is not connected or was disposed.</exception>
-    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
-#pragma warning disable RS0026 // The same constructors as SshJumpClient's: paramiko's named arguments beside SSH.NET's shapes.
+    // The constructor family of SshJumpClient, documented there (see Hops/JumpClientConstructors).
+
+    /// <inheritdoc cref="SshJumpClient(string, int, string, string, IEnumerable{string}, IEnumerable{IPrivateKeySource}, string, bool, bool, IKeyboardInteractiveHandler, SshClient, TimeSpan?, TimeSpan?, TimeSpan?, TimeSpan?, TimeSpan?, IMissingHostKeyPolicy, KnownHosts, ILoggerFactory)"/>
+#pragma warning disable RS0026 // As SshJumpClient's: paramiko's named arguments beside the settings and SSH.NET's shapes.
     public SftpJumpClient(
         string hostname,
         int port = 22,
@@ -110,165 +86,84 @@ public class SftpJumpClient : SftpClient
         IMissingHostKeyPolicy? hostKeyPolicy = null,
         KnownHosts? knownHosts = null,
         ILoggerFactory? loggerFactory = null)
-        : this(
-            HopSettings.FromConnectArguments(hostname, port, username, password, keyFilenames, keys, passphrase, lookForKeys, allowAgent, authHandler, timeout, bannerTimeout, authTimeout, channelTimeout, keepAliveInterval, hostKeyPolicy, knownHosts, loggerFactory),
-            jumpSession)
-    {
-    }
-#pragma warning restore RS0026
-
-    /// <summary>Creates a client for a direct connection from settings; nothing is sent until <see cref="Connect"/>.</summary>
-    /// <param name="settings">Where the hop is and how to log in; copied.</param>
-    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
-    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
-    public SftpJumpClient(HopSettings settings)
-        : this(settings, null)
+        : this(HopPlan.FromSettings(HopSettings.FromConnectArguments(hostname, port, username, password, keyFilenames, keys, passphrase, lookForKeys, allowAgent, authHandler, timeout, bannerTimeout, authTimeout, channelTimeout, keepAliveInterval, hostKeyPolicy, knownHosts, loggerFactory), jumpSession))
     {
     }
 
-    /// <summary>Creates a client from settings, through a jump; nothing is sent until <see cref="Connect"/>.</summary>
-    /// <param name="settings">Where the hop is and how to log in; copied.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/> to connect directly.</param>
-    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
-    /// <exception cref="JumpNotConnectedException"><paramref name="jumpSession"/> is not connected or was disposed.</exception>
-    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
-    public SftpJumpClient(HopSettings settings, SshClient? jumpSession)
-        : this(HopPlan.FromSettings(settings, jumpSession), null, null)
+    /// <inheritdoc cref="SshJumpClient(HopSettings, SshClient)"/>
+    public SftpJumpClient(HopSettings settings, SshClient? jumpSession = null)
+        : this(HopPlan.FromSettings(settings, jumpSession))
     {
     }
 
-    /// <summary>Creates a client from an SSH.NET <see cref="ConnectionInfo"/>, optionally through a jump.</summary>
-    /// <param name="connectionInfo">The server, user, methods and algorithms; its host and port are the logical ones.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/>.</param>
-    /// <param name="authHandler">Answers keyboard-interactive prompts, added after the methods of <paramref name="connectionInfo"/>.</param>
-    /// <param name="hostKeyPolicy">What to do with host keys no known_hosts file holds; the jump's policy, or <see cref="RejectPolicy"/>, by default.</param>
-    /// <param name="knownHosts">The host keys to trust; the jump's store, or <see cref="KnownHosts.CreateDefault"/>, by default.</param>
-#pragma warning disable RS0026 // As SshJumpClient's ConnectionInfo constructor.
+    /// <inheritdoc cref="SshJumpClient(ConnectionInfo, SshClient, IKeyboardInteractiveHandler, IMissingHostKeyPolicy, KnownHosts)"/>
     public SftpJumpClient(
         ConnectionInfo connectionInfo,
         SshClient? jumpSession = null,
         IKeyboardInteractiveHandler? authHandler = null,
         IMissingHostKeyPolicy? hostKeyPolicy = null,
         KnownHosts? knownHosts = null)
-        : this(HopPlan.FromConnectionInfo(connectionInfo, jumpSession, authHandler, hostKeyPolicy, knownHosts), hostKeyPolicy, knownHosts)
+        : this(HopPlan.FromConnectionInfo(connectionInfo, jumpSession, authHandler, hostKeyPolicy, knownHosts))
     {
     }
 #pragma warning restore RS0026
 
-    /// <summary>SSH.NET's host, port, user and password constructor.</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="password">The password.</param>
+    /// <inheritdoc cref="SshJumpClient(string, int, string, string)"/>
     public SftpJumpClient(string host, int port, string username, string password)
-        : this(host, port, username, password, jumpSession: null)
+        : this(JumpClientConstructors.Password(host, port, username, password))
     {
     }
 
-    /// <summary>SSH.NET's host, port, user and password constructor, through a jump.</summary>
-    /// <param name="host">The server, as the jump resolves it.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="password">The password.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/>.</param>
-    public SftpJumpClient(string host, int port, string username, string password, SshClient? jumpSession)
-        : this(hostname: host, port: port, username: username, password: password, lookForKeys: false, allowAgent: false, jumpSession: jumpSession)
-    {
-    }
-
-    /// <summary>SSH.NET's host, user and password constructor (port 22).</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="password">The password.</param>
+    /// <inheritdoc cref="SshJumpClient(string, string, string)"/>
     public SftpJumpClient(string host, string username, string password)
-        : this(host, 22, username, password, jumpSession: null)
+        : this(JumpClientConstructors.Password(host, 22, username, password))
     {
     }
 
-    /// <summary>SSH.NET's host, user and password constructor (port 22), through a jump.</summary>
-    /// <param name="host">The server, as the jump resolves it.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="password">The password.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/>.</param>
-    public SftpJumpClient(string host, string username, string password, SshClient? jumpSession)
-        : this(host, 22, username, password, jumpSession)
-    {
-    }
-
-    /// <summary>SSH.NET's host, port, user and keys constructor.</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="keyFiles">The keys to offer.</param>
+    /// <inheritdoc cref="SshJumpClient(string, int, string, IPrivateKeySource[])"/>
     public SftpJumpClient(string host, int port, string username, params IPrivateKeySource[] keyFiles)
-        : this(host, port, username, jumpSession: null, keyFiles)
+        : this(JumpClientConstructors.Keys(host, port, username, keyFiles))
     {
     }
 
-    /// <summary>SSH.NET's host, port, user and keys constructor, through a jump.</summary>
-    /// <param name="host">The server, as the jump resolves it.</param>
-    /// <param name="port">The server's port.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/>.</param>
-    /// <param name="keyFiles">The keys to offer.</param>
-    public SftpJumpClient(string host, int port, string username, SshClient? jumpSession, params IPrivateKeySource[] keyFiles)
-        : this(hostname: host, port: port, username: username, keys: keyFiles, lookForKeys: false, allowAgent: false, jumpSession: jumpSession)
-    {
-    }
-
-    /// <summary>SSH.NET's host, user and keys constructor (port 22).</summary>
-    /// <param name="host">The server.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="keyFiles">The keys to offer.</param>
+    /// <inheritdoc cref="SshJumpClient(string, string, IPrivateKeySource[])"/>
     public SftpJumpClient(string host, string username, params IPrivateKeySource[] keyFiles)
-        : this(host, 22, username, jumpSession: null, keyFiles)
+        : this(JumpClientConstructors.Keys(host, 22, username, keyFiles))
     {
     }
 
-    /// <summary>SSH.NET's host, user and keys constructor (port 22), through a jump.</summary>
-    /// <param name="host">The server, as the jump resolves it.</param>
-    /// <param name="username">The user.</param>
-    /// <param name="jumpSession">The connected client to go through, or <see langword="null"/>.</param>
-    /// <param name="keyFiles">The keys to offer.</param>
-    public SftpJumpClient(string host, string username, SshClient? jumpSession, params IPrivateKeySource[] keyFiles)
-        : this(host, 22, username, jumpSession, keyFiles)
-    {
-    }
-
-    private SftpJumpClient(HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
+    private SftpJumpClient(HopPlan plan)
         : base(plan.DialInfo)
     {
-        _hop = new Hop(this, plan, hostKeyPolicy, knownHosts);
+        _hop = new Hop(this, plan);
         OperationTimeout = plan.Settings.ChannelTimeout;
         BufferSize = DefaultBufferSize;
     }
 
-    /// <summary>This hop's logical identity: host and port as given, user, and the jump it goes through.</summary>
+    /// <inheritdoc cref="SshJumpClient.Hop"/>
     public HopIdentity Hop => _hop.Identity;
 
-    /// <summary>The client this one goes through, or <see langword="null"/> for a direct connection.</summary>
+    /// <inheritdoc cref="SshJumpClient.JumpSession"/>
     public SshClient? JumpSession => _hop.Plan.Jump;
 
-    /// <summary>The server's <c>MaxAuthTries</c>; see <see cref="SshJumpClient.MaxAuthTries"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    /// <inheritdoc cref="SshJumpClient.MaxAuthTries"/>
     public int MaxAuthTries
     {
         get => _hop.Plan.Keys.MaxAuthTries;
         set => _hop.Plan.Keys.MaxAuthTries = value;
     }
 
-    /// <summary>The host keys this client trusts; see <see cref="SshJumpClient.HostKeys"/>.</summary>
+    /// <inheritdoc cref="SshJumpClient.HostKeys"/>
     public KnownHosts HostKeys => _hop.HostKeyVerifier.Store;
 
-    /// <summary>What to do with a host key no known_hosts file holds; see <see cref="SshJumpClient.MissingHostKeyPolicy"/>.</summary>
-    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    /// <inheritdoc cref="SshJumpClient.MissingHostKeyPolicy"/>
     public IMissingHostKeyPolicy MissingHostKeyPolicy
     {
         get => _hop.HostKeyVerifier.Policy;
         set => _hop.HostKeyVerifier.Policy = value;
     }
 
-    /// <summary>The stage the current or last connection attempt reached.</summary>
+    /// <inheritdoc cref="SshJumpClient.Stage"/>
     public HopStage Stage => _hop.Stage;
 
     /// <summary>

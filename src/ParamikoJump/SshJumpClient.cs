@@ -83,31 +83,26 @@ public partial class SshJumpClient : SshClient
         IMissingHostKeyPolicy? hostKeyPolicy = null,
         KnownHosts? knownHosts = null,
         ILoggerFactory? loggerFactory = null)
-        : this(
-            HopSettings.FromConnectArguments(hostname, port, username, password, keyFilenames, keys, passphrase, lookForKeys, allowAgent, authHandler, timeout, bannerTimeout, authTimeout, channelTimeout, keepAliveInterval, hostKeyPolicy, knownHosts, loggerFactory),
-            jumpSession)
+        : this(HopPlan.FromSettings(HopSettings.FromConnectArguments(hostname, port, username, password, keyFilenames, keys, passphrase, lookForKeys, allowAgent, authHandler, timeout, bannerTimeout, authTimeout, channelTimeout, keepAliveInterval, hostKeyPolicy, knownHosts, loggerFactory), jumpSession))
     {
     }
 
-    /// <summary>Creates a client for a direct connection from settings; nothing is sent until <see cref="Connect"/>.</summary>
-    /// <param name="settings">Where the hop is and how to log in; copied, so later changes to it change nothing here.</param>
-    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
-    /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
-    public SshJumpClient(HopSettings settings)
-        : this(settings, null)
-    {
-    }
-
-    /// <summary>Creates a client from settings, through a jump; nothing is sent until <see cref="Connect"/>.</summary>
+    /// <summary>
+    /// Creates a client from settings, directly or through a jump; nothing is sent until <see cref="Connect"/>. Every
+    /// option beyond the other constructors' is a <see cref="HopSettings"/> property, so new options never add a
+    /// constructor.
+    /// </summary>
     /// <param name="settings">Where the hop is and how to log in; copied, so later changes to it change nothing here.</param>
     /// <param name="jumpSession">The connected client to go through, or <see langword="null"/> to connect directly.</param>
     /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
     /// <exception cref="JumpNotConnectedException"><paramref name="jumpSession"/> is not connected or was disposed.</exception>
     /// <exception cref="HopKeyException">A key file cannot be read or decrypted, or the only keys found cannot be used.</exception>
-    public SshJumpClient(HopSettings settings, SshClient? jumpSession)
-        : this(HopPlan.FromSettings(settings, jumpSession), null, null)
+#pragma warning disable RS0026 // Beside the paramiko and ConnectionInfo constructors, each with its own first parameter type.
+    public SshJumpClient(HopSettings settings, SshClient? jumpSession = null)
+        : this(HopPlan.FromSettings(settings, jumpSession))
     {
     }
+#pragma warning restore RS0026
 
     /// <summary>Creates a client from an SSH.NET <see cref="ConnectionInfo"/>, optionally through a jump.</summary>
     /// <param name="connectionInfo">The server, user, methods and algorithms; its host and port are the logical ones.</param>
@@ -121,62 +116,52 @@ public partial class SshJumpClient : SshClient
         IKeyboardInteractiveHandler? authHandler = null,
         IMissingHostKeyPolicy? hostKeyPolicy = null,
         KnownHosts? knownHosts = null)
-        : this(HopPlan.FromConnectionInfo(connectionInfo, jumpSession, authHandler, hostKeyPolicy, knownHosts), hostKeyPolicy, knownHosts)
+        : this(HopPlan.FromConnectionInfo(connectionInfo, jumpSession, authHandler, hostKeyPolicy, knownHosts))
     {
     }
 
-    /// <summary>SSH.NET's host, port, user and password constructor.</summary>
+    /// <summary>SSH.NET's host, port, user and password constructor: only the password is offered.</summary>
+    /// <param name="host">The server.</param>
+    /// <param name="port">The server's port.</param>
+    /// <param name="username">The user.</param>
+    /// <param name="password">The password.</param>
     public SshJumpClient(string host, int port, string username, string password)
-        : this(host, port, username, password, jumpSession: null)
+        : this(JumpClientConstructors.Password(host, port, username, password))
     {
     }
 
-    /// <summary>SSH.NET's host, port, user and password constructor, through a jump.</summary>
-    public SshJumpClient(string host, int port, string username, string password, SshClient? jumpSession)
-        : this(hostname: host, port: port, username: username, password: password, lookForKeys: false, allowAgent: false, jumpSession: jumpSession)
-    {
-    }
-
-    /// <summary>SSH.NET's host, user and password constructor (port 22).</summary>
+    /// <summary>SSH.NET's host, user and password constructor (port 22): only the password is offered.</summary>
+    /// <param name="host">The server.</param>
+    /// <param name="username">The user.</param>
+    /// <param name="password">The password.</param>
     public SshJumpClient(string host, string username, string password)
-        : this(host, 22, username, password, jumpSession: null)
+        : this(JumpClientConstructors.Password(host, 22, username, password))
     {
     }
 
-    /// <summary>SSH.NET's host, user and password constructor (port 22), through a jump.</summary>
-    public SshJumpClient(string host, string username, string password, SshClient? jumpSession)
-        : this(host, 22, username, password, jumpSession)
-    {
-    }
-
-    /// <summary>SSH.NET's host, port, user and keys constructor.</summary>
+    /// <summary>SSH.NET's host, port, user and keys constructor: only these keys are offered.</summary>
+    /// <param name="host">The server.</param>
+    /// <param name="port">The server's port.</param>
+    /// <param name="username">The user.</param>
+    /// <param name="keyFiles">The keys to offer.</param>
     public SshJumpClient(string host, int port, string username, params IPrivateKeySource[] keyFiles)
-        : this(host, port, username, jumpSession: null, keyFiles)
+        : this(JumpClientConstructors.Keys(host, port, username, keyFiles))
     {
     }
 
-    /// <summary>SSH.NET's host, port, user and keys constructor, through a jump.</summary>
-    public SshJumpClient(string host, int port, string username, SshClient? jumpSession, params IPrivateKeySource[] keyFiles)
-        : this(hostname: host, port: port, username: username, keys: keyFiles, lookForKeys: false, allowAgent: false, jumpSession: jumpSession)
-    {
-    }
-
-    /// <summary>SSH.NET's host, user and keys constructor (port 22).</summary>
+    /// <summary>SSH.NET's host, user and keys constructor (port 22): only these keys are offered.</summary>
+    /// <param name="host">The server.</param>
+    /// <param name="username">The user.</param>
+    /// <param name="keyFiles">The keys to offer.</param>
     public SshJumpClient(string host, string username, params IPrivateKeySource[] keyFiles)
-        : this(host, 22, username, jumpSession: null, keyFiles)
+        : this(JumpClientConstructors.Keys(host, 22, username, keyFiles))
     {
     }
 
-    /// <summary>SSH.NET's host, user and keys constructor (port 22), through a jump.</summary>
-    public SshJumpClient(string host, string username, SshClient? jumpSession, params IPrivateKeySource[] keyFiles)
-        : this(host, 22, username, jumpSession, keyFiles)
-    {
-    }
-
-    private SshJumpClient(HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
+    private SshJumpClient(HopPlan plan)
         : base(plan.DialInfo)
     {
-        _hop = new Hop(this, plan, hostKeyPolicy, knownHosts);
+        _hop = new Hop(this, plan);
     }
 
     /// <summary>This hop's logical identity: host and port as given, user, and the jump it goes through.</summary>

@@ -112,8 +112,8 @@ public sealed class ReadmeExampleTests(LabFixture fixture)
     {
         using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
         var target = Lab["target-key"];
-        using var client = await Hops.ConnectAsync(new SshJumpClient(target.Host, target.Port, target.User, jumper,
-            new Renci.SshNet.PrivateKeyFile(Lab.KeyFile("rsa"))));
+        using var client = await Hops.ConnectAsync(new SshJumpClient(target.Host, target.Port, target.User,
+            keys: [new Renci.SshNet.PrivateKeyFile(Lab.KeyFile("rsa"))], lookForKeys: false, allowAgent: false, jumpSession: jumper));
 
         Assert.Equal("pjtarget", Hops.Run(client, "whoami"));
     }

@@ -49,8 +49,8 @@ public class FileClientConstructionTests
     {
         using var jump = new SshClient("bastion.example", "ops", "pw");
 
-        var sftp = Assert.Throws<JumpNotConnectedException>(() => new SftpJumpClient("db", "admin", "pw", jump));
-        var scp = Assert.Throws<JumpNotConnectedException>(() => new ScpJumpClient("db", "admin", "pw", jump));
+        var sftp = Assert.Throws<JumpNotConnectedException>(() => new SftpJumpClient("db", username: "admin", password: "pw", jumpSession: jump));
+        var scp = Assert.Throws<JumpNotConnectedException>(() => new ScpJumpClient("db", username: "admin", password: "pw", jumpSession: jump));
 
         Assert.Equal("admin@db:22 via ops@bastion.example:22", sftp.Hop?.ToString());
         Assert.Equal(HopStage.Setup, scp.Stage);

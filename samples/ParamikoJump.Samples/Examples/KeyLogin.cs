@@ -16,9 +16,11 @@ internal static class KeyLogin
         jumper.Connect();
         Console.WriteLine($"{jumper.Hop}: logged in with publickey + keyboard-interactive");
 
-        // SSH.NET's own constructor shape works too: host, port, user, jump, keys.
+        // SSH.NET's own shape works too: a ConnectionInfo with its methods, and the jump beside it.
         var target = lab["target-key"];
-        using var client = new SshJumpClient(target.Host, target.Port, target.User, jumper, new PrivateKeyFile(lab.KeyFile("rsa")));
+        var info = new ConnectionInfo(target.Host, target.Port, target.User,
+                                      new PrivateKeyAuthenticationMethod(target.User, new PrivateKeyFile(lab.KeyFile("rsa"))));
+        using var client = new SshJumpClient(info, jumper);
         client.Connect();
         Console.WriteLine($"{client.Hop}: {client.RunCommand("whoami").Result.TrimEnd()}");
     }

@@ -13,7 +13,8 @@ internal static class PasswordLogin
         // Any connected SshClient can be the jump.
         using var jumper = new SshClient(bastion.Host, bastion.Port, bastion.User, bastion.Credentials().Password!);
         jumper.Connect();
-        using var client = new SshJumpClient(target.Host, target.User, target.Credentials().Password!, jumper);
+        using var client = new SshJumpClient(target.Host, username: target.User, password: target.Credentials().Password,
+                                             lookForKeys: false, allowAgent: false, jumpSession: jumper);   // the password alone
         client.LoadSystemHostKeys(lab.KnownHosts);   // a plain SshClient jump shares no store: load it here
         client.Connect();
         Console.WriteLine($"{client.Hop}: {client.RunCommand("whoami").Result.TrimEnd()}");

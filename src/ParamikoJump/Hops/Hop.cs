@@ -47,11 +47,11 @@ internal sealed partial class Hop : IDisposable
     private int _ownsJump;
     private AgentForwarding? _agentForwarding;
 
-    public Hop(BaseClient client, HopPlan plan, IMissingHostKeyPolicy? hostKeyPolicy, KnownHosts? knownHosts)
+    public Hop(BaseClient client, HopPlan plan)
     {
         _client = client;
         _plan = plan;
-        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, hostKeyPolicy ?? plan.Settings.HostKeyPolicy, knownHosts ?? plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider, plan.Settings.HostKeyAlias);
+        _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, plan.Settings.HostKeyPolicy, plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider, plan.Settings.HostKeyAlias);
         _watchdog = Clock.Timer(plan.Settings.TimeProvider, OnStageBudgetSpent);
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
         plan.Tracker.Started += (_, _) =>
