@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
+using ParamikoJump.Execution;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Keys;
 using Renci.SshNet;

@@ -4,8 +4,10 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
+using ParamikoJump.Keys;
 using ParamikoJump.SshNet;
 using Renci.SshNet;
 

@@ -1,3 +1,4 @@
+using ParamikoJump.Configuration;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Keys;
