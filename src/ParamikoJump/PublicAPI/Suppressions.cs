@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 
-// 0.2 moved IKeyboardInteractiveHandler into ParamikoJump.Authentication, so the analyzer sees SshJumpClient's two
-// shipped constructors with optional parameters as new overloads added beside each other. They are the same
-// overloads as in 0.1 (the named-argument one of paramiko and the ConnectionInfo one of SSH.NET), not an addition.
+// Since 0.1.0 the handler type is ParamikoJump.Authentication.IKeyboardInteractiveHandler, so the analyzer sees
+// SshJumpClient's two shipped constructors with optional parameters as new overloads added beside each other. They
+// are the same overloads as in 0.1.0 (paramiko's named arguments, SSH.NET's ConnectionInfo), not an addition.
 [assembly: SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
     Justification = "The 0.1 constructors, renamed only by the namespace move of their parameter types.",
     Scope = "member",
