@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 using ParamikoJump.Pooling;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ParamikoJump.Execution;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.Benchmarks;

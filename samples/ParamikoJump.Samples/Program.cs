@@ -1,4 +1,5 @@
 using ParamikoJump;
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 using ParamikoJump.Samples.Examples;
 

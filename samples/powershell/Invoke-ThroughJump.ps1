@@ -21,7 +21,7 @@ Add-Type -Path (Join-Path $Lib 'ParamikoJump.dll')
 $jumpSettings = [ParamikoJump.HopSettings]::new($Bastion)
 $jumpSettings.Port = $BastionPort
 $jumpSettings.Username = $BastionUser
-$jumpSettings.AuthHandler = [ParamikoJump.SimpleAuthHandler]::new()   # password, then the code, on the console
+$jumpSettings.AuthHandler = [ParamikoJump.Authentication.SimpleAuthHandler]::new()   # password, then the code, on the console
 $jumpSettings.LookForKeys = $false
 $jumpSettings.AllowAgent = $false
 if ($KnownHosts) {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Pooling;
 

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Configuration;
+using ParamikoJump.Authentication;
+using ParamikoJump.Execution;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Hops;
 using ParamikoJump.Keys;

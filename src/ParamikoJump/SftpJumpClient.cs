@@ -4,10 +4,12 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
 using ParamikoJump.Files;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Telemetry;
+using ParamikoJump.Keys;
 using Renci.SshNet;
 using Renci.SshNet.Sftp;
 

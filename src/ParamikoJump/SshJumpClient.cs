@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
+using ParamikoJump.Keys;
 using Renci.SshNet;
 
 namespace ParamikoJump;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using ParamikoJump.Authentication;
+using ParamikoJump.Execution;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ParamikoJump.Execution;
 using ParamikoJump.Lab;
 using Renci.SshNet.Common;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ParamikoJump.Execution;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Lab;
 

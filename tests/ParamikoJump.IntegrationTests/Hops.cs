@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ParamikoJump.Authentication;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Lab;
 

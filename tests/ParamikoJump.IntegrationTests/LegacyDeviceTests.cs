@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ParamikoJump.Configuration;
+using ParamikoJump.Execution;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

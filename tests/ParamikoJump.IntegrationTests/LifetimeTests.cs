@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

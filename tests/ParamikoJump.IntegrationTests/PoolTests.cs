@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 using ParamikoJump.Pooling;
 

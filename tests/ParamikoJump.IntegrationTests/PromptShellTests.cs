@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ParamikoJump.Execution;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

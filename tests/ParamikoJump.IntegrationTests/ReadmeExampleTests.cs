@@ -1,3 +1,4 @@
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using ParamikoJump.Execution;
 using ParamikoJump.Lab;
 
 namespace ParamikoJump.IntegrationTests;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using ParamikoJump.Authentication;
 using ParamikoJump.Lab;
 using ParamikoJump.Pooling;
 using ParamikoJump.Telemetry;

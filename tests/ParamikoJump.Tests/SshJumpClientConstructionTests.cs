@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
 using ParamikoJump.Hops;
 using ParamikoJump.SshNet;
 using Renci.SshNet;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ParamikoJump.Execution;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Lab;
 

@@ -1,3 +1,4 @@
+using ParamikoJump.Authentication;
 using ParamikoJump.Configuration;
 using ParamikoJump.Lab;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net.Sockets;
 using ParamikoJump.Authentication;
+using ParamikoJump.HostKeys;
 using ParamikoJump.SshNet;
 using Renci.SshNet.Common;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Authentication;
+using ParamikoJump.Configuration;
 using ParamikoJump.Keys;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Keys.Agent;

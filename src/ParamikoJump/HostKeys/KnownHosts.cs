@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using ParamikoJump.Configuration;
 using Renci.SshNet.Security;
 
 namespace ParamikoJump.HostKeys;

@@ -1,4 +1,5 @@
 using System.Linq;
+using ParamikoJump.Authentication;
 
 namespace ParamikoJump.Pooling;
 

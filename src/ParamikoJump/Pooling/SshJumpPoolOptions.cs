@@ -1,5 +1,6 @@
 using System;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
 
 namespace ParamikoJump.Pooling;
 

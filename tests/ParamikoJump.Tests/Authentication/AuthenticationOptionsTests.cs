@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using ParamikoJump.Authentication;
 using ParamikoJump.Hops;
 using ParamikoJump.Keys;
 using ParamikoJump.Tests.Keys;

@@ -1,3 +1,5 @@
+using ParamikoJump.Authentication;
+
 namespace ParamikoJump.Tests.Authentication;
 
 public class MagicAuthHandlerTests

@@ -1,7 +1,10 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using ParamikoJump.Authentication;
+using ParamikoJump.Execution;
 using ParamikoJump.Hops;
+using ParamikoJump.HostKeys;
+using ParamikoJump.Keys;
 using Renci.SshNet.Common;
 
 namespace ParamikoJump.Tests.Hops;

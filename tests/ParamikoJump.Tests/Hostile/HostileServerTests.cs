@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Authentication;
+using ParamikoJump.Execution;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Tests.HostKeys;
 

@@ -1,3 +1,4 @@
+using ParamikoJump.Authentication;
 using ParamikoJump.Pooling;
 
 namespace ParamikoJump.Tests.Pooling;

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ParamikoJump.Authentication;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// Several handlers as one: each round goes to the handlers in order, and the first that answers wins. A handler

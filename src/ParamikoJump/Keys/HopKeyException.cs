@@ -1,6 +1,6 @@
 using System;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Keys;
 
 /// <summary>
 /// A key could not be used: a key file given explicitly could not be read or decrypted

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using ParamikoJump.Configuration;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Configuration;
 
 /// <summary>
 /// Expands a leading <c>~</c> in a path a user gives the library (known_hosts files, key and certificate files,

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// Answers keyboard-interactive rounds from a queue of prepared rounds, for automation:

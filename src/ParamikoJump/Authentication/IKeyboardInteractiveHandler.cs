@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// Answers keyboard-interactive prompts (passwords, TOTP codes, Duo menus). Called once per round on an

@@ -1,4 +1,4 @@
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// The server refused a request sent before a command starts: an <c>env</c> request for a variable its

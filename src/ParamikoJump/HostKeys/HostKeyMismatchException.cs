@@ -1,6 +1,6 @@
 using System;
 
-namespace ParamikoJump;
+namespace ParamikoJump.HostKeys;
 
 /// <summary>
 /// The hop offered a key other than the one on file for it: someone may be intercepting the connection, or

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// One SSH_MSG_USERAUTH_INFO_REQUEST: everything a handler needs to decide its answers.

@@ -1,10 +1,11 @@
+using ParamikoJump.Configuration;
 using ParamikoJump.Hops;
 using ParamikoJump.HostKeys;
 using ParamikoJump.Keys;
 using ParamikoJump.Tests.HostKeys;
 using ParamikoJump.Tests.Keys;
 
-namespace ParamikoJump.Tests;
+namespace ParamikoJump.Tests.Configuration;
 
 /// <summary>A leading <c>~</c> in every path the library takes, as OpenSSH expands it, and as Win32-OpenSSH does on Windows.</summary>
 public sealed class HomePathsTests : IDisposable

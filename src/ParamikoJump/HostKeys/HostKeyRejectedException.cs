@@ -2,7 +2,7 @@ using System;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Transport;
 
-namespace ParamikoJump;
+namespace ParamikoJump.HostKeys;
 
 /// <summary>
 /// The host key a hop offered was refused: the host is unknown and the missing-host-key policy said no, the

@@ -1,4 +1,4 @@
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// Implemented by a keyboard-interactive handler that also wants the server's login banner

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// How <see cref="SshJumpClient.ExecCommand(string, CommandOptions)"/> starts a command: paramiko's

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Renci.SshNet;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// An interactive shell driven by its prompts, for servers that take commands only at a CLI prompt (network gear

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ParamikoJump.Authentication;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// Answers keyboard-interactive prompts by what they say: each prompt is answered by the first rule whose pattern

@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// A command's stdout or stderr as it arrives. Read it as bytes (synchronously or with <see cref="ReadAsync(byte[], int, int, CancellationToken)"/>,

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OtpNet;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>The HMAC a <see cref="TotpSource"/> computes codes with (RFC 6238).</summary>
 public enum TotpAlgorithm

@@ -1,4 +1,4 @@
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>One prompt of a keyboard-interactive round.</summary>
 public sealed class KeyboardInteractivePrompt

@@ -8,7 +8,7 @@ using ParamikoJump.Logging;
 using ParamikoJump.SshNet;
 using Renci.SshNet;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// A command started by <see cref="SshJumpClient.ExecCommand(string, System.TimeSpan?)"/>: paramiko's <c>(stdin, stdout, stderr)</c>

@@ -1,6 +1,6 @@
 using System;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Execution;
 
 /// <summary>
 /// A command's output arrived faster than it was read, and more than <see cref="Limit"/> bytes waited unread

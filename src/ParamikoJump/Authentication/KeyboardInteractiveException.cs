@@ -1,7 +1,7 @@
 using System;
 using Renci.SshNet.Common;
 
-namespace ParamikoJump;
+namespace ParamikoJump.Authentication;
 
 /// <summary>
 /// A keyboard-interactive handler could not answer a round: it ran out of prepared answers, had the wrong
