@@ -32,7 +32,7 @@ internal sealed partial class Hop : IDisposable
     private readonly BaseClient _client;
     private readonly HopPlan _plan;
     private readonly HostKeyVerifier _hostKeyVerifier;
-    private readonly ITimer _watchdog;
+    private readonly StageWatchdog _watchdog;
     private readonly bool _watchesTransport;
     private readonly object _gate = new();
     private int _stage = (int)HopStage.Setup;
@@ -52,7 +52,7 @@ internal sealed partial class Hop : IDisposable
         _client = client;
         _plan = plan;
         _hostKeyVerifier = HostKeyVerifier.ForHop(plan.Hop, plan.Jump, plan.Settings.HostKeyPolicy, plan.Settings.KnownHosts, plan.Logger, plan.Settings.TimeProvider, plan.Settings.HostKeyAlias);
-        _watchdog = Clock.Timer(plan.Settings.TimeProvider, OnStageBudgetSpent);
+        _watchdog = new StageWatchdog(plan.Settings.TimeProvider, OnStageBudgetSpent);
         Commands = new RunningCommands(plan.Hop, plan.Logger, plan.Settings.TimeProvider);
         plan.Tracker.Started += (_, _) =>
         {
@@ -296,11 +296,11 @@ internal sealed partial class Hop : IDisposable
         var budget = _plan.Timeouts.Of(stage, _plan.Tunnel is not null);
         if (_watchesTransport && budget != Timeout.InfiniteTimeSpan)
         {
-            _watchdog.Change(budget, Timeout.InfiniteTimeSpan);
+            _watchdog.Arm(budget);
         }
     }
 
-    private void StopWatchdog() => _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    private void StopWatchdog() => _watchdog.Disarm();
 
     /// <summary>The stage ran out of its budget: cut the attempt's socket, so every SSH.NET wait of it ends now.</summary>
     private void OnStageBudgetSpent()

@@ -69,6 +69,9 @@ internal static class ChannelRequests
         private object _target = null!;
         private Plan _plan = null!;
 
+        /// <summary>SSH.NET's channel behind this proxy.</summary>
+        public object Target => _target;
+
         public static object Create(Type contract, object target, Plan plan)
         {
             var proxy = (RequestingChannel)Create(contract, typeof(RequestingChannel));

@@ -68,17 +68,21 @@ internal static class CommandChannel
     public static void CloseInput(Stream sshNetInput, bool sendEof)
     {
         var channel = CanSendEof && InputStreamType!.IsInstanceOfType(sshNetInput) ? InputChannel!.GetValue(sshNetInput) : null;
-        var gate = channel is null ? null : MessagingLock!.GetValue(channel);
-        if (gate is null)
+#if NET8_0_OR_GREATER
+        // A command that sent requests before exec talks to its channel through ChannelRequests' proxy.
+        var sshNetChannel = channel is ChannelRequests.RequestingChannel proxy ? proxy.Target : channel;
+#else
+        var sshNetChannel = channel;
+#endif
+        var gate = sshNetChannel is not null && MessagingLock!.DeclaringType!.IsInstanceOfType(sshNetChannel) ? MessagingLock.GetValue(sshNetChannel) : null;
+        if (gate is not null)
         {
-            sshNetInput.Dispose();
-            return;
+            EnterLock(gate);
         }
 
-        EnterLock(gate);
         try
         {
-            if (sendEof && (bool)IsOpen!.GetValue(channel)!)
+            if (sendEof && channel is not null && (bool)IsOpen!.GetValue(channel)!)
             {
                 try
                 {
@@ -86,7 +90,7 @@ internal static class CommandChannel
                 }
                 catch (TargetInvocationException)
                 {
-                    // The session ended meanwhile: there is no command left to tell.
+                    // The channel or session ended meanwhile: there is no command left to tell.
                 }
             }
 
@@ -94,9 +98,13 @@ internal static class CommandChannel
         }
         finally
         {
-            ExitLock(gate);
+            if (gate is not null)
+            {
+                ExitLock(gate);
+            }
         }
     }
+
     /// <summary>The local number of the channel a command runs on (the recipient channel of the server's messages about it).</summary>
     public static uint? TryGetLocalChannelNumber(SshCommand command)
     {
