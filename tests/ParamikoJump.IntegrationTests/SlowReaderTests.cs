@@ -17,7 +17,7 @@ namespace ParamikoJump.IntegrationTests;
 public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output)
 {
     private const long StalledSize = 64L * 1024 * 1024;
-    private const long SlowFileSize = 512L << 20;
+    private const long SlowFileSize = 256L << 20;
     private const double SlowRate = 20e6;
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(30);
 
@@ -91,7 +91,7 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     }
 
     [Fact(Timeout = 240_000)]
-    public async Task Through_two_jumps_an_SCP_download_of_512_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
+    public async Task Through_two_jumps_an_SCP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
     {
         using var circuit = await Hops.CircuitAsync(Lab, 3);
         var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
@@ -111,7 +111,7 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     }
 
     [Fact(Timeout = 240_000)]
-    public async Task Through_two_jumps_an_SFTP_download_of_512_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
+    public async Task Through_two_jumps_an_SFTP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
     {
         using var circuit = await Hops.CircuitAsync(Lab, 3);
         var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
