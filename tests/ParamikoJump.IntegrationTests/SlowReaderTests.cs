@@ -91,44 +91,12 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     }
 
     [Fact(Timeout = 240_000)]
-    public async Task Through_two_jumps_an_SCP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
-    {
-        using var circuit = await Hops.CircuitAsync(Lab, 3);
-        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
-        try
-        {
-            using var scp = Hops.Scp(Lab, "hop3", circuit[1]);
-            await scp.ConnectAsync(TestContext.Current.CancellationToken);
-            using var destination = new SlowDestination(SlowRate);
-            scp.Download(path, destination);
-            Report("SCP", destination);
-            AssertWholeAndBounded(destination, expected);
-        }
-        finally
-        {
-            Hops.Run(circuit[2], $"rm -f {path}");
-        }
-    }
+    public Task Through_two_jumps_an_SCP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory() =>
+        DownloadIntoSlowDestinationAsync("SCP", jump => Hops.Scp(Lab, "hop3", jump), (scp, path, destination) => scp.Download(path, destination));
 
     [Fact(Timeout = 240_000)]
-    public async Task Through_two_jumps_an_SFTP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory()
-    {
-        using var circuit = await Hops.CircuitAsync(Lab, 3);
-        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
-        try
-        {
-            using var sftp = Hops.Sftp(Lab, "hop3", circuit[1]);
-            await sftp.ConnectAsync(TestContext.Current.CancellationToken);
-            using var destination = new SlowDestination(SlowRate);
-            sftp.DownloadFile(path, destination);
-            Report("SFTP", destination);
-            AssertWholeAndBounded(destination, expected);
-        }
-        finally
-        {
-            Hops.Run(circuit[2], $"rm -f {path}");
-        }
-    }
+    public Task Through_two_jumps_an_SFTP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory() =>
+        DownloadIntoSlowDestinationAsync("SFTP", jump => Hops.Sftp(Lab, "hop3", jump), (sftp, path, destination) => sftp.DownloadFile(path, destination));
 
     [Fact(Timeout = 120_000)]
     public async Task A_shell_whose_reader_stops_holds_at_most_its_window_and_then_delivers_everything()
@@ -394,6 +362,27 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
         var path = $"pj-slow-reader-{Guid.NewGuid():N}.bin";
         var sum = Hops.Run(host, $"head -c {size} /dev/urandom > {path} && sha256sum {path}");
         return (path, sum.Split(' ')[0]);
+    }
+
+    /// <summary>A file on the circuit's last hop, downloaded through two jumps into a 20 MB/s destination.</summary>
+    private async Task DownloadIntoSlowDestinationAsync<TClient>(string what, Func<SshJumpClient, TClient> open, Action<TClient, string, Stream> download)
+        where TClient : Renci.SshNet.BaseClient
+    {
+        using var circuit = await Hops.CircuitAsync(Lab, 3);
+        var (path, expected) = WriteRemoteFile(circuit[2], SlowFileSize);
+        try
+        {
+            using var client = open(circuit[1]);
+            await client.ConnectAsync(TestContext.Current.CancellationToken);
+            using var destination = new SlowDestination(SlowRate);
+            download(client, path, destination);
+            Report(what, destination);
+            AssertWholeAndBounded(destination, expected);
+        }
+        finally
+        {
+            Hops.Run(circuit[2], $"rm -f {path}");
+        }
     }
 
     private void Report(string what, SlowDestination destination) =>
