@@ -177,6 +177,59 @@ public sealed class RemoteProcess : IDisposable
         return process;
     }
 
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// As <see cref="Start"/>, with every wait for the server awaited: the turn, the channel open, the requests of
+    /// <paramref name="plan"/> and the exec request's answer (<see cref="AwaitedChannel"/>, which is disposed here).
+    /// </summary>
+    internal static async Task<RemoteProcess> StartAsync(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, ChannelRequests.Plan? plan, AwaitedChannel channel, CancellationToken cancellationToken)
+    {
+        using var starting = channel;
+        using var turn = await hop.Commands.Starts.BeginAsync(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken).ConfigureAwait(false);
+        var process = new RemoteProcess(command, claim, hop, slot, timeout, cancellationToken);
+        var opening = channel.OpenAsync(cancellationToken);
+        try
+        {
+            await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !opening.IsCompleted)
+        {
+            // The open is on its way: the channel is closed once the server has answered it (or the wait timed out).
+            _ = opening.ContinueWith(static (_, state) => ((RemoteProcess)state!).Dispose(), process, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
+        Task execution;
+        try
+        {
+            if (plan is not null)
+            {
+                await channel.SendAsync(plan).ConfigureAwait(false);
+            }
+
+            turn.Starting(command, () => process.HasEnded);
+            execution = await channel.ExecuteAsync(process._stop?.Token ?? cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
+        {
+            turn.Failed();
+            process.Dispose();
+            throw;
+        }
+
+        process._stdin = OpenStdin(command, execution);
+        hop.Commands.Add(process);
+        _ = execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return process;
+    }
+#endif
+
     /// <summary>Whether the command's process is known to be gone: it reported its exit, or its channel ended.</summary>
     internal bool HasEnded => _completion.Task.IsCompleted || _command.ExitStatus is not null || _command.ExitSignal is not null || Volatile.Read(ref _disposed) != 0;
 
