@@ -102,7 +102,7 @@ public partial class SshJumpClient
         {
             agentForwarding?.RequestFor(sshCommand);
             Execution.CommandSetup.Attach(sshCommand, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
-            var process = RemoteProcess.Start(sshCommand, claim, _hop, slot, timeout, cancellationToken);
+            var process = RemoteProcess.Start(sshCommand, claim, _hop, slot, timeout, SessionAccess.TryGetSession(this), cancellationToken);
             span.EndWith(process);
             return process;
         }
@@ -136,7 +136,7 @@ public partial class SshJumpClient
         {
             agentForwarding?.RequestFor(sshCommand);
             var plan = Execution.CommandSetup.PlanFor(command, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
-            var process = await RemoteProcess.StartAsync(sshCommand, claim, _hop, slot, timeout, plan, channel, cancellationToken).ConfigureAwait(false);
+            var process = await RemoteProcess.StartAsync(sshCommand, claim, _hop, slot, timeout, plan, channel, session, cancellationToken).ConfigureAwait(false);
             span.EndWith(process);
             return process;
         }

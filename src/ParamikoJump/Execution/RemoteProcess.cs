@@ -153,7 +153,7 @@ public sealed class RemoteProcess : IDisposable
     /// while the command was created (<see cref="FlowClaim.During{T}"/>): it makes the window follow the reader.
     /// <paramref name="slot"/>, taken from <see cref="CommandSlots"/>, is the process's to give back.
     /// </summary>
-    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, Session? session, CancellationToken cancellationToken)
     {
         // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
         using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
@@ -171,7 +171,7 @@ public sealed class RemoteProcess : IDisposable
             throw;
         }
 
-        process._stdin = OpenStdin(command, execution);
+        process._stdin = OpenStdin(command, execution, session);
         hop.Commands.Add(process);
         execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
@@ -182,7 +182,7 @@ public sealed class RemoteProcess : IDisposable
     /// As <see cref="Start"/>, with every wait for the server awaited: the turn, the channel open, the requests of
     /// <paramref name="plan"/> and the exec request's answer (<see cref="AwaitedChannel"/>, which is disposed here).
     /// </summary>
-    internal static async Task<RemoteProcess> StartAsync(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, ChannelRequests.Plan? plan, AwaitedChannel channel, CancellationToken cancellationToken)
+    internal static async Task<RemoteProcess> StartAsync(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, ChannelRequests.Plan? plan, AwaitedChannel channel, Session session, CancellationToken cancellationToken)
     {
         using var starting = channel;
         using var turn = await hop.Commands.Starts.BeginAsync(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken).ConfigureAwait(false);
@@ -223,7 +223,7 @@ public sealed class RemoteProcess : IDisposable
             throw;
         }
 
-        process._stdin = OpenStdin(command, execution);
+        process._stdin = OpenStdin(command, execution, session);
         hop.Commands.Add(process);
         _ = execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
@@ -276,11 +276,17 @@ public sealed class RemoteProcess : IDisposable
         }
     }
 
-    private static RemoteStdin OpenStdin(SshCommand command, Task execution)
+    private static RemoteStdin OpenStdin(SshCommand command, Task execution, Session? session)
     {
         try
         {
-            return new RemoteStdin(command.CreateInputStream(), execution, command.CommandText);
+            var input = command.CreateInputStream();
+#if NET8_0_OR_GREATER
+            return new RemoteStdin(input, execution, command.CommandText) { Window = RemoteWindow.TryWatch(input, session) };
+#else
+            _ = session;
+            return new RemoteStdin(input, execution, command.CommandText);
+#endif
         }
         catch (InvalidOperationException)
         {
