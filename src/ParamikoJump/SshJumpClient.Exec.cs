@@ -119,7 +119,7 @@ public partial class SshJumpClient
     private async Task<RemoteProcess> StartAsync(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
     {
 #if NET8_0_OR_GREATER
-        if (!AwaitedChannel.IsAvailable || SessionAccess.TryGetSession(this) is not { } session)
+        if (!Hops.Tuning.AwaitedCommandStart || !AwaitedChannel.IsAvailable || SessionAccess.TryGetSession(this) is not { } session)
         {
             return Start(command, timeout, options, slot, cancellationToken);
         }

@@ -42,6 +42,7 @@ internal sealed class AwaitedChannel : IDisposable
     private readonly uint _localNumber;
     private readonly object _gate = new();
     private TaskCompletionSource<bool>? _answer;
+    private Task? _opening;
     private Exception? _sessionFailure;
     private bool _closed;
     private int _disposed;
@@ -90,7 +91,9 @@ internal sealed class AwaitedChannel : IDisposable
     /// Opens the channel. <paramref name="cancellationToken"/> stops only the wait for a slot, before anything is sent:
     /// an open on its way is answered and then closed by whoever disposes the command.
     /// </summary>
-    public async Task OpenAsync(CancellationToken cancellationToken)
+    public Task OpenAsync(CancellationToken cancellationToken) => _opening = OpenOnceAsync(cancellationToken);
+
+    private async Task OpenOnceAsync(CancellationToken cancellationToken)
     {
         var slots = _session.SessionSemaphore;
         for (var attempt = 0; attempt < _retryAttempts && !IsOpen; attempt++)
@@ -174,6 +177,7 @@ internal sealed class AwaitedChannel : IDisposable
         return execution;
     }
 
+    /// <summary>Stops listening to the session; for an open still on its way, once it is answered (or its wait timed out).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -181,6 +185,17 @@ internal sealed class AwaitedChannel : IDisposable
             return;
         }
 
+        if (_opening is { IsCompleted: false } opening)
+        {
+            _ = opening.ContinueWith(static (_, state) => ((AwaitedChannel)state!).StopListening(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+
+        StopListening();
+    }
+
+    private void StopListening()
+    {
         _session.ChannelOpenConfirmationReceived -= OnOpenConfirmed;
         _session.ChannelOpenFailureReceived -= OnOpenRefused;
         _session.ChannelSuccessReceived -= OnRequestSucceeded;

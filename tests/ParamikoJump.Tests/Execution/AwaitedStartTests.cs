@@ -87,5 +87,34 @@ public sealed class AwaitedStartTests
         Assert.All(received, count => Assert.Equal($"{Size}\n", count));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_start_cancelled_while_the_server_holds_its_channel_open_ends_at_once_and_its_slot_comes_back_once_answered()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var server = HostileServer.Start("exec-held", "2");
+        using var client = new SshJumpClient(server.Settings());
+        client.ConnectionInfo.MaxSessions = 2;
+        await client.ConnectAsync(cancellation);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var cancelled = client.ExecCommandAsync("cancelled", cancellationToken: cancel.Token);
+        var kept = client.ExecCommandAsync("kept", cancellationToken: cancellation);
+        Assert.Equal("HELD open 2", await server.WaitForLineAsync("HELD open 2", ServerSees, cancellation));
+
+        await cancel.CancelAsync();
+
+        // Ends while the server still holds the answer to its open.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        // Both slots are taken until the cancelled start's open is answered and its channel closed: then this one starts.
+        var next = client.ExecCommandAsync("next", cancellationToken: cancellation);
+        server.Tell("release");
+        Assert.Equal("HELD exec 2", await server.WaitForLineAsync("HELD exec 2", ServerSees, cancellation));
+        server.Tell("release");
+        using var keptProcess = await kept;
+        using var nextProcess = await next;
+        Assert.Equal(0, await keptProcess.WaitForExitAsync(cancellation));
+        Assert.Equal(0, await nextProcess.WaitForExitAsync(cancellation));
+    }
+
     private static long QueuedOrAdded(int poolThreadsBefore) => ThreadPool.PendingWorkItemCount + Math.Max(0, ThreadPool.ThreadCount - poolThreadsBefore);
 }
