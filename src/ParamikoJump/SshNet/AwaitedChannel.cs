@@ -156,6 +156,11 @@ internal sealed class AwaitedChannel : IDisposable
         Task<bool>? answer = null;
         Seam.Command!.SetValue(_command, ChannelRequests.RequestingChannel.Create(Seam.Command.FieldType, _channel, plan: null, sendExec: commandText =>
         {
+            if (!IsOpen)
+            {
+                throw new SshException("The server closed the channel before the exec request was sent.");
+            }
+
             answer = Expect();
             SessionAccess.Send(_session, new ChannelRequestMessage(RemoteNumber, new ExecRequest(_encoding.GetBytes(commandText))));
             return true; // SSH.NET ignores the answer too; it is awaited below, not judged

@@ -65,8 +65,8 @@ internal static class ChannelRequests
 #if NET8_0_OR_GREATER
     /// <summary>
     /// Passes every call to SSH.NET's channel; after <c>Open()</c>, sends the plan's requests (if any). With a
-    /// <c>sendExec</c> (<see cref="AwaitedChannel"/>), the exec request goes there instead of to SSH.NET's channel,
-    /// which would wait for its answer.
+    /// <c>sendExec</c> (<see cref="AwaitedChannel"/>, which opened the channel), <c>Open()</c> does nothing and the exec
+    /// request goes there instead of to SSH.NET's channel, which would wait for its answer.
     /// </summary>
     internal class RequestingChannel : DispatchProxy
     {
@@ -92,6 +92,11 @@ internal static class ChannelRequests
             if (_sendExec is not null && targetMethod.Name == "SendExecRequest")
             {
                 return _sendExec((string)args![0]!);
+            }
+
+            if (_sendExec is not null && targetMethod.Name == "Open")
+            {
+                return null; // opened already, by AwaitedChannel: SSH.NET's Open would open a channel the server closed again, blocking
             }
 
             var result = Reflected.Call(targetMethod, _target, args);

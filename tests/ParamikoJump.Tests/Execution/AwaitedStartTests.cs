@@ -55,7 +55,7 @@ public sealed class AwaitedStartTests
     [Fact(Timeout = 90_000)]
     public async Task Stdin_writes_waiting_for_the_servers_window_hold_no_thread_and_arrive_whole()
     {
-        const int Size = 256 * 1024;
+        const int Size = 128 * 1024;
         var cancellation = TestContext.Current.CancellationToken;
         using var server = HostileServer.Start("stdin-held", Commands.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var client = new SshJumpClient(server.Settings());
@@ -65,26 +65,30 @@ public sealed class AwaitedStartTests
         var data = new byte[Size];
         var poolThreadsBefore = ThreadPool.ThreadCount;
 
-        // Each server-side stdin takes 64 KiB and is not read: every write waits for the window.
+        // Each server-side stdin takes 64 KiB and is not read: every write of twice that waits for the window.
         var writes = processes.Select(process => process.Stdin.WriteAsync(data, 0, data.Length, cancellation)).ToList();
         Assert.Equal($"FULL {Commands}", await server.WaitForLineAsync($"FULL {Commands}", ServerSees, cancellation));
         var whileWaiting = QueuedOrAdded(poolThreadsBefore);
         var writtenWhileFull = writes.Count(write => write.IsCompleted);
         server.Tell("release");
         await Task.WhenAll(writes);
-        var received = new List<string>();
         foreach (var process in processes)
         {
             await process.Stdin.FlushAsync(cancellation);
             process.Stdin.Dispose();
-            received.Add(await process.Stdout.ReadToEndAsync(cancellation));
-            Assert.Equal(0, await process.WaitForExitAsync(cancellation));
+        }
+
+        var received = await Task.WhenAll(processes.Select(process => process.Stdout.ReadToEndAsync(cancellation)));
+        var exits = await Task.WhenAll(processes.Select(process => process.WaitForExitAsync(cancellation)));
+        foreach (var process in processes)
+        {
             process.Dispose();
         }
 
         Assert.Equal(0, writtenWhileFull);
         Assert.True(whileWaiting < Commands / 2, $"{whileWaiting} pool work items queued or pool threads added while {Commands} writes waited for the server's window");
         Assert.All(received, count => Assert.Equal($"{Size}\n", count));
+        Assert.All(exits, exit => Assert.Equal(0, exit));
     }
 
     [Fact(Timeout = 60_000)]
