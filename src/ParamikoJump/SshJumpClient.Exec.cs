@@ -132,20 +132,26 @@ public partial class SshJumpClient
 
         var span = _hop.CommandSpan();
         var agentForwarding = _hop.AgentForwarding;
+        var handedOver = false;
         try
         {
             agentForwarding?.RequestFor(sshCommand);
             var plan = Execution.CommandSetup.PlanFor(command, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
+            handedOver = true; // from here the start disposes what it fails with, some of it only once the server answered
             var process = await RemoteProcess.StartAsync(sshCommand, claim, _hop, slot, timeout, plan, channel, session, cancellationToken).ConfigureAwait(false);
             span.EndWith(process);
             return process;
         }
         catch (Exception ex)
         {
-            channel.Dispose();
             agentForwarding?.Forget(sshCommand);
-            sshCommand.Dispose();
-            slot.Release();
+            if (!handedOver)
+            {
+                channel.Dispose();
+                sshCommand.Dispose();
+                slot.Release();
+            }
+
             throw span.Failed((ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout));
         }
 #else

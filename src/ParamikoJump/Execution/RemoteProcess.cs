@@ -180,12 +180,26 @@ public sealed class RemoteProcess : IDisposable
 #if NET8_0_OR_GREATER
     /// <summary>
     /// As <see cref="Start"/>, with every wait for the server awaited: the turn, the channel open, the requests of
-    /// <paramref name="plan"/> and the exec request's answer (<see cref="AwaitedChannel"/>, which is disposed here).
+    /// <paramref name="plan"/> and the exec request's answer (<see cref="AwaitedChannel"/>). Owns what it is given: on
+    /// failure the command is disposed and the slot given back, at once or, for a channel open on its way when
+    /// <paramref name="cancellationToken"/> was cancelled, once the server has answered it.
     /// </summary>
     internal static async Task<RemoteProcess> StartAsync(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, ChannelRequests.Plan? plan, AwaitedChannel channel, Session session, CancellationToken cancellationToken)
     {
         using var starting = channel;
-        using var turn = await hop.Commands.Starts.BeginAsync(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken).ConfigureAwait(false);
+        CommandStarts.Turn turn;
+        try
+        {
+            turn = await hop.Commands.Starts.BeginAsync(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            command.Dispose();
+            slot.Release();
+            throw;
+        }
+
+        using var turnHeld = turn;
         var process = new RemoteProcess(command, claim, hop, slot, timeout, cancellationToken);
         var opening = channel.OpenAsync(cancellationToken);
         try

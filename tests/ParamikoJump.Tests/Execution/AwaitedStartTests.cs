@@ -109,9 +109,11 @@ public sealed class AwaitedStartTests
         // Ends while the server still holds the answer to its open.
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
 
-        // Both slots are taken until the cancelled start's open is answered and its channel closed: then this one starts.
+        // Both slots are taken until the cancelled start's open is answered and its channel closed (the server's
+        // channel 0: its open came first): then this one starts.
         var next = client.ExecCommandAsync("next", cancellationToken: cancellation);
         server.Tell("release");
+        Assert.Equal("CLOSED 0", await server.WaitForLineAsync("CLOSED 0", ServerSees, cancellation));
         Assert.Equal("HELD exec 2", await server.WaitForLineAsync("HELD exec 2", ServerSees, cancellation));
         server.Tell("release");
         using var keptProcess = await kept;

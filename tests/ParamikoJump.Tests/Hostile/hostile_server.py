@@ -89,7 +89,8 @@ def release_on_stdin():
 def hold_answers(transport, count):
     """exec-held: the answers to the first COUNT channel opens, and then to their COUNT exec requests, are held until
     all COUNT have arrived and a line comes on stdin. Each arrival is printed ("HELD open 3"), so a client's test knows
-    how many starts wait for the server at once. Then each command exits 0 and its channel closes."""
+    how many starts wait for the server at once. Then each command exits 0 and its channel closes. Each CLOSE the
+    client sends is printed ("CLOSED 0", the server's channel number, given in the order the opens arrived)."""
     opens = []
     execs = []
 
@@ -121,8 +122,13 @@ def hold_answers(transport, count):
 
     transport._handler_table = dict(paramiko.Transport._handler_table)
     transport._handler_table[paramiko.common.MSG_CHANNEL_OPEN] = on_open
+    def on_close(channel, m):
+        print("CLOSED %d" % channel.get_id(), flush=True)
+        return paramiko.Channel._handle_close(channel, m)
+
     transport._channel_handler_table = dict(paramiko.Transport._channel_handler_table)
     transport._channel_handler_table[paramiko.common.MSG_CHANNEL_REQUEST] = on_request
+    transport._channel_handler_table[paramiko.common.MSG_CHANNEL_CLOSE] = on_close
 
 
 STDIN_WINDOW = 65536
