@@ -95,7 +95,6 @@ public partial class SshJumpClient
     /// <summary>Starts a created command on the calling thread, which waits for the server's answers to its channel open and exec request.</summary>
     private RemoteProcess Start(SshCommand sshCommand, FlowClaim claim, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
     {
-
         var span = _hop.CommandSpan();
         var agentForwarding = _hop.AgentForwarding;
         try
@@ -115,10 +114,10 @@ public partial class SshJumpClient
         }
     }
 
-    /// <summary>Starts a command awaiting the server's answers (<c>SshNet.AwaitedChannel</c>) where this build and SSH.NET allow; else as <c>Start</c>.</summary>
+#if NET8_0_OR_GREATER
+    /// <summary>Starts a command awaiting the server's answers (<c>SshNet.AwaitedChannel</c>) where SSH.NET allows; else as <c>Start</c>.</summary>
     private async Task<RemoteProcess> StartAsync(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
     {
-#if NET8_0_OR_GREATER
         if (!Hops.Tuning.AwaitedCommandStart || !AwaitedChannel.IsAvailable || SessionAccess.TryGetSession(this) is not { } session)
         {
             return Start(command, timeout, options, slot, cancellationToken);
@@ -154,11 +153,12 @@ public partial class SshJumpClient
 
             throw span.Failed((ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout));
         }
-#else
-        await Task.CompletedTask.ConfigureAwait(false);
-        return Start(command, timeout, options, slot, cancellationToken);
-#endif
     }
+#else
+    /// <summary>This build cannot await the server's answers (no <c>DispatchProxy</c>): as <c>Start</c>, on the calling thread.</summary>
+    private Task<RemoteProcess> StartAsync(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken) =>
+        Task.FromResult(Start(command, timeout, options, slot, cancellationToken));
+#endif
 
     /// <summary>Creates the SSH.NET command with the flow's claim on its channel; gives the slot back if that fails.</summary>
     private (SshCommand Command, FlowClaim Claim) Create(string command, Execution.CommandSlots.Slot slot)

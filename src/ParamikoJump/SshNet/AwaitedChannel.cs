@@ -107,7 +107,7 @@ internal sealed class AwaitedChannel : IDisposable
                 var packet = (uint)Seam.LocalPacket!.GetValue(_channel)!;
                 SessionAccess.Send(_session, new ChannelOpenMessage(_localNumber, window, packet, new SessionOpen()));
 
-                // A refusal: SSH.NET's channel counted it and gave the slot back.
+                // On a refusal SSH.NET's channel gives the slot back itself, and the loop asks again.
                 await AnswerOf(answer).ConfigureAwait(false);
             }
             catch
@@ -172,7 +172,7 @@ internal sealed class AwaitedChannel : IDisposable
             {
                 await AnswerOf(answer).ConfigureAwait(false);
             }
-            catch (SshException) when (execution.IsCompleted)
+            catch (Exception ex) when (execution.IsCompleted && ex is SshException or System.Net.Sockets.SocketException)
             {
                 // The command ended before its answer came (its session went, or the server closed its channel): its
                 // execution says how.
