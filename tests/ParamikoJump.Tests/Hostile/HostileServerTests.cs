@@ -331,6 +331,7 @@ public class HostileServerTests
         Assert.Equal(HopStage.Session, error.Stage);
         Assert.StartsWith($"{client.Hop}: An SFTP session on channel", error.Message, StringComparison.Ordinal);
         Assert.Contains(logs.Lines, line => line.StartsWith($"Warning: Hop {client.Hop}: An SFTP session on channel", StringComparison.Ordinal));
+        TestContext.Current.TestOutputHelper?.WriteLine($"failed after {elapsed.TotalSeconds:F2} s, managed heap {held / 1e6:F1} MB above its start");
         Assert.True(elapsed < TimeSpan.FromSeconds(15), $"took {elapsed}");
         Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
 
@@ -376,6 +377,7 @@ public class HostileServerTests
         Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
         Assert.Equal(client.Hop, error.Hop);
         Assert.StartsWith($"{client.Hop}: An SCP transfer on channel", error.Message, StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"failed after {elapsed.TotalSeconds:F2} s, managed heap {held / 1e6:F1} MB above its start");
         Assert.True(elapsed < TimeSpan.FromSeconds(15), $"took {elapsed}");
         Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
 
