@@ -30,9 +30,9 @@ namespace ParamikoJump.SshNet;
 /// command (<see cref="FlowPipe"/>). Forward channels (direct-tcpip, forwarded-tcpip): data is copied into a queue bounded by the window
 /// and written to the local socket asynchronously, in order with the channel's EOF and CLOSE, which wait behind it;
 /// the window is re-opened as the socket takes the bytes. Data past the window is a protocol violation: dropped, and
-/// reported to the channel's owner (the command, or the forward's <c>Exception</c> event). Adjusts are sent under the
-/// channel's own messaging lock, after checking that no CLOSE was sent or received: OpenSSH disconnects a session that
-/// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (a row of
+/// reported to the channel's owner (the command, SCP's pipe, the SFTP session's waiting calls, or the forward's
+/// <c>Exception</c> event). Adjusts are sent under the channel's own messaging lock, after checking that no CLOSE was
+/// sent or received: OpenSSH disconnects a session that names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (a row of
 /// <see cref="SshNetSeams"/>): no flow, SSH.NET's own behaviour with the bounded window alone.
 /// </remarks>
 internal sealed class ChannelFlow : IDisposable
@@ -683,7 +683,7 @@ internal sealed class ChannelFlow : IDisposable
         /// <summary>A <see cref="ShellStream"/>'s: its unread count is watched.</summary>
         Shell,
 
-        /// <summary>A subsystem's (SFTP): taken as it arrives, bounded by the requests in flight.</summary>
+        /// <summary>A subsystem's (SFTP): taken as its packets are parsed, bounded by the requests in flight.</summary>
         Subsystem,
 
         /// <summary>A forward's: written to the local socket asynchronously.</summary>
