@@ -74,7 +74,7 @@ internal sealed partial class Hop : IDisposable
         }
 
         SshNetSeams.WarnOfFallbacks(plan.Logger);
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null, Tuning.ConsumerDrivenWindows);
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null, Tuning.ConsumerDrivenWindows, WindowViolated);
         plan.Tunnel?.KnowsHopSocket(_watchesTransport && !plan.Settings.HopSocketHiddenForTests);
     }
 

@@ -120,6 +120,9 @@ internal static partial class Log
     [LoggerMessage(52, LogLevel.Warning, "Hop {Hop}: '{Command}': the server sent {Size} bytes on channel {Channel} with {Remaining} bytes of window left; closed")]
     public static partial void ChannelWindowExceeded(ILogger logger, string hop, string command, uint channel, int size, long remaining);
 
+    [LoggerMessage(53, LogLevel.Warning, "Hop {Hop}: {What} on channel {Channel}: the server sent {Size} bytes with {Remaining} bytes of window left; closed")]
+    public static partial void ChannelWindowIgnored(ILogger logger, string hop, string what, uint channel, int size, long remaining);
+
     [LoggerMessage(60, LogLevel.Debug, "ssh_config {Where}: ignoring unknown option \"{Keyword}\" (IgnoreUnknown)")]
     public static partial void ConfigIgnoredUnknown(ILogger logger, string where, string keyword);
 
