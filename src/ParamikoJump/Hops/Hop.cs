@@ -475,7 +475,20 @@ internal sealed partial class Hop : IDisposable
     {
         if (_plan.Settings.ForwardAgent)
         {
-            var agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).AgentSocket;
+            string? agent = null;
+            if (_plan.Settings.ForwardedAgentKeys.Count == 0)
+            {
+                try
+                {
+                    agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).FindAgent(_plan.Logger, Identity.ToString());
+                }
+                catch (AgentUnavailableException ex)
+                {
+                    Log.AgentForwardingUnavailable(_plan.Logger, Identity.ToString(), ex.Message);
+                    return;
+                }
+            }
+
             Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, _plan.Settings.ForwardedAgentKeys, Identity.ToString(), _plan.Logger))?.Dispose();
         }
     }

@@ -283,7 +283,19 @@ internal sealed class HopPlan
 
         var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped, certificates) : [];
         KeyFiles.LogUnused(certificates, logger, hop);
-        var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;
+        AgentClient? agent = null;
+        if (args.AllowAgent)
+        {
+            try
+            {
+                agent = environment.FindAgent(logger, hop.ToString()) is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;
+            }
+            catch (AgentUnavailableException ex)
+            {
+                Log.AgentUnavailable(logger, hop.ToString(), "SSH_AUTH_SOCK", ex.Message);
+            }
+        }
+
         var agentFilter = args.IdentitiesOnly ? KeyFiles.IdentityBlobs(explicitOffers.Concat(discovered)) : null;
         return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger, agentFilter);
     }
