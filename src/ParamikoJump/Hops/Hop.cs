@@ -476,17 +476,10 @@ internal sealed partial class Hop : IDisposable
         if (_plan.Settings.ForwardAgent)
         {
             string? agent = null;
-            if (_plan.Settings.ForwardedAgentKeys.Count == 0)
+            if (_plan.Settings.ForwardedAgentKeys.Count == 0
+                && !AgentForwarding.TryFindLocalAgent(_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current, Identity.ToString(), _plan.Logger, out agent))
             {
-                try
-                {
-                    agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).FindAgent(_plan.Logger, Identity.ToString());
-                }
-                catch (AgentUnavailableException ex)
-                {
-                    Log.AgentForwardingUnavailable(_plan.Logger, Identity.ToString(), ex.Message);
-                    return;
-                }
+                return;
             }
 
             Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, _plan.Settings.ForwardedAgentKeys, Identity.ToString(), _plan.Logger))?.Dispose();

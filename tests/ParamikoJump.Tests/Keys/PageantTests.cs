@@ -110,6 +110,23 @@ public sealed class PageantTests(AgentTests.Keys keys) : IClassFixture<AgentTest
     }
 
     [Fact]
+    public void Forwarding_without_SSH_AUTH_SOCK_uses_the_agent_found_and_with_none_running_is_off_with_what_was_tried()
+    {
+        var candidates = WindowsAgentSearch.CandidatesFor(@"\\.\pipe\pageant.u.x");
+        var log = new ListLogger();
+
+        var found = AgentForwarding.TryFindLocalAgent(new KeyEnvironment(null, null, new WindowsAgentSearch(candidates, c => c == PageantWindow.Locator)), "hop1", log, out var agent);
+        var none = AgentForwarding.TryFindLocalAgent(new KeyEnvironment(null, null, new WindowsAgentSearch(candidates, _ => false)), "hop2", log, out var noAgent);
+
+        Assert.True(found);
+        Assert.Equal(PageantWindow.Locator, agent);
+        Assert.False(none);
+        Assert.Null(noAgent);
+        Assert.Contains(log.Lines, l => l.Contains("Hop hop1: SSH_AUTH_SOCK is not set; using the agent at Pageant's window (WM_COPYDATA)", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Contains("Hop hop2: agent forwarding is on but not possible: SSH_AUTH_SOCK is not set and no agent is running: tried \\\\.\\pipe\\openssh-ssh-agent", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Keys_are_listed_and_sign_through_Pageant_s_window_messages()
     {
         using var agent = new TestAgent(keys.Kit);

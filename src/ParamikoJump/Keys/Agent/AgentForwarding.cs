@@ -78,6 +78,25 @@ internal sealed class AgentForwarding : IDisposable
         return new AgentForwarding(session, ownKeys.Count > 0 ? null : agentSocket, ownKeys, hop, logger, parsing);
     }
 
+    /// <summary>
+    /// The local agent to forward (<see cref="KeyEnvironment.FindAgent"/>); false, logged with every agent tried, when
+    /// Windows' agents were searched and none runs. Null in <paramref name="agent"/> with true: there is none to look for.
+    /// </summary>
+    public static bool TryFindLocalAgent(KeyEnvironment environment, string hop, ILogger logger, out string? agent)
+    {
+        try
+        {
+            agent = environment.FindAgent(logger, hop);
+            return true;
+        }
+        catch (AgentUnavailableException ex)
+        {
+            Log.AgentForwardingUnavailable(logger, hop, ex.Message);
+            agent = null;
+            return false;
+        }
+    }
+
     /// <summary>Asks for forwarding on <paramref name="command"/>'s channel, which must not be open yet.</summary>
     /// <returns>False when the channel's number cannot be read (see <see cref="CommandChannel"/>).</returns>
     public bool RequestFor(SshCommand command)

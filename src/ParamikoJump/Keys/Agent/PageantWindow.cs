@@ -45,7 +45,7 @@ internal enum PageantWindowFailure
     /// <summary>The shared memory could not be created.</summary>
     SharedMemory,
 
-    /// <summary>Pageant answered 0 (it refused: not our memory, not the owner it expects, a wrong id) or not in time.</summary>
+    /// <summary>Pageant answered 0 (it refused: memory it cannot open or whose owner is not its user, a wrong id) or not in time.</summary>
     NoAnswer,
 
     /// <summary>The answer's length field is 0 or runs past the shared memory.</summary>
@@ -125,7 +125,7 @@ internal sealed class PageantWindow
                     PageantWindowFailure.NoAnswer,
                     result is null
                         ? $"Pageant did not answer within {_timeout.TotalMilliseconds:0} ms"
-                        : "Pageant refused the request (it answers only its own user's processes, and not an elevated one whose memory the Administrators group owns)");
+                        : "Pageant refused the request (it answers only requests whose shared memory its own user owns)");
             }
 
             var header = memory.Read(0, 4);

@@ -25,7 +25,12 @@ internal sealed class Win32PageantWindowMessaging : IPageantWindowMessaging
 
     public IntPtr FindPageantWindow() => NativeMethods.FindWindowW("Pageant", "Pageant");
 
-    public IPageantSharedMemory CreateSharedMemory(string name, int capacity) => new SharedMemory(MemoryMappedFile.CreateNew(name, capacity, MemoryMappedFileAccess.ReadWrite));
+    public IPageantSharedMemory CreateSharedMemory(string name, int capacity)
+    {
+        var file = MemoryMappedFile.CreateNew(name, capacity, MemoryMappedFileAccess.ReadWrite);
+        MakeUserTheOwner(file.SafeMemoryMappedFileHandle);
+        return new SharedMemory(file);
+    }
 
     public long? SendCopyData(IntPtr window, uint dataId, byte[] payload, TimeSpan timeout)
     {
@@ -41,6 +46,46 @@ internal sealed class Win32PageantWindowMessaging : IPageantWindowMessaging
         finally
         {
             pinned.Free();
+        }
+    }
+
+    /// <summary>
+    /// Pageant answers only memory owned by its own user; an elevated process's objects are owned by the Administrators
+    /// group by default, so PuTTY names the user as owner. When that fails the memory keeps its default owner, as in
+    /// PuTTY, and an elevated process's request is refused (<see cref="PageantWindowFailure.NoAnswer"/>).
+    /// </summary>
+    private static void MakeUserTheOwner(SafeHandle mapping)
+    {
+        if (!NativeMethods.OpenProcessToken(NativeMethods.GetCurrentProcess(), NativeMethods.TokenQuery, out var token))
+        {
+            return;
+        }
+
+        try
+        {
+            NativeMethods.GetTokenInformation(token, NativeMethods.TokenUser, IntPtr.Zero, 0, out var needed);
+            if (needed <= 0)
+            {
+                return;
+            }
+
+            var tokenUser = Marshal.AllocHGlobal(needed);
+            try
+            {
+                if (NativeMethods.GetTokenInformation(token, NativeMethods.TokenUser, tokenUser, needed, out _))
+                {
+                    // TOKEN_USER starts with the user's SID_AND_ATTRIBUTES, whose first field is the SID's address.
+                    _ = NativeMethods.SetSecurityInfo(mapping, NativeMethods.SeKernelObject, NativeMethods.OwnerSecurityInformation, Marshal.ReadIntPtr(tokenUser), IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
+                }
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(tokenUser);
+            }
+        }
+        finally
+        {
+            NativeMethods.CloseHandle(token);
         }
     }
 
@@ -78,7 +123,7 @@ internal sealed class Win32PageantWindowMessaging : IPageantWindowMessaging
 
     private static class NativeMethods
     {
-#pragma warning disable CA5392 // user32 and kernel32 are system libraries, resolved by the loader.
+#pragma warning disable CA5392 // user32, kernel32 and advapi32 are system libraries, resolved by the loader.
 #pragma warning disable SYSLIB1054 // The same declarations serve the netstandard2.0 build, which has no LibraryImport.
         [DllImport("user32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
         public static extern IntPtr FindWindowW(string className, string windowName);
@@ -86,8 +131,31 @@ internal sealed class Win32PageantWindowMessaging : IPageantWindowMessaging
         [DllImport("user32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
         public static extern IntPtr SendMessageTimeoutW(IntPtr window, uint message, IntPtr wParam, ref CopyDataStruct lParam, uint flags, uint timeout, out IntPtr result);
 
+        public const uint TokenQuery = 0x0008;
+        public const int TokenUser = 1;
+        public const int SeKernelObject = 6;
+        public const uint OwnerSecurityInformation = 0x00000001;
+
         [DllImport("kernel32.dll")]
         public static extern uint GetCurrentThreadId();
+
+        [DllImport("kernel32.dll")]
+        public static extern IntPtr GetCurrentProcess();
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        public static extern bool CloseHandle(IntPtr handle);
+
+        [DllImport("advapi32.dll", SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        public static extern bool OpenProcessToken(IntPtr process, uint desiredAccess, out IntPtr token);
+
+        [DllImport("advapi32.dll", SetLastError = true)]
+        [return: MarshalAs(UnmanagedType.Bool)]
+        public static extern bool GetTokenInformation(IntPtr token, int informationClass, IntPtr information, int length, out int returnLength);
+
+        [DllImport("advapi32.dll")]
+        public static extern uint SetSecurityInfo(SafeHandle handle, int objectType, uint securityInformation, IntPtr owner, IntPtr group, IntPtr dacl, IntPtr sacl);
 #pragma warning restore SYSLIB1054
 #pragma warning restore CA5392
     }
