@@ -104,6 +104,16 @@ public sealed class HopSettings
     public bool ForwardAgent { get; set; }
 
     /// <summary>
+    /// The agent this hop takes keys from (<see cref="AllowAgent"/>) and forwards (<see cref="ForwardAgent"/>) instead of
+    /// <c>SSH_AUTH_SOCK</c>'s, as ssh's <c>IdentityAgent</c>: a Unix socket path (a leading <c>~</c> is the home), a
+    /// Windows named pipe <c>\\.\pipe\NAME</c> (OpenSSH for Windows' agent, or Pageant's pipe, the path
+    /// <c>pageant --openssh-config FILE</c> writes), <c>none</c> for no agent, or <c>SSH_AUTH_SOCK</c> for the default.
+    /// </summary>
+    /// <value><see langword="null"/>: <c>SSH_AUTH_SOCK</c>; on Windows without it, the first of OpenSSH's agent
+    /// service, Pageant's pipe and Pageant's window that is running.</value>
+    public string? IdentityAgent { get; set; }
+
+    /// <summary>
     /// Keys the forwarded agent answers from instead of the local agent, when <see cref="ForwardAgent"/> is on (an
     /// application that holds its keys itself, with no ssh-agent running): the server can list them and have them sign,
     /// nothing more; the keys never leave this process.

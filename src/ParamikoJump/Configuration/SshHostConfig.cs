@@ -161,6 +161,7 @@ public sealed class SshHostConfig
         settings.HostKeyPolicy = StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No ? new AutoAddPolicy() : new RejectPolicy();
         // ForwardAgent yes|no is used; a socket path or $VARIABLE in its place (ssh 8.2+) is not, and is logged as ignored.
         settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && string.Equals(forwardAgent, "yes", StringComparison.OrdinalIgnoreCase);
+        settings.IdentityAgent = Values.IdentityAgent;
         if (OtherOptions.TryGetValue("sendenv", out var sendEnv))
         {
             settings.SendEnv = sendEnv.Split(' ').Where(name => name.Length > 0).ToList();
@@ -191,7 +192,7 @@ public sealed class SshHostConfig
 
         foreach (var keyword in OtherOptions.Keys)
         {
-            var used = keyword is "sendenv" or "setenv" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
+            var used = keyword is "sendenv" or "setenv" or "identityagent" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
                 || (keyword == "forwardagent" && (string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) || string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase)));
             if (!used)
             {
@@ -273,6 +274,9 @@ internal sealed class ResolvedValues
     public List<string> IdentityFiles { get; set; } = [];
 
     public List<string> RawIdentityFiles { get; set; } = [];
+
+    /// <summary>IdentityAgent expanded (<see cref="HopSettings.IdentityAgent"/>), or null when not set.</summary>
+    public string? IdentityAgent { get; set; }
 
     public bool IdentityFilesConfigured { get; set; }
 

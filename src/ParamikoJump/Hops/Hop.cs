@@ -477,7 +477,7 @@ internal sealed partial class Hop : IDisposable
         {
             string? agent = null;
             if (_plan.Settings.ForwardedAgentKeys.Count == 0
-                && !AgentForwarding.TryFindLocalAgent(_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current, Identity.ToString(), _plan.Logger, out agent))
+                && !AgentForwarding.TryFindLocalAgent(KeyEnvironment.Of(_plan.Settings), Identity.ToString(), _plan.Logger, out agent))
             {
                 return;
             }

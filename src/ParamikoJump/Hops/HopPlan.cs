@@ -272,7 +272,7 @@ internal sealed class HopPlan
         }
 
         // Key and certificate files name the home as ssh's IdentityFile does: ~/.ssh/id_ed25519.
-        var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
+        var environment = KeyEnvironment.Of(args);
         var home = HomePaths.WithHome(environment.HomeDirectory);
         var certificates = KeyFiles.LoadCertificates(args.CertificateFiles.Select(path => home.Expand(path, nameof(HopSettings.CertificateFiles), hop.ToString())).ToList(), hop);
         foreach (var path in args.KeyFilenames.Select(path => home.Expand(path, nameof(HopSettings.KeyFilenames), hop.ToString())))

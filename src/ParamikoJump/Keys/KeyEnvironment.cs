@@ -51,6 +51,22 @@ internal sealed class KeyEnvironment
         return found;
     }
 
+    /// <summary>
+    /// A hop's environment: its own (tests) or the process's, with the hop's <see cref="HopSettings.IdentityAgent"/>, as
+    /// ssh reads <c>IdentityAgent</c>, in place of <c>SSH_AUTH_SOCK</c>'s.
+    /// </summary>
+    /// <exception cref="ArgumentException">The IdentityAgent path starts with <c>~user</c> of no such user.</exception>
+    internal static KeyEnvironment Of(HopSettings settings)
+    {
+        var environment = settings.KeyEnvironment ?? Current;
+        return settings.IdentityAgent switch
+        {
+            null or "" or "SSH_AUTH_SOCK" => environment,
+            "none" => new KeyEnvironment(environment.HomeDirectory, agentSocket: null),
+            var path => new KeyEnvironment(environment.HomeDirectory, Configuration.HomePaths.WithHome(environment.HomeDirectory).Expand(path, nameof(HopSettings.IdentityAgent), settings.Host)),
+        };
+    }
+
     /// <summary>The agent's environment: <c>SSH_AUTH_SOCK</c> when set; else on Windows a search of Windows' agents, as Windows' ssh and PuTTY look; elsewhere none.</summary>
     internal static KeyEnvironment ForAgent(string? homeDirectory, string? sshAuthSock, bool isWindows, Func<WindowsAgentSearch> windowsSearch) =>
         new(homeDirectory, sshAuthSock, string.IsNullOrEmpty(sshAuthSock) && isWindows ? windowsSearch() : null);

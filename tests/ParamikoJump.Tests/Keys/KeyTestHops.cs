@@ -17,7 +17,8 @@ internal static class KeyTestHops
         IPrivateKeySource[]? keys = null,
         bool lookForKeys = true,
         bool allowAgent = true,
-        ListLogger? log = null) =>
+        ListLogger? log = null,
+        string? identityAgent = null) =>
         HopPlan.FromSettings(
             new HopSettings("db.internal")
             {
@@ -30,6 +31,7 @@ internal static class KeyTestHops
             AllowAgent = allowAgent,
             LoggerFactory = log,
             KeyEnvironment = environment,
+            IdentityAgent = identityAgent,
             },
             jump: null);
 
