@@ -106,7 +106,7 @@ public sealed class HopSettings
     /// <summary>
     /// The agent this hop takes keys from (<see cref="AllowAgent"/>) and forwards (<see cref="ForwardAgent"/>) instead of
     /// <c>SSH_AUTH_SOCK</c>'s, as ssh's <c>IdentityAgent</c>: a Unix socket path (a leading <c>~</c> is the home), a
-    /// Windows named pipe <c>\\.\pipe\NAME</c> (OpenSSH for Windows' agent, or Pageant's pipe, the path
+    /// Windows named pipe <c>\\.\pipe\NAME</c> or <c>//./pipe/NAME</c> (OpenSSH for Windows' agent, or Pageant's pipe, the path
     /// <c>pageant --openssh-config FILE</c> writes), <c>none</c> for no agent, or <c>SSH_AUTH_SOCK</c> for the default.
     /// </summary>
     /// <value><see langword="null"/>: <c>SSH_AUTH_SOCK</c>; on Windows without it, the first of OpenSSH's agent

@@ -52,6 +52,7 @@ public sealed class IdentityAgentTests(AgentTests.Keys keys) : IClassFixture<Age
 
     [Theory]
     [InlineData("//./pipe/pageant.me.0123abcd", "//./pipe/pageant.me.0123abcd")]
+    [InlineData("\"//./pipe/pageant.me.0123abcd\"", "//./pipe/pageant.me.0123abcd")]
     [InlineData("\"\\\\\\\\.\\\\pipe\\\\pageant.me.0123abcd\"", @"\\.\pipe\pageant.me.0123abcd")]
     [InlineData("~/.ssh/agent-%h.sock", "{home}/.ssh/agent-db.internal.sock")]
     [InlineData("${PJ_AGENT_DIR}/agent.sock", "/run/agents/agent.sock")]
