@@ -64,7 +64,7 @@ internal sealed class AgentForwarding : IDisposable
         if (ownKeys.Count == 0 && string.IsNullOrEmpty(agentSocket))
         {
             // ssh does the same: with no agent to forward it does not ask the server for one.
-            Log.AgentForwardingUnavailable(logger, hop, "no local agent (SSH_AUTH_SOCK is not set)");
+            Log.AgentForwardingUnavailable(logger, hop, "no local agent (SSH_AUTH_SOCK is not set, or IdentityAgent is none)");
             return null;
         }
 

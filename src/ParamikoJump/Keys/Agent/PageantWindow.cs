@@ -75,6 +75,12 @@ internal sealed class PageantWindow
     /// <summary>AGENT_MAX_MSGLEN of PuTTY 0.71 and later: the shared memory's size, a framed message's limit.</summary>
     public const int MaxMessageLength = 256 * 1024;
 
+    /// <summary>
+    /// What stands for Pageant's window where an agent's socket path goes (<see cref="AgentSocket.Connect"/>, log lines):
+    /// no socket or pipe path looks like it.
+    /// </summary>
+    public const string Locator = "Pageant's window (WM_COPYDATA)";
+
     private readonly IPageantWindowMessaging _windows;
     private readonly TimeSpan _timeout;
 
@@ -83,9 +89,6 @@ internal sealed class PageantWindow
         _windows = windows;
         _timeout = timeout;
     }
-
-    /// <summary>How discovery names this agent, and the locator <see cref="AgentSocket.Connect"/> takes for it.</summary>
-    public const string Locator = "Pageant's window (WM_COPYDATA)";
 
     public bool Exists => _windows.FindPageantWindow() != IntPtr.Zero;
 
