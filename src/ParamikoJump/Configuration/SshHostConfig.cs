@@ -181,6 +181,9 @@ public sealed class SshHostConfig
         settings.HostKeyAlgorithms = OtherOptions.TryGetValue("hostkeyalgorithms", out var hostKeys) ? hostKeys : null;
         settings.Ciphers = OtherOptions.TryGetValue("ciphers", out var ciphers) ? ciphers : null;
         settings.MACs = OtherOptions.TryGetValue("macs", out var macs) ? macs : null;
+        // PubkeyAcceptedKeyTypes is its old name (OpenSSH before 8.5); ssh reads either.
+        settings.PubkeyAcceptedAlgorithms = OtherOptions.TryGetValue("pubkeyacceptedalgorithms", out var accepted) ? accepted
+            : OtherOptions.TryGetValue("pubkeyacceptedkeytypes", out var keyTypes) ? keyTypes : null;
         foreach (var entry in ConfigReader.AlgorithmKeywords.Where(entry => OtherOptions.ContainsKey(entry.Key)))
         {
             if (!Hops.HopAlgorithms.TryUsable(entry.Value, OtherOptions[entry.Key], HostName, out _, out var problem))

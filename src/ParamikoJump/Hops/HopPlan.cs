@@ -297,7 +297,8 @@ internal sealed class HopPlan
         }
 
         var agentFilter = args.IdentitiesOnly ? KeyFiles.IdentityBlobs(explicitOffers.Concat(discovered)) : null;
-        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger, agentFilter);
+        var accepted = AlgorithmLists.Resolve(AlgorithmKind.PubkeyAcceptedAlgorithms, args.PubkeyAcceptedAlgorithms);
+        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger, agentFilter, accepted);
     }
 
     private static void CopySettings(ConnectionInfo from, ConnectionInfo to)

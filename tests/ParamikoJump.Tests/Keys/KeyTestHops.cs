@@ -18,7 +18,8 @@ internal static class KeyTestHops
         bool lookForKeys = true,
         bool allowAgent = true,
         ListLogger? log = null,
-        string? identityAgent = null) =>
+        string? identityAgent = null,
+        string? pubkeyAcceptedAlgorithms = null) =>
         HopPlan.FromSettings(
             new HopSettings("db.internal")
             {
@@ -32,6 +33,7 @@ internal static class KeyTestHops
             LoggerFactory = log,
             KeyEnvironment = environment,
             IdentityAgent = identityAgent,
+            PubkeyAcceptedAlgorithms = pubkeyAcceptedAlgorithms,
             },
             jump: null);
 
