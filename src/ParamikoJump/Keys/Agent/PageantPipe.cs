@@ -85,11 +85,18 @@ internal static class PageantPipe
         {
             var name = new char[1024];
             var size = (uint)name.Length;
-            if (GetUserNameExW(NameUserPrincipal, name, ref size) && size > 0 && size <= name.Length)
+            try
             {
-                var principal = new string(name, 0, (int)size);
-                var at = principal.IndexOf('@');
-                return at >= 0 ? principal.Substring(0, at) : principal;
+                if (GetUserNameExW(NameUserPrincipal, name, ref size) && size > 0 && size <= name.Length)
+                {
+                    var principal = new string(name, 0, (int)size);
+                    var at = principal.IndexOf('@');
+                    return at >= 0 ? principal.Substring(0, at) : principal;
+                }
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // PuTTY too falls back to the account name where secur32 lacks the call.
             }
 
             var account = Environment.UserName;
@@ -110,7 +117,18 @@ internal static class PageantPipe
 
         private sealed class CryptProtectMemoryProtector : IMemoryProtector
         {
-            public bool TryProtectCrossProcess(byte[] buffer) => CryptProtectMemory(buffer, (uint)buffer.Length, CryptProtectMemoryCrossProcess);
+            public bool TryProtectCrossProcess(byte[] buffer)
+            {
+                try
+                {
+                    return CryptProtectMemory(buffer, (uint)buffer.Length, CryptProtectMemoryCrossProcess);
+                }
+                catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+                {
+                    // As PuTTY without crypt32: the plain string is hashed.
+                    return false;
+                }
+            }
         }
     }
 }

@@ -72,7 +72,7 @@ internal sealed class PageantWindow
     /// <summary>AGENT_COPYDATA_ID, the <c>dwData</c> Pageant expects.</summary>
     public const uint CopyDataId = 0x804e50ba;
 
-    /// <summary>AGENT_MAX_MSGLEN of PuTTY 0.71 and later: the shared memory's size, a framed message's limit.</summary>
+    /// <summary>AGENT_MAX_MSGLEN of current PuTTY (pageant.h): the shared memory's size, a framed message's limit.</summary>
     public const int MaxMessageLength = 256 * 1024;
 
     /// <summary>
