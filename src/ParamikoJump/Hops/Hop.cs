@@ -475,7 +475,13 @@ internal sealed partial class Hop : IDisposable
     {
         if (_plan.Settings.ForwardAgent)
         {
-            var agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).AgentSocket;
+            string? agent = null;
+            if (_plan.Settings.ForwardedAgentKeys.Count == 0
+                && !AgentForwarding.TryFindLocalAgent(KeyEnvironment.Of(_plan.Settings), Identity.ToString(), _plan.Logger, out agent))
+            {
+                return;
+            }
+
             Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, _plan.Settings.ForwardedAgentKeys, Identity.ToString(), _plan.Logger))?.Dispose();
         }
     }

@@ -159,6 +159,9 @@ internal static partial class Log
     [LoggerMessage(265, LogLevel.Warning, "Hop {Hop}: SendEnv/SetEnv variables {Variables} not sent: this build cannot send requests before exec")]
     public static partial void EnvironmentNotSent(ILogger logger, string hop, string variables);
 
+    [LoggerMessage(280, LogLevel.Information, "Hop {Hop}: SSH_AUTH_SOCK is not set; using the agent at {Agent}, the first running of {Candidates}")]
+    public static partial void WindowsAgentFound(ILogger logger, string hop, string agent, string candidates);
+
     [LoggerMessage(270, LogLevel.Information, "Hop {Hop}: {Option} names {Algorithms}, which SSH.NET does not implement; they are not offered")]
     public static partial void AlgorithmsNotImplemented(ILogger logger, string hop, string option, string algorithms);
     /// <summary>Logged once per process per row of SshNet/SshNetSeams.cs that does not resolve against the SSH.NET loaded.</summary>
