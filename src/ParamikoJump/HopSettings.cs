@@ -104,6 +104,16 @@ public sealed class HopSettings
     public bool ForwardAgent { get; set; }
 
     /// <summary>
+    /// The agent this hop takes keys from (<see cref="AllowAgent"/>) and forwards (<see cref="ForwardAgent"/>) instead of
+    /// <c>SSH_AUTH_SOCK</c>'s, as ssh's <c>IdentityAgent</c>: a Unix socket path (a leading <c>~</c> is the home), a
+    /// Windows named pipe <c>\\.\pipe\NAME</c> or <c>//./pipe/NAME</c> (OpenSSH for Windows' agent, or Pageant's pipe, the path
+    /// <c>pageant --openssh-config FILE</c> writes), <c>none</c> for no agent, or <c>SSH_AUTH_SOCK</c> for the default.
+    /// </summary>
+    /// <value><see langword="null"/>: <c>SSH_AUTH_SOCK</c>; on Windows without it, the first of OpenSSH's agent
+    /// service, Pageant's pipe and Pageant's window that is running.</value>
+    public string? IdentityAgent { get; set; }
+
+    /// <summary>
     /// Keys the forwarded agent answers from instead of the local agent, when <see cref="ForwardAgent"/> is on (an
     /// application that holds its keys itself, with no ssh-agent running): the server can list them and have them sign,
     /// nothing more; the keys never leave this process.
@@ -296,6 +306,17 @@ public sealed class HopSettings
     /// <value><see langword="null"/>: OpenSSH's client defaults.</value>
     public string? MACs { get; set; }
 
+    /// <summary>
+    /// The signature algorithms this hop's keys may be offered with, written as ssh_config's
+    /// <c>PubkeyAcceptedAlgorithms</c> (see <see cref="KexAlgorithms"/> for the syntax; wildcards allowed). A device that
+    /// only takes SHA-1 RSA signatures is reached with <c>"+ssh-rsa"</c>: each RSA key is then offered with
+    /// <c>rsa-sha2-512</c> and then with <c>ssh-rsa</c>, two tries of the server's MaxAuthTries (ssh picks one from the
+    /// server's <c>server-sig-algs</c>, which SSH.NET does not ask for), or <c>ssh-rsa</c> first with <c>"^ssh-rsa"</c>.
+    /// A key none of whose algorithms is in the list is not offered, with a log line.
+    /// </summary>
+    /// <value><see langword="null"/>: OpenSSH's client defaults (no <c>ssh-rsa</c>, no <c>ssh-dss</c>).</value>
+    public string? PubkeyAcceptedAlgorithms { get; set; }
+
     /// <summary>Where this hop logs.</summary>
     /// <value><see langword="null"/>: the factory given to <see cref="SshNetLoggingConfiguration.InitializeLogging"/>.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -422,7 +443,8 @@ public sealed class HopSettings
         return copy;
     }
 
-    private static readonly AlgorithmKind[] AlgorithmSettings = [AlgorithmKind.KexAlgorithms, AlgorithmKind.HostKeyAlgorithms, AlgorithmKind.Ciphers, AlgorithmKind.MACs];
+    private static readonly AlgorithmKind[] AlgorithmSettings =
+        [AlgorithmKind.KexAlgorithms, AlgorithmKind.HostKeyAlgorithms, AlgorithmKind.Ciphers, AlgorithmKind.MACs, AlgorithmKind.PubkeyAcceptedAlgorithms];
 
     /// <summary>Keep-alive is on unless the interval is zero or infinite.</summary>
     internal bool KeepAliveEnabled => KeepAliveInterval > TimeSpan.Zero;

@@ -25,7 +25,9 @@ namespace ParamikoJump;
 /// The transfers of this type (<c>Upload</c> and <c>Download</c>, for streams, files and directories) end in a
 /// <see cref="IHopFailure"/> when the connection or a jump before it is lost, or when the server closes the
 /// transfer's channel early. SSH.NET's own <see cref="ScpClient"/> can wait forever in both cases; calls through
-/// <see cref="ScpClient"/> still get the guard against waiting forever, with SSH.NET's exception types.
+/// <see cref="ScpClient"/> still get the guard against waiting forever, with SSH.NET's exception types. A server that
+/// sends a download past the channel's window fails it with a <see cref="ChannelWindowException"/>; the transfer's
+/// channel is closed and the client stays connected.
 /// </para>
 /// <para>
 /// Remote paths are quoted for a POSIX shell (<see cref="Renci.SshNet.RemotePathTransformation.ShellQuote"/>, what OpenSSH's scp

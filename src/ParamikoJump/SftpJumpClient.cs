@@ -37,7 +37,9 @@ namespace ParamikoJump;
 /// </para>
 /// <para>
 /// A download holds at most what its reads in flight bring and the channel's window, whatever the destination's speed:
-/// nothing is cancelled for being slow.
+/// nothing is cancelled for being slow. A server that sends past the window fails the call at once with a
+/// <see cref="ChannelWindowException"/> and the SFTP channel is closed (<see cref="BaseClient.IsConnected"/> turns false;
+/// <c>Disconnect()</c> and <c>Connect()</c> open a fresh one).
 /// </para>
 /// </remarks>
 /// <example>

@@ -17,7 +17,7 @@ namespace ParamikoJump.IntegrationTests;
 public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output)
 {
     private const long StalledSize = 64L * 1024 * 1024;
-    private const long SlowFileSize = 256L << 20;
+    private const long SlowFileSize = 128L << 20;
     private const double SlowRate = 20e6;
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(30);
 
@@ -91,11 +91,11 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     }
 
     [Fact(Timeout = 240_000)]
-    public Task Through_two_jumps_an_SCP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory() =>
+    public Task Through_two_jumps_an_SCP_download_of_128_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory() =>
         DownloadIntoSlowDestinationAsync("SCP", jump => Hops.Scp(Lab, "hop3", jump), (scp, path, destination) => scp.Download(path, destination));
 
     [Fact(Timeout = 240_000)]
-    public Task Through_two_jumps_an_SFTP_download_of_256_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory() =>
+    public Task Through_two_jumps_an_SFTP_download_of_128_MiB_into_a_20_MB_per_second_stream_arrives_whole_in_bounded_memory() =>
         DownloadIntoSlowDestinationAsync("SFTP", jump => Hops.Sftp(Lab, "hop3", jump), (sftp, path, destination) => sftp.DownloadFile(path, destination));
 
     [Fact(Timeout = 120_000)]

@@ -32,7 +32,7 @@ declare -A PARITY_METHODS=(
 )
 PARITY_USERS=(pjpar-any pjpar-pw pjpar-pk pjpar-kbd pjpar-pkpw pjpar-pwpk pjpar-pkkbd pjpar-pwkbd pjpar-pwpwpk pjpar-pkpk pjpar-off)
 USERS+=("${PARITY_USERS[@]}")
-PAM_SERVICES=(sshd-pjlab sshd-pjlab-mfa sshd-pjlab-keymfa sshd-pjlab-duo)
+PAM_SERVICES=(sshd-pjlab sshd-pjlab-mfa sshd-pjlab-keymfa sshd-pjlab-duo sshd-pjlab-parity)
 DUO_DELAY=3
 FAST_TOTP_STEP=3
 
@@ -118,8 +118,7 @@ build_network() {
     device_network
 }
 
-# The old device's namespace behind pjlab-bastion, and its name as the bastion resolves it. Also run on a lab that is
-# already up (top_up): it only adds to the bastion, never changes what is there.
+# The old device's namespace behind pjlab-bastion, and its name as the bastion resolves it.
 device_network() {
     ip netns list | grep -qw pjlab-devices || { ip netns add pjlab-devices; ip -n pjlab-devices link set lo up; }
     ip -n pjlab-devices link show eth0 >/dev/null 2>&1 || link pjlab-bastion eth2 10.231.3.1 pjlab-devices eth0 10.231.3.2
@@ -183,6 +182,9 @@ make_pam() {
     local ga="pam_google_authenticator.so secret=$STATE/totp/\${USER} user=root"
     local tail=$'account required pam_unix.so\nsession required pam_permit.so\npassword required pam_deny.so'
     printf 'auth required pam_unix.so\n%s\n' "$tail" >/etc/pam.d/sshd-pjlab
+    # The parity twins compare clients, not PAM: no 2 s pam_unix delay after a wrong password, so the suite's dozens
+    # of refused logins cost round trips instead of minutes.
+    printf 'auth required pam_unix.so nodelay\n%s\n' "$tail" >/etc/pam.d/sshd-pjlab-parity
     printf 'auth required pam_unix.so\nauth required %s\n%s\n' "$ga" "$tail" >/etc/pam.d/sshd-pjlab-mfa
     printf 'auth required %s\n%s\n' "$ga" "$tail" >/etc/pam.d/sshd-pjlab-keymfa
     printf 'auth required pam_unix.so\nauth required %s delay=%s passcode=%s\n%s\n' \
@@ -365,35 +367,11 @@ EOF
         "$id" "$host" "$address" "$port" "$via" "$ns" "$user" "${PASSWORD[$user]}" "$enable")")
 }
 
-# A lab started before the old device existed gets it added, nothing else touched: its namespace and link behind the
-# bastion, its user, its server, and its lines in known_hosts and lab.json.
-top_up() {
-    grep -q '"switch01"' "$STATE/lab.json" && return 0
-    log "adding the old device (switch01) to the running lab"
-    device_network
-    id pjnet >/dev/null 2>&1 || useradd -m -s /bin/bash pjnet
-    PASSWORD[pjnet]=$(random_password)
-    printf 'pjnet:%s\n' "${PASSWORD[pjnet]}" | chpasswd
-    device_server switch01 pjlab-devices 10.231.3.2 22 switch01.pjlab bastion-password pjnet
-    printf '%s\n' "${KNOWN_HOSTS[@]}" >>"$STATE/known_hosts"
-    SERVER_JSON="{${SERVERS_JSON[0]}}" /usr/bin/python3 -c '
-import json, os, sys
-path = sys.argv[1]
-with open(path) as f:
-    lab = json.load(f)
-lab["servers"].update(json.loads(os.environ["SERVER_JSON"]))
-with open(path + ".tmp", "w") as f:
-    json.dump(lab, f, indent=2)
-os.chmod(path + ".tmp", 0o644)
-os.replace(path + ".tmp", path)
-' "$STATE/lab.json"
-}
-
 # parity_server ID NS ADDRESS PORT HOST VIA SFTP: one of a pair of identically configured servers for the parity suite
 # (SSH.NET's plain clients straight to the twin in pjlab-bastion, the jump clients through bastion-password to the
 # twin in pjlab-targets). Each PARITY_USERS user has its own AuthenticationMethods; pjpar-off lists a method that is
 # switched off for it, so sshd disconnects with "no authentication methods enabled". SFTP=no leaves out the sftp
-# subsystem. Keyboard-interactive is PAM's password prompt (sshd-pjlab).
+# subsystem. Keyboard-interactive is PAM's password prompt (sshd-pjlab-parity: pam_unix without its failure delay).
 parity_server() {
     local id=$1 ns=$2 address=$3 port=$4 host=$5 via=$6 sftp=$7 user
     install -d -m 755 "$STATE/sshd"
@@ -423,8 +401,8 @@ EOF
             if [[ $user == pjpar-off ]]; then printf '    PasswordAuthentication no\n'; fi
         done
     } >"$STATE/sshd/$id.conf"
-    in_ns "$ns" /usr/local/sbin/sshd-pjlab -t -f "$STATE/sshd/$id.conf" || die "sshd rejected the config of $id"
-    in_ns "$ns" /usr/local/sbin/sshd-pjlab -f "$STATE/sshd/$id.conf" -E "$STATE/sshd/$id.log"
+    in_ns "$ns" /usr/local/sbin/sshd-pjlab-parity -t -f "$STATE/sshd/$id.conf" || die "sshd rejected the config of $id"
+    in_ns "$ns" /usr/local/sbin/sshd-pjlab-parity -f "$STATE/sshd/$id.conf" -E "$STATE/sshd/$id.log"
     wait_listening "$ns" "$address" "$port" || die "sshd $id did not listen on $address:$port (see $STATE/sshd/$id.log)"
 
     local names=$host
@@ -531,7 +509,6 @@ start() {
     require_root_and_namespaces
     if status >/dev/null 2>&1; then
         log "already running ($STATE/lab.json)"
-        top_up
         return 0
     fi
     install_packages

@@ -18,6 +18,9 @@ internal enum AlgorithmKind
 
     /// <summary><c>MACs</c>.</summary>
     MACs,
+
+    /// <summary><c>PubkeyAcceptedAlgorithms</c>: the signature algorithms a client's keys may be offered with.</summary>
+    PubkeyAcceptedAlgorithms,
 }
 
 /// <summary>
@@ -25,7 +28,7 @@ internal enum AlgorithmKind
 /// OpenSSH 9.x): a list replaces the defaults, <c>+list</c> appends to them, <c>-list</c> removes from them (with
 /// <c>*</c>/<c>?</c> wildcards), <c>^list</c> puts names in front of them. Names are checked as ssh checks them when it
 /// reads the option: exact names for key exchange, ciphers and MACs, names or wildcards that match a name for host
-/// key algorithms; nothing for a <c>-list</c>.
+/// key and public key algorithms; nothing for a <c>-list</c>.
 /// </summary>
 /// <remarks>
 /// The defaults are OpenSSH's client defaults, as <c>ssh -G</c> prints them for OpenSSH 9.2 (Debian 12) with
@@ -35,6 +38,25 @@ internal enum AlgorithmKind
 /// </remarks>
 internal static class AlgorithmLists
 {
+    // ssh -G prints the same default list for HostKeyAlgorithms and PubkeyAcceptedAlgorithms (OpenSSH 9.2), and ssh
+    // checks both against the key-signature names (ssh -Q key-sig), wildcards allowed.
+    private static readonly string[] DefaultSignatureAlgorithms =
+    [
+        "ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
+        "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
+        "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-512", "rsa-sha2-256",
+    ];
+
+    private static readonly string[] KnownSignatureAlgorithms =
+    [
+        "ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com", "sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp521",
+        "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
+        "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ssh-dss", "ssh-dss-cert-v01@openssh.com", "ssh-rsa", "ssh-rsa-cert-v01@openssh.com",
+        "rsa-sha2-256", "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-512", "rsa-sha2-512-cert-v01@openssh.com",
+    ];
+
     private static readonly Dictionary<AlgorithmKind, string[]> DefaultLists = new()
     {
         [AlgorithmKind.KexAlgorithms] =
@@ -43,13 +65,8 @@ internal static class AlgorithmLists
             "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256", "diffie-hellman-group16-sha512",
             "diffie-hellman-group18-sha512", "diffie-hellman-group14-sha256",
         ],
-        [AlgorithmKind.HostKeyAlgorithms] =
-        [
-            "ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
-            "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
-            "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-            "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-512", "rsa-sha2-256",
-        ],
+        [AlgorithmKind.HostKeyAlgorithms] = DefaultSignatureAlgorithms,
+        [AlgorithmKind.PubkeyAcceptedAlgorithms] = DefaultSignatureAlgorithms,
         [AlgorithmKind.Ciphers] =
         [
             "chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
@@ -70,14 +87,8 @@ internal static class AlgorithmLists
             "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "curve25519-sha256", "curve25519-sha256@libssh.org", "sntrup761x25519-sha512",
             "sntrup761x25519-sha512@openssh.com", "mlkem768x25519-sha256",
         ],
-        [AlgorithmKind.HostKeyAlgorithms] =
-        [
-            "ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com", "sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256",
-            "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp521",
-            "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com",
-            "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ssh-dss", "ssh-dss-cert-v01@openssh.com", "ssh-rsa", "ssh-rsa-cert-v01@openssh.com",
-            "rsa-sha2-256", "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-512", "rsa-sha2-512-cert-v01@openssh.com",
-        ],
+        [AlgorithmKind.HostKeyAlgorithms] = KnownSignatureAlgorithms,
+        [AlgorithmKind.PubkeyAcceptedAlgorithms] = KnownSignatureAlgorithms,
         [AlgorithmKind.Ciphers] =
         [
             "3des-cbc", "aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com",
@@ -120,7 +131,7 @@ internal static class AlgorithmLists
         // it is not checked, and names that match nothing are dropped when the list is made.
         foreach (var name in names.Split(',').TakeWhile(name => name.Length > 0))
         {
-            var wildcard = kind == AlgorithmKind.HostKeyAlgorithms && name.IndexOfAny(['*', '?']) >= 0;
+            var wildcard = (kind is AlgorithmKind.HostKeyAlgorithms or AlgorithmKind.PubkeyAcceptedAlgorithms) && name.IndexOfAny(['*', '?']) >= 0;
             var valid = wildcard ? known.Any(candidate => SshPatterns.Match(candidate, name)) : known.Contains(name, StringComparer.Ordinal);
             if (!valid)
             {

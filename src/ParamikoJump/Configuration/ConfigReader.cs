@@ -678,6 +678,8 @@ internal sealed class ConfigReader
         ["hostkeyalgorithms"] = AlgorithmKind.HostKeyAlgorithms,
         ["ciphers"] = AlgorithmKind.Ciphers,
         ["macs"] = AlgorithmKind.MACs,
+        ["pubkeyacceptedalgorithms"] = AlgorithmKind.PubkeyAcceptedAlgorithms,
+        ["pubkeyacceptedkeytypes"] = AlgorithmKind.PubkeyAcceptedAlgorithms,
     };
 
     /// <summary>Where relative Includes of the system file are looked for.</summary>

@@ -195,6 +195,8 @@ internal sealed class HostResolver
         values.RawCertificateFiles = options.CertificateFiles.Select(f => f.Path.Value).ToList();
         values.CertificateFiles = options.CertificateFiles.Select(f => ExpandPath(f.Path, tokens, "CertificateFile")).ToList();
 
+        values.IdentityAgent = IdentityAgent(values, tokens);
+
         var user = options.UserKnownHostsFiles.Count > 0
             ? options.UserKnownHostsFiles
             : [new Sourced("~/.ssh/known_hosts", default), new Sourced("~/.ssh/known_hosts2", default)];
@@ -224,6 +226,25 @@ internal sealed class HostResolver
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// <c>IdentityAgent</c> as ssh reads it: <c>none</c> and <c>SSH_AUTH_SOCK</c> as they are, <c>$NAME</c> the variable's
+    /// value (no agent when it is unset), anything else a path with <c>~</c>, <c>%</c> tokens and <c>${NAME}</c> expanded.
+    /// </summary>
+    private string? IdentityAgent(ResolvedValues values, Dictionary<char, string> tokens)
+    {
+        if (!values.Others.TryGetValue("identityagent", out var agent) || agent is "none" or "SSH_AUTH_SOCK")
+        {
+            return agent;
+        }
+
+        if (agent.Length > 1 && agent[0] == '$' && agent[1] != '{')
+        {
+            return _account.Environment(agent.Substring(1)) is { Length: > 0 } fromVariable ? fromVariable : "none";
+        }
+
+        return ExpandPath(new Sourced(agent, values.OtherOrigins["identityagent"]), tokens, "IdentityAgent");
     }
 
     private static bool IsNone(List<Sourced> files) => files.Count > 0 && ConfigText.EqualsIgnoreCase(files[0].Value, "none");

@@ -161,6 +161,7 @@ public sealed class SshHostConfig
         settings.HostKeyPolicy = StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No ? new AutoAddPolicy() : new RejectPolicy();
         // ForwardAgent yes|no is used; a socket path or $VARIABLE in its place (ssh 8.2+) is not, and is logged as ignored.
         settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && string.Equals(forwardAgent, "yes", StringComparison.OrdinalIgnoreCase);
+        settings.IdentityAgent = Values.IdentityAgent;
         if (OtherOptions.TryGetValue("sendenv", out var sendEnv))
         {
             settings.SendEnv = sendEnv.Split(' ').Where(name => name.Length > 0).ToList();
@@ -180,6 +181,9 @@ public sealed class SshHostConfig
         settings.HostKeyAlgorithms = OtherOptions.TryGetValue("hostkeyalgorithms", out var hostKeys) ? hostKeys : null;
         settings.Ciphers = OtherOptions.TryGetValue("ciphers", out var ciphers) ? ciphers : null;
         settings.MACs = OtherOptions.TryGetValue("macs", out var macs) ? macs : null;
+        // PubkeyAcceptedKeyTypes is its old name (OpenSSH before 8.5); ssh reads either.
+        settings.PubkeyAcceptedAlgorithms = OtherOptions.TryGetValue("pubkeyacceptedalgorithms", out var accepted) ? accepted
+            : OtherOptions.TryGetValue("pubkeyacceptedkeytypes", out var keyTypes) ? keyTypes : null;
         foreach (var entry in ConfigReader.AlgorithmKeywords.Where(entry => OtherOptions.ContainsKey(entry.Key)))
         {
             if (!Hops.HopAlgorithms.TryUsable(entry.Value, OtherOptions[entry.Key], HostName, out _, out var problem))
@@ -191,7 +195,7 @@ public sealed class SshHostConfig
 
         foreach (var keyword in OtherOptions.Keys)
         {
-            var used = keyword is "sendenv" or "setenv" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
+            var used = keyword is "sendenv" or "setenv" or "identityagent" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
                 || (keyword == "forwardagent" && (string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) || string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase)));
             if (!used)
             {
@@ -273,6 +277,9 @@ internal sealed class ResolvedValues
     public List<string> IdentityFiles { get; set; } = [];
 
     public List<string> RawIdentityFiles { get; set; } = [];
+
+    /// <summary>IdentityAgent expanded (<see cref="HopSettings.IdentityAgent"/>), or null when not set.</summary>
+    public string? IdentityAgent { get; set; }
 
     public bool IdentityFilesConfigured { get; set; }
 

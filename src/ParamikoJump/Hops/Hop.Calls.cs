@@ -198,6 +198,16 @@ internal sealed partial class Hop
     }
 
     /// <summary>
+    /// A server sent past the window of a channel no command claimed (SFTP, SCP, a shell, a forward): logged, and the
+    /// error that channel's user gets, naming this hop.
+    /// </summary>
+    public ChannelWindowException WindowViolated(string what, WindowViolation violation)
+    {
+        Log.ChannelWindowIgnored(_plan.Logger, Identity.ToString(), what, violation.LocalChannel, violation.Size, violation.Remaining);
+        return new ChannelWindowException(what, violation.LocalChannel, violation.Window, Identity);
+    }
+
+    /// <summary>
     /// The settings of another client to this same hop (<c>OpenSftp</c>, <c>OpenScp</c>): the hop's own copy, with the
     /// host-key store, policy and <c>MaxAuthTries</c> in force now, which may have changed since it was built.
     /// </summary>

@@ -74,7 +74,7 @@ internal sealed partial class Hop : IDisposable
         }
 
         SshNetSeams.WarnOfFallbacks(plan.Logger);
-        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null, Tuning.ConsumerDrivenWindows);
+        _watchesTransport = Transport.TryWatch(client, OnSocketCreated, _pipes.Add, Tuning.ChannelWindowOf(client), plan.Tunnel is { IsPrivate: true } own ? own.Dial : null, Tuning.ConsumerDrivenWindows, WindowViolated);
         plan.Tunnel?.KnowsHopSocket(_watchesTransport && !plan.Settings.HopSocketHiddenForTests);
     }
 
@@ -475,7 +475,13 @@ internal sealed partial class Hop : IDisposable
     {
         if (_plan.Settings.ForwardAgent)
         {
-            var agent = (_plan.Settings.KeyEnvironment ?? KeyEnvironment.Current).AgentSocket;
+            string? agent = null;
+            if (_plan.Settings.ForwardedAgentKeys.Count == 0
+                && !AgentForwarding.TryFindLocalAgent(KeyEnvironment.Of(_plan.Settings), Identity.ToString(), _plan.Logger, out agent))
+            {
+                return;
+            }
+
             Interlocked.Exchange(ref _agentForwarding, AgentForwarding.Start(session, agent, _plan.Settings.ForwardedAgentKeys, Identity.ToString(), _plan.Logger))?.Dispose();
         }
     }

@@ -32,7 +32,8 @@ internal static class HopAlgorithms
         AlgorithmKind.KexAlgorithms => settings.KexAlgorithms,
         AlgorithmKind.HostKeyAlgorithms => settings.HostKeyAlgorithms,
         AlgorithmKind.Ciphers => settings.Ciphers,
-        _ => settings.MACs,
+        AlgorithmKind.MACs => settings.MACs,
+        _ => settings.PubkeyAcceptedAlgorithms,
     };
 
     /// <summary>
@@ -54,6 +55,13 @@ internal static class HopAlgorithms
         {
             (usable, problem) = ([], $"{hostForErrors}: {ex.Message}");
             return false;
+        }
+
+        if (kind == AlgorithmKind.PubkeyAcceptedAlgorithms)
+        {
+            // Not a list offered in the key exchange: each key's own algorithms are matched against it at login.
+            (usable, problem) = (wanted, string.Empty);
+            return true;
         }
 
         var implemented = SshNetDefaults.Value[kind];

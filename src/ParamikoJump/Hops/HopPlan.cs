@@ -272,7 +272,7 @@ internal sealed class HopPlan
         }
 
         // Key and certificate files name the home as ssh's IdentityFile does: ~/.ssh/id_ed25519.
-        var environment = args.KeyEnvironment ?? KeyEnvironment.Current;
+        var environment = KeyEnvironment.Of(args);
         var home = HomePaths.WithHome(environment.HomeDirectory);
         var certificates = KeyFiles.LoadCertificates(args.CertificateFiles.Select(path => home.Expand(path, nameof(HopSettings.CertificateFiles), hop.ToString())).ToList(), hop);
         foreach (var path in args.KeyFilenames.Select(path => home.Expand(path, nameof(HopSettings.KeyFilenames), hop.ToString())))
@@ -283,9 +283,22 @@ internal sealed class HopPlan
 
         var discovered = args.LookForKeys ? KeyFiles.Discover(environment.HomeDirectory, passphrase, hop, logger, skipped, certificates) : [];
         KeyFiles.LogUnused(certificates, logger, hop);
-        var agent = args.AllowAgent && environment.AgentSocket is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;
+        AgentClient? agent = null;
+        if (args.AllowAgent)
+        {
+            try
+            {
+                agent = environment.FindAgent(logger, hop.ToString()) is { } socket ? new AgentClient(socket, args.AuthTimeout) : null;
+            }
+            catch (AgentUnavailableException ex)
+            {
+                Log.AgentUnavailable(logger, hop.ToString(), "SSH_AUTH_SOCK", ex.Message);
+            }
+        }
+
         var agentFilter = args.IdentitiesOnly ? KeyFiles.IdentityBlobs(explicitOffers.Concat(discovered)) : null;
-        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger, agentFilter);
+        var accepted = AlgorithmLists.Resolve(AlgorithmKind.PubkeyAcceptedAlgorithms, args.PubkeyAcceptedAlgorithms);
+        return new PublicKeyPlan(explicitOffers, discovered, agent, hop, logger, agentFilter, accepted);
     }
 
     private static void CopySettings(ConnectionInfo from, ConnectionInfo to)

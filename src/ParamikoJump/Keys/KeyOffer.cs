@@ -14,12 +14,14 @@ namespace ParamikoJump.Keys;
 /// </summary>
 internal sealed class KeyOffer : IPrivateKeySource
 {
-    public KeyOffer(HostAlgorithm algorithm, string source)
+    /// <summary>An offer of <paramref name="algorithm"/>; <paramref name="alternatives"/> are every algorithm the same key signs with, best first.</summary>
+    public KeyOffer(HostAlgorithm algorithm, string source, IReadOnlyList<HostAlgorithm>? alternatives = null)
     {
         Algorithm = algorithm;
         Source = source;
         HostKeyAlgorithms = [algorithm];
         Blob = algorithm.Data;
+        Alternatives = alternatives ?? [algorithm];
     }
 
     public HostAlgorithm Algorithm { get; }
@@ -32,6 +34,9 @@ internal sealed class KeyOffer : IPrivateKeySource
 
     public IReadOnlyCollection<HostAlgorithm> HostKeyAlgorithms { get; }
 
+    /// <summary>Every algorithm this key can sign with, best first (<see cref="HopSettings.PubkeyAcceptedAlgorithms"/> chooses among them).</summary>
+    public IReadOnlyList<HostAlgorithm> Alternatives { get; }
+
     /// <summary>
     /// One offer per distinct blob of a loaded key, certificates first as OpenSSH tries them, each with the
     /// best algorithm it supports: rsa-sha2-512 before rsa-sha2-256 before ssh-rsa (SHA-1).
@@ -39,10 +44,39 @@ internal sealed class KeyOffer : IPrivateKeySource
     public static IEnumerable<KeyOffer> From(IPrivateKeySource key, string source) =>
         key.HostKeyAlgorithms
             .GroupBy(algorithm => Convert.ToBase64String(algorithm.Data), StringComparer.Ordinal)
-            .Select(group => new KeyOffer(group.OrderBy(algorithm => Preference(algorithm.Name)).First(), source));
+            .Select(group => group.OrderBy(algorithm => Preference(algorithm.Name)).ToList())
+            .Select(best => new KeyOffer(best[0], source, best));
+
+    /// <summary>
+    /// The offers of this key that <paramref name="accepted"/> (PubkeyAcceptedAlgorithms, resolved) allows, in its order,
+    /// with at most one SHA-2 RSA signature (a server that takes one takes the other): none when it allows none.
+    /// </summary>
+    public IReadOnlyList<KeyOffer> Allowed(IReadOnlyList<string> accepted)
+    {
+        var families = new HashSet<string>(StringComparer.Ordinal);
+        return Alternatives
+            .Where(algorithm => accepted.Contains(algorithm.Name, StringComparer.Ordinal))
+            .OrderBy(algorithm => IndexOf(accepted, algorithm.Name))
+            .Where(algorithm => families.Add(algorithm.Name.StartsWith("rsa-sha2-", StringComparison.Ordinal) ? "rsa-sha2" : algorithm.Name))
+            .Select(algorithm => new KeyOffer(algorithm, Source, Alternatives))
+            .ToList();
+    }
 
     /// <summary><c>source (algorithm SHA256:...)</c>: identifies the key without any secret.</summary>
     public override string ToString() => $"{Source} ({Algorithm.Name} {SshKeyBlob.Fingerprint(Blob)})";
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return names.Count;
+    }
 
     private static int Preference(string algorithm) =>
         algorithm.StartsWith("rsa-sha2-512", StringComparison.Ordinal) ? 0

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.Extensions.Logging;
+using ParamikoJump.Configuration;
 using ParamikoJump.Keys.Agent;
 using ParamikoJump.Logging;
 
@@ -24,12 +25,17 @@ internal sealed class PublicKeyPlan
     private readonly HopIdentity _hop;
     private readonly ILogger _logger;
     private readonly HashSet<string>? _agentFilter;
+    private readonly IReadOnlyList<string> _accepted;
     private int _maxAuthTries = DefaultMaxAuthTries;
 
-    /// <summary>A plan; <paramref name="agentFilter"/> is, with IdentitiesOnly, the only agent keys (base64 blobs) that may be offered, otherwise null.</summary>
-    public PublicKeyPlan(IReadOnlyList<KeyOffer> explicitOffers, IReadOnlyList<KeyOffer> discovered, AgentClient? agent, HopIdentity hop, ILogger logger, HashSet<string>? agentFilter = null)
+    /// <summary>
+    /// A plan; <paramref name="agentFilter"/> is, with IdentitiesOnly, the only agent keys (base64 blobs) that may be
+    /// offered, otherwise null; <paramref name="accepted"/> is PubkeyAcceptedAlgorithms resolved (null: ssh's defaults).
+    /// </summary>
+    public PublicKeyPlan(IReadOnlyList<KeyOffer> explicitOffers, IReadOnlyList<KeyOffer> discovered, AgentClient? agent, HopIdentity hop, ILogger logger, HashSet<string>? agentFilter = null, IReadOnlyList<string>? accepted = null)
     {
         _agentFilter = agentFilter;
+        _accepted = accepted ?? AlgorithmLists.Defaults(AlgorithmKind.PubkeyAcceptedAlgorithms);
         _explicit = explicitOffers;
         _discovered = discovered;
         _agent = agent;
@@ -56,6 +62,7 @@ internal sealed class PublicKeyPlan
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var offers = _explicit.Concat(AgentOffers()).Concat(_discovered)
             .Where(offer => seen.Add(Convert.ToBase64String(offer.Blob)))
+            .SelectMany(Allowed)
             .ToList();
         var limit = Math.Max(1, MaxAuthTries - ReservedTries);
         if (offers.Count > limit)
@@ -70,6 +77,17 @@ internal sealed class PublicKeyPlan
         }
 
         return offers;
+    }
+
+    private IReadOnlyList<KeyOffer> Allowed(KeyOffer offer)
+    {
+        var allowed = offer.Allowed(_accepted);
+        if (allowed.Count == 0)
+        {
+            Log.KeySkipped(_logger, _hop.ToString(), offer.ToString(), $"none of its algorithms ({string.Join(",", offer.Alternatives.Select(a => a.Name))}) is in PubkeyAcceptedAlgorithms");
+        }
+
+        return allowed;
     }
 
     private List<KeyOffer> AgentOffers()
@@ -106,6 +124,10 @@ internal sealed class PublicKeyPlan
             identities = kept;
         }
 
-        return identities.Select(identity => new KeyOffer(AgentSigningAlgorithm.For(identity, _agent, _hop), $"ssh-agent key '{identity.Comment}'")).ToList();
+        return identities.Select(identity =>
+        {
+            var algorithms = AgentSigningAlgorithm.AllFor(identity, _agent, _hop);
+            return new KeyOffer(algorithms[0], $"ssh-agent key '{identity.Comment}'", algorithms);
+        }).ToList();
     }
 }

@@ -120,6 +120,9 @@ internal static partial class Log
     [LoggerMessage(52, LogLevel.Warning, "Hop {Hop}: '{Command}': the server sent {Size} bytes on channel {Channel} with {Remaining} bytes of window left; closed")]
     public static partial void ChannelWindowExceeded(ILogger logger, string hop, string command, uint channel, int size, long remaining);
 
+    [LoggerMessage(53, LogLevel.Warning, "Hop {Hop}: {What} on channel {Channel}: the server sent {Size} bytes with {Remaining} bytes of window left; closed")]
+    public static partial void ChannelWindowIgnored(ILogger logger, string hop, string what, uint channel, int size, long remaining);
+
     [LoggerMessage(60, LogLevel.Debug, "ssh_config {Where}: ignoring unknown option \"{Keyword}\" (IgnoreUnknown)")]
     public static partial void ConfigIgnoredUnknown(ILogger logger, string where, string keyword);
 
@@ -155,6 +158,9 @@ internal static partial class Log
 
     [LoggerMessage(265, LogLevel.Warning, "Hop {Hop}: SendEnv/SetEnv variables {Variables} not sent: this build cannot send requests before exec")]
     public static partial void EnvironmentNotSent(ILogger logger, string hop, string variables);
+
+    [LoggerMessage(280, LogLevel.Information, "Hop {Hop}: SSH_AUTH_SOCK is not set; using the agent at {Agent}, the first running of {Candidates}")]
+    public static partial void WindowsAgentFound(ILogger logger, string hop, string agent, string candidates);
 
     [LoggerMessage(270, LogLevel.Information, "Hop {Hop}: {Option} names {Algorithms}, which SSH.NET does not implement; they are not offered")]
     public static partial void AlgorithmsNotImplemented(ILogger logger, string hop, string option, string algorithms);

@@ -30,9 +30,9 @@ namespace ParamikoJump.SshNet;
 /// command (<see cref="FlowPipe"/>). Forward channels (direct-tcpip, forwarded-tcpip): data is copied into a queue bounded by the window
 /// and written to the local socket asynchronously, in order with the channel's EOF and CLOSE, which wait behind it;
 /// the window is re-opened as the socket takes the bytes. Data past the window is a protocol violation: dropped, and
-/// reported to the channel's owner (the command, or the forward's <c>Exception</c> event). Adjusts are sent under the
-/// channel's own messaging lock, after checking that no CLOSE was sent or received: OpenSSH disconnects a session that
-/// names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (a row of
+/// reported to the channel's owner (the command, SCP's pipe, the SFTP session's waiting calls, or the forward's
+/// <c>Exception</c> event). Adjusts are sent under the channel's own messaging lock, after checking that no CLOSE was
+/// sent or received: OpenSSH disconnects a session that names a channel it has already freed. Fallback when an SSH.NET upgrade moves any of this (a row of
 /// <see cref="SshNetSeams"/>): no flow, SSH.NET's own behaviour with the bounded window alone.
 /// </remarks>
 internal sealed class ChannelFlow : IDisposable
@@ -57,7 +57,9 @@ internal sealed class ChannelFlow : IDisposable
     private static readonly MethodInfo? TrySend = Seam.TrySend;
     private static readonly FieldInfo? DataReceivedField = SshNetSeams.ShellWatch.Members;
     private static readonly MethodInfo? RaiseForwardException = Seam.RaiseForwardException;
+    private static readonly MethodInfo? RaiseChannelException = Seam.RaiseChannelException;
     private static readonly Type? SubsystemSessionType = Seam.SubsystemSession;
+    private static readonly Type? SftpSessionType = Seam.SftpSession;
     private static readonly MethodInfo OnDataMethod = typeof(ChannelFlow).GetMethod(nameof(OnData), Instance)!;
     private static readonly MethodInfo OnExtendedDataMethod = typeof(ChannelFlow).GetMethod(nameof(OnExtendedData), Instance)!;
     private static readonly MethodInfo OnEofMethod = typeof(ChannelFlow).GetMethod(nameof(OnEof), Instance)!;
@@ -79,6 +81,7 @@ internal sealed class ChannelFlow : IDisposable
     private readonly long _window;
     private readonly long _adjustAt;
     private readonly FlowClaim? _claim;
+    private readonly WindowViolationReport? _report;
     private readonly FieldInfo? _socketField;
     private readonly FieldInfo? _portField;
     private readonly List<(EventInfo Event, Delegate Ours)> _handlers = [];
@@ -87,6 +90,7 @@ internal sealed class ChannelFlow : IDisposable
     private Mode _mode;
     private ShellStream? _shell;
     private Timer? _shellWatch;
+    private SftpFrames? _sftpFrames;
     private long _shellDelivered;
     private long _shellReported;
     private long _remaining;
@@ -95,7 +99,7 @@ internal sealed class ChannelFlow : IDisposable
     private bool _violated;
     private bool _detached;
 
-    private ChannelFlow(object channel, object session, uint window, FlowClaim? claim)
+    private ChannelFlow(object channel, object session, uint window, FlowClaim? claim, WindowViolationReport? report)
     {
         _channel = channel;
         _session = session;
@@ -104,6 +108,7 @@ internal sealed class ChannelFlow : IDisposable
         _remaining = window;
         _adjustAt = Math.Max(window / 8, 1);
         _claim = claim;
+        _report = report;
         _socketField = channel.GetType().GetField("_socket", Instance);
         _portField = channel.GetType().GetField("_forwardedPort", Instance);
     }
@@ -141,9 +146,11 @@ internal sealed class ChannelFlow : IDisposable
 
     /// <summary>
     /// Takes flow control of a channel SSH.NET just created (not yet open) with <paramref name="window"/>: session
-    /// channels only when claimed by a command, forward channels always. Returns whether it did.
+    /// channels only when claimed by a command, forward channels always. A server that sends past the window on a channel
+    /// no command claimed (a shell's, SFTP's, a forward's) gets the error <paramref name="report"/> makes, which names
+    /// the hop. Returns whether it did.
     /// </summary>
-    public static bool TryAttach(string createdBy, object? channel, uint window)
+    public static bool TryAttach(string createdBy, object? channel, uint window, WindowViolationReport? report = null)
     {
         if (!IsAvailable || channel is null || !ChannelType!.IsInstanceOfType(channel) || SessionField!.GetValue(channel) is not { } session)
         {
@@ -155,7 +162,7 @@ internal sealed class ChannelFlow : IDisposable
             if (t_claim is not { } claim)
             {
                 // A shell's, a subsystem's (SFTP) or SSH.NET's own command's: which one shows when the first data arrives.
-                var observed = new ChannelFlow(channel, session, window, claim: null) { _mode = Mode.Undecided };
+                var observed = new ChannelFlow(channel, session, window, claim: null, report) { _mode = Mode.Undecided };
                 observed.Replace("ChannelDataReceived", "OnChannelData", OnDataMethod);
                 observed.Replace("ChannelExtendedDataReceived", "OnChannelExtendedData", OnExtendedDataMethod);
                 observed.Replace("ChannelCloseReceived", "OnChannelClose", OnCloseMethod);
@@ -163,7 +170,7 @@ internal sealed class ChannelFlow : IDisposable
             }
 
             t_claim = null;
-            var flow = new ChannelFlow(channel, session, window, claim) { _mode = Mode.Command };
+            var flow = new ChannelFlow(channel, session, window, claim, report) { _mode = Mode.Command };
             flow.Replace("ChannelDataReceived", "OnChannelData", OnDataMethod);
             flow.Replace("ChannelExtendedDataReceived", "OnChannelExtendedData", OnExtendedDataMethod);
             flow.Replace("ChannelCloseReceived", "OnChannelClose", OnCloseMethod);
@@ -173,7 +180,7 @@ internal sealed class ChannelFlow : IDisposable
 
         if (createdBy is "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip")
         {
-            var flow = new ChannelFlow(channel, session, window, claim: null) { _mode = Mode.Forward };
+            var flow = new ChannelFlow(channel, session, window, claim: null, report) { _mode = Mode.Forward };
             if (flow._socketField?.FieldType != typeof(Socket))
             {
                 return false;
@@ -192,7 +199,10 @@ internal sealed class ChannelFlow : IDisposable
     public void Dispose() => _shellWatch?.Dispose();
 
     /// <summary>The reader took <paramref name="count"/> bytes: once enough are taken, the server may send them again.</summary>
-    public void Consumed(int count)
+    public void Consumed(int count) => Grant(count);
+
+    /// <summary>As <see cref="Consumed"/>, for a count that may pass int (a whole SFTP packet held at once).</summary>
+    private void Grant(long count)
     {
         long grant;
         lock (_gate)
@@ -271,11 +281,13 @@ internal sealed class ChannelFlow : IDisposable
 
         if (_mode == Mode.Subsystem)
         {
-            // SFTP parses each packet into the answers of the requests it has in flight as it arrives: what it holds is
-            // bounded by those requests, so the window re-opens on receipt, a fraction at a time, long before it runs out.
+            // SFTP parses each packet into the answers of the requests it has in flight as soon as the packet is whole:
+            // what it holds is bounded by those requests, so the window re-opens as packets are parsed, a fraction at a
+            // time, long before it runs out; the bytes of a packet not yet whole stay counted against it (SftpFrames).
+            var parsed = _sftpFrames?.Take(((byte[])DataArray!.GetValue(message)!).AsSpan((int)DataOffset!.GetValue(message)!, size)) ?? size;
             LocalWindow!.SetValue(_channel, uint.MaxValue);
             Deliver(nameof(OnData), sender, e);
-            Consumed(size);
+            Grant(parsed);
             return;
         }
 
@@ -355,6 +367,11 @@ internal sealed class ChannelFlow : IDisposable
         if (SubsystemSessionType is not null && Array.Exists(subscribers, handler => SubsystemSessionType.IsInstanceOfType(handler.Target)))
         {
             _mode = Mode.Subsystem;
+            if (SftpSessionType is not null && Array.Exists(subscribers, handler => SftpSessionType.IsInstanceOfType(handler.Target)))
+            {
+                _sftpFrames = new SftpFrames(_window, _adjustAt);
+            }
+
             return true;
         }
 
@@ -416,19 +433,27 @@ internal sealed class ChannelFlow : IDisposable
         }
         else
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static flow => flow.FailForward(), this, preferLocal: false);
+            // Off the receive thread: closing the channel waits for the server's CLOSE, which that thread reads.
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Flow.FailUnclaimed(state.Error), (Flow: this, Error: error), preferLocal: false);
         }
 
         return false;
     }
 
     /// <summary>
-    /// A shell's, subsystem's or forward's server ignored the window: the channel ends (an SFTP call then fails as on a
-    /// closed channel), and a forward's Exception event says why.
+    /// A shell's, subsystem's or forward's server ignored the window: the channel ends, an SFTP session's waiting calls
+    /// fail with the error, and a forward's Exception event says why.
     /// </summary>
-    private void FailForward()
+    private void FailUnclaimed(WindowViolation violation)
     {
-        var error = new ChannelWindowException(_mode switch { Mode.Shell => "A shell", Mode.Subsystem => "An SFTP session", _ => "A forwarded connection" }, _localNumber, _window, hop: null);
+        var what = _mode switch { Mode.Shell => "A shell", Mode.Subsystem => _sftpFrames is not null ? "An SFTP session" : "A subsystem", _ => "A forwarded connection" };
+        var error = _report?.Invoke(what, violation) ?? new ChannelWindowException(what, _localNumber, _window, hop: null);
+        if (_mode == Mode.Subsystem)
+        {
+            FailSubsystem(error);
+            return;
+        }
+
         try
         {
             if (_portField?.GetValue(_channel) is ForwardedPort port && RaiseForwardException is not null)
@@ -439,6 +464,35 @@ internal sealed class ChannelFlow : IDisposable
         finally
         {
             Detach();
+            try
+            {
+                ((IDisposable)_channel).Dispose();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or SocketException or Renci.SshNet.Common.SshException)
+            {
+                // The session went away meanwhile: nothing is left to close.
+            }
+        }
+    }
+
+    /// <summary>
+    /// SSH.NET's subsystem session (SFTP) ends every call waiting on it, and every later one, with the error its
+    /// channel reports, so the channel reports <paramref name="error"/> before it closes: the caller gets the window
+    /// error at once instead of "Channel was closed", or an operation timeout. The flow stays attached while the
+    /// channel closes, so the server's CLOSE still reaches SSH.NET's handler and the close ends as soon as it arrives.
+    /// </summary>
+    private void FailSubsystem(ChannelWindowException error)
+    {
+        try
+        {
+            RaiseChannelException!.Invoke(_channel, [error]);
+        }
+        catch (TargetInvocationException)
+        {
+            // A handler of the channel's Exception event failed: the waiting calls still end when the channel closes.
+        }
+        finally
+        {
             try
             {
                 ((IDisposable)_channel).Dispose();
@@ -629,7 +683,7 @@ internal sealed class ChannelFlow : IDisposable
         /// <summary>A <see cref="ShellStream"/>'s: its unread count is watched.</summary>
         Shell,
 
-        /// <summary>A subsystem's (SFTP): taken as it arrives, bounded by the requests in flight.</summary>
+        /// <summary>A subsystem's (SFTP): taken as its packets are parsed, bounded by the requests in flight.</summary>
         Subsystem,
 
         /// <summary>A forward's: written to the local socket asynchronously.</summary>

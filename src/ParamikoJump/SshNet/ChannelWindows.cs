@@ -86,11 +86,11 @@ internal static class ChannelWindows
 #if NET8_0_OR_GREATER
     /// <summary>
     /// Wraps a session SSH.NET just created (the service factory's <c>CreateSession</c>): its commands' and forwards'
-    /// channels get <see cref="ChannelFlow"/> too, unless <paramref name="flow"/> is false. Returns it unchanged when not
-    /// possible.
+    /// channels get <see cref="ChannelFlow"/> too, unless <paramref name="flow"/> is false, with <paramref name="report"/>
+    /// making the error of a server that sends past the window. Returns it unchanged when not possible.
     /// </summary>
-    public static object Wrap(object session, uint window, bool flow = true) =>
-        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow);
+    public static object Wrap(object session, uint window, bool flow = true, WindowViolationReport? report = null) =>
+        !CanBound || session is BoundedSession || !SessionContract!.IsInstanceOfType(session) ? session : BoundedSession.Create(SessionContract, session, window, pump: null, flow, report);
 
     /// <summary>
     /// Puts a proxy of its own on the session of a hop's forward (added to the jump, not started): the forward's
@@ -109,7 +109,7 @@ internal static class ChannelWindows
         // Always a proxy of its own, also with nothing to change: the client's proxy would give a user's forward's
         // flow control (ChannelFlow) to the hop's tunnel, whose local side is the hop's own session.
         var own = session is BoundedSession bounded ? bounded : null;
-        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump, flow: false));
+        PortSession.SetValue(port, BoundedSession.Create(SessionContract!, own?.Target ?? session, window ?? own?.Window, pump, flow: false, report: null));
         return pump is not null;
     }
 
@@ -121,18 +121,20 @@ internal static class ChannelWindows
     {
         private TunnelPump.Hooks? _pump;
         private bool _flow;
+        private WindowViolationReport? _report;
 
         public object Target { get; private set; } = null!;
 
         public uint? Window { get; private set; }
 
-        public static object Create(Type contract, object target, uint? window, TunnelPump.Hooks? pump, bool flow)
+        public static object Create(Type contract, object target, uint? window, TunnelPump.Hooks? pump, bool flow, WindowViolationReport? report)
         {
             var proxy = (BoundedSession)Create(contract, typeof(BoundedSession));
             proxy.Target = target;
             proxy.Window = window;
             proxy._pump = pump;
             proxy._flow = flow;
+            proxy._report = report;
             return proxy;
         }
 
@@ -142,7 +144,7 @@ internal static class ChannelWindows
             var result = Reflected.Call(targetMethod, Target, args);
             if (targetMethod.Name is "CreateChannelSession" or "CreateChannelDirectTcpip" or "CreateChannelForwardedTcpip" && Window is { } window && TryBound(result, window) && _flow)
             {
-                ChannelFlow.TryAttach(targetMethod.Name, result, window);
+                ChannelFlow.TryAttach(targetMethod.Name, result, window, _report);
             }
 
             return _pump is not null && targetMethod.Name == "CreateChannelDirectTcpip" ? TunnelPump.Wrap(result, _pump) : result;

@@ -37,3 +37,9 @@ internal sealed class FlowClaim
 
 /// <summary>A packet of <see cref="Size"/> bytes arrived on a channel with only <see cref="Remaining"/> of <see cref="Window"/> left.</summary>
 internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window);
+
+/// <summary>
+/// The hop's word on a server that sent past a channel's window: logs it and makes the error the channel's user gets,
+/// naming the hop. <paramref name="what"/> says what ran on the channel ("An SFTP session", "An SCP transfer", ...).
+/// </summary>
+internal delegate ChannelWindowException WindowViolationReport(string what, WindowViolation violation);

@@ -20,10 +20,13 @@ namespace ParamikoJump.SshNet;
 internal sealed class FlowPipe : PipeStream
 {
     private readonly FlowClaim _claim;
-    private ChannelWindowException? _violation;
+    private readonly WindowViolationReport? _report;
+    private volatile ChannelWindowException? _violation;
 
-    public FlowPipe()
+    /// <param name="report">Makes the error of a server that sends past the window, naming the hop; null: no hop named.</param>
+    public FlowPipe(WindowViolationReport? report = null)
     {
+        _report = report;
         _claim = new FlowClaim { KeepsExtendedData = false, OnViolation = Fail };
         ChannelFlow.ClaimNextChannel(_claim);
     }
@@ -53,10 +56,13 @@ internal sealed class FlowPipe : PipeStream
         base.Dispose(disposing);
     }
 
-    /// <summary>The server sent past the window: the reader's next read fails with it instead of waiting for data that was dropped.</summary>
+    /// <summary>
+    /// The server sent past the window: the reader's next read fails with it instead of waiting for data that was
+    /// dropped, and <c>ScpClient</c> closes the channel as the error leaves its transfer.
+    /// </summary>
     private void Fail(WindowViolation violation)
     {
-        _violation = new ChannelWindowException("An SCP transfer", violation.LocalChannel, violation.Window, hop: null);
+        _violation = _report?.Invoke("An SCP transfer", violation) ?? new ChannelWindowException("An SCP transfer", violation.LocalChannel, violation.Window, hop: null);
         Dispose();
     }
 }

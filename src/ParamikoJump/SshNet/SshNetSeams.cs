@@ -262,9 +262,11 @@ internal static class SshNetSeams
                 AdjustMessage: adjust,
                 TrySend: l.Method(session, "TrySendMessage", [message]),
                 RaiseForwardException: l.Method(typeof(ForwardedPort), "RaiseExceptionEvent", [typeof(Exception)]),
+                RaiseChannelException: l.Method(channel, "OnChannelException", [typeof(Exception)]),
                 Handlers: handlers,
                 Events: events,
-                SubsystemSession: l.Type("Renci.SshNet.SubsystemSession"));
+                SubsystemSession: l.Type("Renci.SshNet.SubsystemSession"),
+                SftpSession: l.Type("Renci.SshNet.Sftp.SftpSession"));
         });
 
     public static readonly Seam<AwaitedStartMembers> AwaitedCommandStart = new(
@@ -372,8 +374,10 @@ internal static class SshNetSeams
         ConstructorInfo? AdjustMessage,
         MethodInfo? TrySend,
         MethodInfo? RaiseForwardException,
+        MethodInfo? RaiseChannelException,
         IReadOnlyDictionary<string, MethodInfo?> Handlers,
         IReadOnlyDictionary<string, EventInfo?> Events,
-        Type? SubsystemSession);
+        Type? SubsystemSession,
+        Type? SftpSession);
 #endif
 }

@@ -45,9 +45,10 @@ internal static class Transport
     /// <paramref name="flow"/>, <c>ChannelFlow</c> (.NET 8 and later) on its channels; false
     /// when the seam is not available here. With <paramref name="dial"/> (only where <see cref="CanDial"/>), every
     /// connect of the client takes its connected socket from <paramref name="dial"/> instead of dialling
-    /// <see cref="ConnectionInfo.Host"/>; that socket is handed to <paramref name="onSocketCreated"/> too.
+    /// <see cref="ConnectionInfo.Host"/>; that socket is handed to <paramref name="onSocketCreated"/> too. A server that
+    /// sends past a flow-controlled channel's window gets the error <paramref name="windowViolated"/> makes.
     /// </summary>
-    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null, bool flow = true)
+    public static bool TryWatch(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated = null, uint? channelWindow = null, Func<Socket>? dial = null, bool flow = true, WindowViolationReport? windowViolated = null)
     {
         if (dial is not null && !CanDial)
         {
@@ -55,7 +56,7 @@ internal static class Transport
         }
 
 #if NET8_0_OR_GREATER
-        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial, flow);
+        return Interceptor.TryInstall(client, onSocketCreated, onPipeCreated, channelWindow, dial, flow, windowViolated);
 #else
         return false;
 #endif
@@ -139,6 +140,7 @@ internal static class Transport
         private Action<PipeStream>? _onPipeCreated;
         private uint? _channelWindow;
         private bool _flow;
+        private WindowViolationReport? _windowViolated;
         private Func<Socket>? _dial;
         private bool _pipesDriveWindows;
 
@@ -147,7 +149,7 @@ internal static class Transport
         /// <summary>Whether SSH.NET's session can be built to ask this proxy for its connector, and the connector replaced.</summary>
         public static bool CanDial => IsAvailable && SshNetSeams.Connector.IsAvailable;
 
-        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial, bool flow)
+        public static bool TryInstall(BaseClient client, Action<Socket> onSocketCreated, Action<PipeStream>? onPipeCreated, uint? channelWindow, Func<Socket>? dial, bool flow, WindowViolationReport? windowViolated)
         {
             if (!IsAvailable || FactoryField!.GetValue(client) is not { } original)
             {
@@ -157,6 +159,7 @@ internal static class Transport
             var proxy = Wrap(ServiceFactoryType!, original, onSocketCreated, onPipeCreated, channelWindow);
             proxy._dial = dial;
             proxy._flow = flow;
+            proxy._windowViolated = windowViolated;
 
             // SCP reads its channel through a pipe the factory makes: one whose reads re-open the window (FlowPipe).
             proxy._pipesDriveWindows = client is ScpClient && channelWindow is not null && flow && ChannelFlow.IsAvailable;
@@ -175,12 +178,12 @@ internal static class Transport
                         return Dialer.Create(ConnectorType!, _dial, _onSocketCreated);
                     case "CreateSession" when args is [ConnectionInfo info, { } socketFactory]:
                         var session = Reflected.Construct(SessionConstructor!, [info, this, socketFactory]);
-                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound, _flow) : session;
+                        return _channelWindow is { } bound ? ChannelWindows.Wrap(session, bound, _flow, _windowViolated) : session;
                 }
             }
 
             var result = _pipesDriveWindows && targetMethod.Name == "CreatePipeStream" && targetMethod.ReturnType == typeof(PipeStream)
-                ? new FlowPipe()
+                ? new FlowPipe(_windowViolated)
                 : Reflected.Call(targetMethod, _target, args);
             if (result is Socket socket)
             {
@@ -196,7 +199,7 @@ internal static class Transport
             }
             else if (result is not null && _channelWindow is { } window && targetMethod.Name == "CreateSession")
             {
-                result = ChannelWindows.Wrap(result, window, _flow);
+                result = ChannelWindows.Wrap(result, window, _flow, _windowViolated);
             }
 
             return result;

@@ -292,10 +292,102 @@ public class HostileServerTests
         var held = GC.GetTotalMemory(forceFullCollection: true) - before;
 
         Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
-        Assert.StartsWith("A forwarded connection on channel", error.Message, StringComparison.Ordinal);
+        Assert.Equal(client.Hop, error.Hop);
+        Assert.StartsWith($"{client.Hop}: A forwarded connection on channel", error.Message, StringComparison.Ordinal);
         Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
         Assert.True(client.IsConnected);
         Assert.Equal(0, await DrainToEnd(local.GetStream())); // what was written before is there, then the end
+    }
+
+    /// <summary>
+    /// SFTP: the server answers the first read with a DATA packet that announces 512 MiB and sends it ignoring the window.
+    /// The packet is never whole, so the window is never re-opened for it: past the window the download fails at once,
+    /// not at the channel timeout (2 min here), and SSH.NET's SFTP session held at most the window of it.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_SFTP_server_that_sends_past_the_window_fails_the_download_at_once_with_a_typed_error_and_bounded_memory(bool asynchronous)
+    {
+        using var server = HostileServer.Start("sftp-flood-ignoring-window", FloodSize);
+        var logs = new ListLogger();
+        var settings = server.Settings();
+        settings.ChannelTimeout = TimeSpan.FromMinutes(2);
+        settings.LoggerFactory = logs;
+        using var client = new SftpJumpClient(settings);
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<ChannelWindowException>(() => asynchronous
+            ? client.DownloadFileAsync("/f", Stream.Null, TestContext.Current.CancellationToken)
+            : Task.Run(() => client.DownloadFile("/f", Stream.Null), TestContext.Current.CancellationToken));
+        var elapsed = watch.Elapsed;
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        Assert.IsAssignableFrom<Renci.SshNet.Common.SshException>(error);
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.Equal(client.Hop, error.Hop);
+        Assert.Equal(HopStage.Session, error.Stage);
+        Assert.StartsWith($"{client.Hop}: An SFTP session on channel", error.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, line => line.StartsWith($"Warning: Hop {client.Hop}: An SFTP session on channel", StringComparison.Ordinal));
+        TestContext.Current.TestOutputHelper?.WriteLine($"failed after {elapsed.TotalSeconds:F2} s, managed heap {held / 1e6:F1} MB above its start");
+        Assert.True(elapsed < TimeSpan.FromSeconds(15), $"took {elapsed}");
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+
+        // The SFTP channel closes once the server answers the close (at most SSH.NET's ChannelCloseTimeout, 1 s): the
+        // client then says it is not connected, and a later call fails at once, typed.
+        Assert.True(SpinWait.SpinUntil(() => !client.IsConnected, TimeSpan.FromSeconds(10)), "the SFTP channel stayed open");
+        Assert.IsAssignableFrom<IHopFailure>(Assert.ThrowsAny<Renci.SshNet.Common.SshConnectionException>(() => client.DownloadFile("/f", Stream.Null)));
+
+        // Disconnect and Connect give a fresh SFTP session.
+        client.Disconnect();
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        Assert.True(client.IsConnected);
+        Assert.Equal("/", client.WorkingDirectory);
+    }
+
+    /// <summary>
+    /// SCP: the server announces a 512 MiB file and sends it ignoring the window, into a destination that stalls: the
+    /// window fills, the server sends past it, and the download fails as soon as the destination takes its next write.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task An_SCP_server_that_sends_past_the_window_fails_the_download_with_a_typed_error_and_bounded_memory()
+    {
+        using var server = HostileServer.Start("scp-flood-ignoring-window", FloodSize);
+        var violated = new WindowWarning();
+        var settings = server.Settings();
+        settings.ChannelTimeout = TimeSpan.FromMinutes(2);
+        settings.LoggerFactory = violated;
+        using var client = new ScpJumpClient(settings);
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+
+        // The destination takes nothing until the server has sent past the window.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var download = Task.Run(() => client.Download("f", new StalledDestination(release.Task)), TestContext.Current.CancellationToken);
+        Assert.True(await violated.Seen.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        release.SetResult();
+        var error = await Assert.ThrowsAsync<ChannelWindowException>(() => download);
+        var elapsed = watch.Elapsed;
+
+        Assert.IsAssignableFrom<Renci.SshNet.Common.SshException>(error);
+        Assert.Equal(ParamikoJump.SshNet.ChannelWindows.Default, error.Window);
+        Assert.Equal(client.Hop, error.Hop);
+        Assert.StartsWith($"{client.Hop}: An SCP transfer on channel", error.Message, StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"failed after {elapsed.TotalSeconds:F2} s, managed heap {held / 1e6:F1} MB above its start");
+        Assert.True(elapsed < TimeSpan.FromSeconds(15), $"took {elapsed}");
+        Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");
+
+        // Each SCP transfer has a channel of its own: the client stays connected and the next transfer runs (and meets the same server).
+        Assert.True(client.IsConnected);
+        var again = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = Task.Run(() => client.Download("f", new StalledDestination(again.Task)), TestContext.Current.CancellationToken);
+        Assert.True(await violated.Seen.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        again.SetResult();
+        await Assert.ThrowsAsync<ChannelWindowException>(() => second);
     }
 
     private static async Task<int> DrainToEnd(System.IO.Stream stream)
@@ -325,6 +417,8 @@ public class HostileServerTests
 
         return read;
     }
+
+    private static readonly string FloodSize = (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsControlOrBidi(char c) => c is '\x1b' or '\r' or '\u202e' or '\x07';
 
@@ -426,6 +520,65 @@ public class HostileServerTests
                 owner.Add(formatter(state, exception), more);
             }
         }
+    }
+
+    /// <summary>Releases <see cref="Seen"/> each time a hop logs that a server sent past a channel's window.</summary>
+    private sealed class WindowWarning : ILoggerFactory, ILogger
+    {
+        public SemaphoreSlim Seen { get; } = new(0);
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Name == "ChannelWindowIgnored")
+            {
+                Seen.Release();
+            }
+        }
+    }
+
+    /// <summary>A destination whose writes wait for <c>release</c> (at most 30 s), then drop the bytes.</summary>
+    private sealed class StalledDestination(Task release) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => release.Wait(TimeSpan.FromSeconds(30));
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private sealed class RecordingHandler(SimpleAuthHandler inner) : IKeyboardInteractiveHandler, IAuthenticationBannerHandler

@@ -27,7 +27,7 @@ host_key = paramiko.ECDSAKey.generate()
 
 class Server(paramiko.ServerInterface):
     def __init__(self):
-        self.exec_command = threading.Event()
+        self.started = threading.Event()
         self.rounds = 0
 
     def get_allowed_auths(self, username):
@@ -73,7 +73,13 @@ class Server(paramiko.ServerInterface):
         return paramiko.OPEN_SUCCEEDED if scenario.startswith("forward") else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
     def check_channel_exec_request(self, channel, command):
-        self.exec_command.set()
+        self.started.set()
+        return True
+
+    def check_channel_subsystem_request(self, channel, name):
+        if not (scenario.startswith("sftp") and name == "sftp"):
+            return False
+        self.started.set()
         return True
 
 
@@ -185,25 +191,19 @@ def serve_paramiko(client):
     if channel is None:
         return
     if not scenario.startswith("forward"):
-        server.exec_command.wait(30)
+        server.started.wait(30)
     if scenario in ("exec-flood", "exec-flood-ignoring-window", "forward-flood-ignoring-window"):
-        # As fast as the client's window allows, or, ignoring the window, as fast as the socket takes it.
-        remaining = int(argument)
-        block = b"x" * 32768
-        try:
-            while remaining > 0 and transport.is_active():
-                if scenario.endswith("ignoring-window"):
-                    with channel.lock:
-                        channel.out_window_size = 1 << 40
-                sent = channel.send(block[: min(len(block), remaining)])
-                remaining -= sent
-            channel.send_exit_status(0)
-            channel.close()
-        except (EOFError, OSError, paramiko.SSHException):
-            pass
-        # The client may close the channel; the connection stays up, as a real server's does.
-        while transport.is_active():
-            time.sleep(0.5)
+        flood(channel, transport, int(argument))
+    elif scenario == "scp-flood-ignoring-window":
+        # Every channel, each on a thread of its own: "scp -f" announcing a file of ARG bytes, then sending them ignoring
+        # the window.
+        while channel is not None:
+            threading.Thread(target=scp_flood, args=(channel, transport, int(argument)), daemon=True).start()
+            channel = None
+            while channel is None and transport.is_active():
+                channel = transport.accept(1)
+    elif scenario == "sftp-flood-ignoring-window":
+        serve_sftp(channel, transport, int(argument))
     elif scenario == "exec-exit-no-close":
         channel.sendall(b"output\n")
         channel.send_exit_status(0)
@@ -231,6 +231,72 @@ def serve_paramiko(client):
                 break
             if data.startswith(b"C"):
                 channel.sendall(b"\0")
+
+
+def flood(channel, transport, remaining):
+    """Sends REMAINING bytes as fast as the client's window allows or, for an "ignoring-window" scenario, as fast as the
+    socket takes them; then exit status and close. The connection stays up after, as a real server's does."""
+    block = b"x" * 32768
+    try:
+        while remaining > 0 and transport.is_active():
+            if scenario.endswith("ignoring-window"):
+                with channel.lock:
+                    channel.out_window_size = 1 << 40
+            sent = channel.send(block[: min(len(block), remaining)])
+            remaining -= sent
+        channel.send_exit_status(0)
+        channel.close()
+    except (EOFError, OSError, paramiko.SSHException):
+        pass
+    while transport.is_active():
+        time.sleep(0.5)
+
+
+def scp_flood(channel, transport, size):
+    channel.recv(1)
+    channel.sendall(b"C0644 %d f\n" % size)
+    channel.recv(1)
+    flood(channel, transport, size)
+
+
+def serve_sftp(channel, transport, size):
+    """The least of an SFTP version 3 server that SSH.NET's DownloadFile needs (INIT, REALPATH, OPEN, FSTAT), with a
+    file of SIZE bytes; the first READ is answered with one DATA packet announcing all SIZE bytes, which then come
+    ignoring the window."""
+    while transport.is_active():
+        header = recv_exactly(channel, 4)
+        body = recv_exactly(channel, int.from_bytes(header, "big")) if header else None
+        if not body:
+            return
+        kind, request = body[0], body[1:5]
+        if kind == 1:  # INIT -> VERSION 3, no extensions
+            send_sftp(channel, b"\x02" + (3).to_bytes(4, "big"))
+        elif kind == 16:  # REALPATH -> NAME: everything is "/"
+            send_sftp(channel, b"\x68" + request + (1).to_bytes(4, "big") + ssh_string(b"/") + ssh_string(b"/") + (0).to_bytes(4, "big"))
+        elif kind == 3:  # OPEN -> HANDLE
+            send_sftp(channel, b"\x66" + request + ssh_string(b"h"))
+        elif kind == 8:  # FSTAT -> ATTRS with the size
+            send_sftp(channel, b"\x69" + request + (1).to_bytes(4, "big") + size.to_bytes(8, "big"))
+        elif kind == 5:  # READ -> DATA announcing SIZE bytes
+            channel.sendall((9 + size).to_bytes(4, "big") + b"\x67" + request + size.to_bytes(4, "big"))
+            flood(channel, transport, size)
+            return
+        else:  # STATUS: unsupported
+            send_sftp(channel, b"\x65" + request + (8).to_bytes(4, "big") + ssh_string(b"unsupported") + ssh_string(b""))
+
+
+def send_sftp(channel, body):
+    channel.sendall(len(body).to_bytes(4, "big") + body)
+
+
+def recv_exactly(channel, count):
+    data = b""
+    while len(data) < count:
+        chunk = channel.recv(count - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
 
 
 def serve_raw(client):
@@ -282,7 +348,7 @@ def packet(payload):
 
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec", "forward", "partial", "auth", "scp", "stdin")):
+        if scenario.startswith(("kbd", "exec", "forward", "partial", "auth", "scp", "sftp", "stdin")):
             serve_paramiko(client)
         else:
             serve_raw(client)

@@ -17,7 +17,9 @@ internal static class KeyTestHops
         IPrivateKeySource[]? keys = null,
         bool lookForKeys = true,
         bool allowAgent = true,
-        ListLogger? log = null) =>
+        ListLogger? log = null,
+        string? identityAgent = null,
+        string? pubkeyAcceptedAlgorithms = null) =>
         HopPlan.FromSettings(
             new HopSettings("db.internal")
             {
@@ -30,6 +32,8 @@ internal static class KeyTestHops
             AllowAgent = allowAgent,
             LoggerFactory = log,
             KeyEnvironment = environment,
+            IdentityAgent = identityAgent,
+            PubkeyAcceptedAlgorithms = pubkeyAcceptedAlgorithms,
             },
             jump: null);
 

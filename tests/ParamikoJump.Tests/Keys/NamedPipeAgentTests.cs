@@ -52,34 +52,43 @@ public sealed class NamedPipeAgentTests(AgentTests.Keys keys) : IClassFixture<Ag
     public void Pipe_paths_are_told_from_socket_paths(string path, string? pipeName) => Assert.Equal(pipeName, AgentSocket.PipeName(path));
 
     [Theory]
-    [InlineData(null, true, @"\\.\pipe\openssh-ssh-agent")]
-    [InlineData("", true, @"\\.\pipe\openssh-ssh-agent")]
-    [InlineData(@"\\.\pipe\my-agent", true, @"\\.\pipe\my-agent")]
-    [InlineData(null, false, null)]
-    [InlineData("/run/user/1000/agent.sock", false, "/run/user/1000/agent.sock")]
-    public void Without_SSH_AUTH_SOCK_Windows_uses_the_OpenSSH_agent_pipe_and_other_systems_none(string? sshAuthSock, bool isWindows, string? expected) =>
-        Assert.Equal(expected, KeyEnvironment.AgentFor(sshAuthSock, isWindows));
+    [InlineData(null, true, null, true)]
+    [InlineData("", true, null, true)]
+    [InlineData(@"\\.\pipe\my-agent", true, @"\\.\pipe\my-agent", false)]
+    [InlineData(null, false, null, false)]
+    [InlineData("/run/user/1000/agent.sock", false, "/run/user/1000/agent.sock", false)]
+    public void Without_SSH_AUTH_SOCK_Windows_searches_its_agents_and_other_systems_have_none(string? sshAuthSock, bool isWindows, string? socket, bool searches)
+    {
+        var search = new WindowsAgentSearch(WindowsAgentSearch.CandidatesFor(null), _ => false);
 
-    /// <summary>A named pipe server that relays each connection to the agent's Unix socket, as a stand-in for Windows' agent service.</summary>
-    private sealed class PipeRelay : IAsyncDisposable
+        var environment = KeyEnvironment.ForAgent(null, sshAuthSock, isWindows, () => search);
+
+        Assert.Equal(socket, environment.AgentSocket);
+        Assert.Equal(searches ? search : null, environment.AgentSearch);
+    }
+
+    /// <summary>A named pipe server that relays each connection to the agent's Unix socket, as a stand-in for Windows' agent service (or Pageant's pipe).</summary>
+    internal sealed class PipeRelay : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly string _agentSocket;
         private Task _loop = Task.CompletedTask;
         private int _connections;
 
-        private PipeRelay(string agentSocket)
+        private PipeRelay(string agentSocket, string pipeName)
         {
             _agentSocket = agentSocket;
+            PipeName = pipeName;
         }
 
-        public string PipeName { get; } = "pj-test-agent-" + Guid.NewGuid().ToString("N")[..12];
+        public string PipeName { get; }
 
         public int Connections => Volatile.Read(ref _connections);
 
-        public static PipeRelay Start(string agentSocket)
+        /// <summary>Serves <paramref name="pipeName"/>, by default a fresh one.</summary>
+        public static PipeRelay Start(string agentSocket, string? pipeName = null)
         {
-            var relay = new PipeRelay(agentSocket);
+            var relay = new PipeRelay(agentSocket, pipeName ?? "pj-test-agent-" + Guid.NewGuid().ToString("N")[..12]);
             var first = relay.NewServer();
             relay._loop = relay.ServeAsync(first);
             return relay;

@@ -145,6 +145,31 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
         Assert.Equal(6, jump.MaxAuthTries);
     }
 
+    [Theory(Timeout = TestTimeout)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_server_taking_only_ssh_rsa_signatures_is_reached_by_key_only_when_PubkeyAcceptedAlgorithms_opts_in(bool fromAgent)
+    {
+        server.Require();
+        using var agent = new TestAgent(server.Kit);
+        agent.Add(server.AgentRsa);
+        var keys = fromAgent ? new KeyEnvironment(null, agent.Socket) : new KeyEnvironment(null, null);
+        string[] keyFiles = fromAgent ? [] : [server.AgentRsa];
+        using var strict = server.Client(keys, keyFilenames: keyFiles, port: server.Sha1OnlyPort);
+        var mark = server.LogMark();
+        using var optedIn = server.Client(keys, keyFilenames: keyFiles, port: server.Sha1OnlyPort, pubkeyAcceptedAlgorithms: "+ssh-rsa");
+
+        await Assert.ThrowsAsync<HopAuthenticationException>(() => strict.ConnectAsync(TestContext.Current.CancellationToken));
+        await optedIn.ConnectAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("ok", optedIn.RunCommand("echo ok").Result.Trim());
+        // The opted-in client offers rsa-sha2-512 first (refused, as for the strict one), then ssh-rsa, accepted.
+        var log = server.LogSince(mark, "Accepted publickey for root");
+        Assert.Contains("signature algorithm rsa-sha2-512 not in PubkeyAcceptedAlgorithms", log, StringComparison.Ordinal);
+        Assert.Contains("Accepted publickey for root", log, StringComparison.Ordinal);
+        Assert.Contains("ssh2: RSA SHA256:", log, StringComparison.Ordinal);
+    }
+
     private static int Count(string text, string what)
     {
         var count = 0;
@@ -203,6 +228,7 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
             File.WriteAllLines(Kit.PathOf("authorized_keys"), [KeyKit.PublicKeyLine(EncryptedEd25519), KeyKit.PublicKeyLine(AgentRsa), KeyKit.PublicKeyLine(AgentEcdsa)]);
 
             Port = FreePort();
+            Sha1OnlyPort = FreePort();
             LogFile = Kit.PathOf("sshd.log");
             var config = Kit.PathOf("sshd_config");
             File.WriteAllLines(config,
@@ -221,6 +247,10 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
                 "StrictModes no",
                 "MaxAuthTries 6",
                 "LogLevel VERBOSE",
+                // A second port that, like an old device, takes RSA keys only with SHA-1 (ssh-rsa) signatures.
+                $"Port {Sha1OnlyPort}",
+                $"Match LocalPort {Sha1OnlyPort}",
+                "  PubkeyAcceptedAlgorithms ssh-rsa",
             ]);
             Directory.CreateDirectory("/run/sshd");
             var start = new ProcessStartInfo("/usr/sbin/sshd") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -232,6 +262,7 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
             _sshd = Process.Start(start)!;
             WaitUntilListening();
             HostKeys.Add($"[127.0.0.1]:{Port}", Convert.FromBase64String(KeyKit.PublicKeyLine(host).Split(' ')[1]));
+            HostKeys.Add($"[127.0.0.1]:{Sha1OnlyPort}", Convert.FromBase64String(KeyKit.PublicKeyLine(host).Split(' ')[1]));
         }
 
         /// <summary>The throwaway sshd's own host key, so its clients verify it as every client does.</summary>
@@ -240,6 +271,9 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
         public KeyKit Kit { get; } = new();
 
         public int Port { get; }
+
+        /// <summary>The same server, accepting only <c>ssh-rsa</c> signatures for public keys.</summary>
+        public int Sha1OnlyPort { get; }
 
         public string LogFile { get; } = "";
 
@@ -265,11 +299,12 @@ public sealed class RealSshdKeyLoginTests(RealSshdKeyLoginTests.Server server) :
             Unavailable.SkipOrFail($"The throwaway sshd cannot run here: {_skipReason}.");
         }
 
-        internal SshJumpClient Client(KeyEnvironment keys, string[]? keyFilenames = null, string? passphrase = null, string? password = null, SshJumpClient? jump = null) =>
+        internal SshJumpClient Client(KeyEnvironment keys, string[]? keyFilenames = null, string? passphrase = null, string? password = null, SshJumpClient? jump = null, int? port = null, string? pubkeyAcceptedAlgorithms = null) =>
             new(
                 new HopSettings("127.0.0.1")
                 {
-                    Port = Port,
+                    Port = port ?? Port,
+                    PubkeyAcceptedAlgorithms = pubkeyAcceptedAlgorithms,
                     Username = "root",
                     Password = password,
                     Passphrase = passphrase,

@@ -28,14 +28,21 @@ internal sealed class AgentClient
     // OpenSSH's agent refuses messages above 256 KiB; a longer length means the peer is not an agent.
     private const int MaxMessageLength = 256 * 1024;
 
-    private readonly TimeSpan _timeout;
+    private readonly Func<Stream> _connect;
 
     public AgentClient(string socketPath, TimeSpan timeout)
+        : this(socketPath, () => AgentSocket.Connect(socketPath, timeout))
     {
-        SocketPath = socketPath;
-        _timeout = timeout;
     }
 
+    /// <summary>A client of the agent <paramref name="connect"/> reaches, called <paramref name="socketPath"/> in messages.</summary>
+    internal AgentClient(string socketPath, Func<Stream> connect)
+    {
+        SocketPath = socketPath;
+        _connect = connect;
+    }
+
+    /// <summary>Where the agent is: a socket path, a pipe, or <see cref="PageantWindow.Locator"/>.</summary>
     public string SocketPath { get; }
 
     /// <summary>The keys the agent offers; empty when it holds none or is locked.</summary>
@@ -110,7 +117,7 @@ internal sealed class AgentClient
     {
         try
         {
-            using var stream = AgentSocket.Connect(SocketPath, _timeout);
+            using var stream = _connect();
             using (var framed = new MemoryStream(request.Length + 4))
             {
                 SshWire.WriteString(framed, request);

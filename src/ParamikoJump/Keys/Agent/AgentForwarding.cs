@@ -64,7 +64,7 @@ internal sealed class AgentForwarding : IDisposable
         if (ownKeys.Count == 0 && string.IsNullOrEmpty(agentSocket))
         {
             // ssh does the same: with no agent to forward it does not ask the server for one.
-            Log.AgentForwardingUnavailable(logger, hop, "no local agent (SSH_AUTH_SOCK is not set)");
+            Log.AgentForwardingUnavailable(logger, hop, "no local agent (SSH_AUTH_SOCK is not set, or IdentityAgent is none)");
             return null;
         }
 
@@ -76,6 +76,25 @@ internal sealed class AgentForwarding : IDisposable
 
         Log.AgentForwardingOn(logger, hop, ownKeys.Count > 0 ? $"{ownKeys.Count} key(s) given by the application" : agentSocket!);
         return new AgentForwarding(session, ownKeys.Count > 0 ? null : agentSocket, ownKeys, hop, logger, parsing);
+    }
+
+    /// <summary>
+    /// The local agent to forward (<see cref="KeyEnvironment.FindAgent"/>); false, logged with every agent tried, when
+    /// Windows' agents were searched and none runs. Null in <paramref name="agent"/> with true: there is none to look for.
+    /// </summary>
+    public static bool TryFindLocalAgent(KeyEnvironment environment, string hop, ILogger logger, out string? agent)
+    {
+        try
+        {
+            agent = environment.FindAgent(logger, hop);
+            return true;
+        }
+        catch (AgentUnavailableException ex)
+        {
+            Log.AgentForwardingUnavailable(logger, hop, ex.Message);
+            agent = null;
+            return false;
+        }
     }
 
     /// <summary>Asks for forwarding on <paramref name="command"/>'s channel, which must not be open yet.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using ParamikoJump.HostKeys;
 using Renci.SshNet.Security;
@@ -31,11 +32,27 @@ internal sealed class AgentSigningAlgorithm : HostAlgorithm
     /// The algorithm to offer for an agent key. RSA keys use rsa-sha2-512 (what OpenSSH picks for servers
     /// since 7.2; ssh-rsa/SHA-1 is refused by default since 8.8), which the agent must be asked for by flag.
     /// </summary>
-    public static AgentSigningAlgorithm For(AgentIdentity identity, AgentClient agent, HopIdentity hop) => identity.KeyType switch
+    public static AgentSigningAlgorithm For(AgentIdentity identity, AgentClient agent, HopIdentity hop) => AllFor(identity, agent, hop)[0];
+
+    /// <summary>
+    /// Every algorithm an agent key can be offered with, best first: for RSA keys and certificates rsa-sha2-512,
+    /// rsa-sha2-256, then SHA-1 <c>ssh-rsa</c> (asked for with no flag), which only PubkeyAcceptedAlgorithms lets through.
+    /// </summary>
+    public static IReadOnlyList<AgentSigningAlgorithm> AllFor(AgentIdentity identity, AgentClient agent, HopIdentity hop) => identity.KeyType switch
     {
-        "ssh-rsa" => new("rsa-sha2-512", AgentClient.RsaSha2512, identity, agent, hop),
-        "ssh-rsa-cert-v01@openssh.com" => new("rsa-sha2-512-cert-v01@openssh.com", AgentClient.RsaSha2512, identity, agent, hop),
-        _ => new(identity.KeyType, 0, identity, agent, hop),
+        "ssh-rsa" =>
+        [
+            new("rsa-sha2-512", AgentClient.RsaSha2512, identity, agent, hop),
+            new("rsa-sha2-256", AgentClient.RsaSha2256, identity, agent, hop),
+            new("ssh-rsa", 0, identity, agent, hop),
+        ],
+        "ssh-rsa-cert-v01@openssh.com" =>
+        [
+            new("rsa-sha2-512-cert-v01@openssh.com", AgentClient.RsaSha2512, identity, agent, hop),
+            new("rsa-sha2-256-cert-v01@openssh.com", AgentClient.RsaSha2256, identity, agent, hop),
+            new("ssh-rsa-cert-v01@openssh.com", 0, identity, agent, hop),
+        ],
+        _ => [new(identity.KeyType, 0, identity, agent, hop)],
     };
 
     public override byte[] Sign(byte[] data)

@@ -29,12 +29,20 @@ internal static class AgentSocket
             : null;
     }
 
+    /// <summary>A connection to the agent at <paramref name="path"/>: a socket path, a <c>\\.\pipe\NAME</c>, or <see cref="PageantWindow.Locator"/> (Windows only).</summary>
     public static Stream Connect(string path, TimeSpan timeout)
     {
         var milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, timeout.TotalMilliseconds));
+        if (path == PageantWindow.Locator)
+        {
+            return System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+                ? new PageantWindowAgent(new PageantWindow(Win32PageantWindowMessaging.Instance, timeout))
+                : throw new IOException("Pageant's window exists only on Windows");
+        }
+
         if (PipeName(path) is { } pipeName)
         {
-            if (!PipeMayExist(pipeName))
+            if (!PipeMayExist(path))
             {
                 // On Windows a client waits out its whole timeout for a pipe nobody serves: a login would wait for an
                 // agent service that is not running.
@@ -76,9 +84,14 @@ internal static class AgentSocket
         }
     }
 
-    /// <summary>Whether a pipe of that name is served; true off Windows (a missing one fails at once there) and when the list cannot be read.</summary>
-    private static bool PipeMayExist(string pipeName)
+    /// <summary>Whether the pipe at <paramref name="path"/> is served; true off Windows (a missing one fails at once there) and when the list cannot be read.</summary>
+    public static bool PipeMayExist(string path)
     {
+        if (PipeName(path) is not { } pipeName)
+        {
+            return false;
+        }
+
         if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
         {
             return true;
