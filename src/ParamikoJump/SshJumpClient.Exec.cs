@@ -40,9 +40,10 @@ public partial class SshJumpClient
     }
 
     /// <summary>
-    /// Starts a command; see <see cref="ExecCommand(string, TimeSpan?)"/>. Waiting for one of the session's channel
-    /// slots (<c>ConnectionInfo.MaxSessions</c>) holds no thread; opening the channel and sending the exec request
-    /// then run on the calling thread (SSH.NET waits for those two answers of the server synchronously).
+    /// Starts a command; see <see cref="ExecCommand(string, TimeSpan?)"/>. No thread waits meanwhile: not for one of the
+    /// session's channel slots (<c>ConnectionInfo.MaxSessions</c>), nor for the server's answers to the channel open,
+    /// the requests before exec and the exec request. (On the netstandard2.0 build, or an SSH.NET whose internals
+    /// moved, the open and the exec request run on the calling thread, which waits for both answers.)
     /// </summary>
     /// <param name="command">The command line.</param>
     /// <param name="timeout">How long the command may run before it is cancelled; no limit by default.</param>
@@ -51,7 +52,7 @@ public partial class SshJumpClient
     public async Task<RemoteProcess> ExecCommandAsync(string command, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         Validate(command, timeout);
-        return Start(command, timeout, null, await _hop.Commands.Slots.TakeAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
+        return await StartAsync(command, timeout, null, await _hop.Commands.Slots.TakeAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts a command with variables, a terminal or a timeout without blocking the caller; see <see cref="ExecCommand(string, CommandOptions)"/>.</summary>
@@ -62,7 +63,7 @@ public partial class SshJumpClient
     public async Task<RemoteProcess> ExecCommandAsync(string command, CommandOptions options, CancellationToken cancellationToken = default)
     {
         Validate(command, (options ?? throw new ArgumentNullException(nameof(options))).Timeout);
-        return Start(command, options.Timeout, options, await _hop.Commands.Slots.TakeAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
+        return await StartAsync(command, options.Timeout, options, await _hop.Commands.Slots.TakeAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
 #pragma warning restore RS0026, RS0027
@@ -87,25 +88,20 @@ public partial class SshJumpClient
 
     private RemoteProcess Start(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
     {
-        SshCommand sshCommand;
-        var claim = new FlowClaim();
-        try
-        {
-            sshCommand = FlowClaim.During(claim, () => CreateCommand(command));
-        }
-        catch
-        {
-            slot.Release();
-            throw;
-        }
+        var (sshCommand, claim) = Create(command, slot);
+        return Start(sshCommand, claim, timeout, options, slot, cancellationToken);
+    }
 
+    /// <summary>Starts a created command on the calling thread, which waits for the server's answers to its channel open and exec request.</summary>
+    private RemoteProcess Start(SshCommand sshCommand, FlowClaim claim, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
+    {
         var span = _hop.CommandSpan();
         var agentForwarding = _hop.AgentForwarding;
         try
         {
             agentForwarding?.RequestFor(sshCommand);
             Execution.CommandSetup.Attach(sshCommand, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
-            var process = RemoteProcess.Start(sshCommand, claim, _hop, slot, timeout, cancellationToken);
+            var process = RemoteProcess.Start(sshCommand, claim, _hop, slot, timeout, SessionAccess.TryGetSession(this), cancellationToken);
             span.EndWith(process);
             return process;
         }
@@ -115,6 +111,67 @@ public partial class SshJumpClient
             sshCommand.Dispose();
             slot.Release();
             throw span.Failed((ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout));
+        }
+    }
+
+#if NET8_0_OR_GREATER
+    /// <summary>Starts a command awaiting the server's answers (<c>SshNet.AwaitedChannel</c>) where SSH.NET allows; else as <c>Start</c>.</summary>
+    private async Task<RemoteProcess> StartAsync(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken)
+    {
+        if (!Hops.Tuning.AwaitedCommandStart || !AwaitedChannel.IsAvailable || SessionAccess.TryGetSession(this) is not { } session)
+        {
+            return Start(command, timeout, options, slot, cancellationToken);
+        }
+
+        var (sshCommand, claim) = Create(command, slot);
+        if (AwaitedChannel.TryCreate(sshCommand, session, ConnectionInfo) is not { } channel)
+        {
+            return Start(sshCommand, claim, timeout, options, slot, cancellationToken);
+        }
+
+        var span = _hop.CommandSpan();
+        var agentForwarding = _hop.AgentForwarding;
+        var handedOver = false;
+        try
+        {
+            agentForwarding?.RequestFor(sshCommand);
+            var plan = Execution.CommandSetup.PlanFor(command, _hop.Plan.Settings, _hop.Identity, _hop.Plan.Logger, options);
+            handedOver = true; // from here the start disposes what it fails with, some of it only once the server answered
+            var process = await RemoteProcess.StartAsync(sshCommand, claim, _hop, slot, timeout, plan, channel, session, cancellationToken).ConfigureAwait(false);
+            span.EndWith(process);
+            return process;
+        }
+        catch (Exception ex)
+        {
+            agentForwarding?.Forget(sshCommand);
+            if (!handedOver)
+            {
+                channel.Dispose();
+                sshCommand.Dispose();
+                slot.Release();
+            }
+
+            throw span.Failed((ex is OperationCanceledException && cancellationToken.IsCancellationRequested) || ex is NotSupportedException ? ex : _hop.Fail(ex, timeout));
+        }
+    }
+#else
+    /// <summary>This build cannot await the server's answers (no <c>DispatchProxy</c>): as <c>Start</c>, on the calling thread.</summary>
+    private Task<RemoteProcess> StartAsync(string command, TimeSpan? timeout, CommandOptions? options, Execution.CommandSlots.Slot slot, CancellationToken cancellationToken) =>
+        Task.FromResult(Start(command, timeout, options, slot, cancellationToken));
+#endif
+
+    /// <summary>Creates the SSH.NET command with the flow's claim on its channel; gives the slot back if that fails.</summary>
+    private (SshCommand Command, FlowClaim Claim) Create(string command, Execution.CommandSlots.Slot slot)
+    {
+        var claim = new FlowClaim();
+        try
+        {
+            return (FlowClaim.During(claim, () => CreateCommand(command)), claim);
+        }
+        catch
+        {
+            slot.Release();
+            throw;
         }
     }
 }

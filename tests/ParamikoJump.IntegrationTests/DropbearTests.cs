@@ -128,6 +128,36 @@ public sealed class DropbearTests(LabFixture fixture)
         Assert.Equal("second\n", second.Stdout.ReadToEnd());
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task On_dropbear_awaited_commands_take_their_turn_one_after_the_other_and_say_why_when_it_outlasts_the_channel_budget()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab, "dropbear-bastion"));
+        using var target = await Hops.ConnectAsync(Hops.Target(Lab, "dropbear-target", jumper, s => s.ChannelTimeout = TimeSpan.FromSeconds(1)));
+        using var sleeper = await target.ExecCommandAsync("sleep 2; echo slept", cancellationToken: cancellation);
+
+        var error = await Assert.ThrowsAsync<HopTimeoutException>(() => target.ExecCommandAsync("echo second", cancellationToken: cancellation));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), error.Budget);
+        Assert.Contains("'sleep 2; echo slept' still runs", error.Message, StringComparison.Ordinal);
+        Assert.Equal("slept\n", await sleeper.Stdout.ReadToEndAsync(cancellation));
+
+        // Five started at once wait for their turns without a thread, each until the one before it has exited.
+        var processes = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => target.ExecCommandAsync($"echo {i}", cancellationToken: cancellation)));
+        try
+        {
+            var outputs = await Task.WhenAll(processes.Select(process => process.Stdout.ReadToEndAsync(cancellation)));
+            Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{i}\n"), outputs.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Dispose();
+            }
+        }
+    }
+
     /// <summary>
     /// The cause, shown with SSH.NET's own commands, which ParamikoJump does not hold back: channels opened while
     /// other commands exit are closed by this dropbear before their exec request is answered, or the connection drops.

@@ -50,8 +50,8 @@ internal sealed class OpenSsh : IDisposable
 
     public string ConfigFile { get; }
 
-    /// <summary>Starts <c>ssh -F config HOST COMMAND</c>; its output is read and dropped.</summary>
-    public Process Start(string host, string command)
+    /// <summary>Starts <c>ssh -F config HOST COMMAND</c>; each line of its output goes to <paramref name="onLine"/>, or is dropped.</summary>
+    public Process Start(string host, string command, Action<string>? onLine = null)
     {
         var info = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-F", ConfigFile, "-n", host, command })
@@ -60,7 +60,13 @@ internal sealed class OpenSsh : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                onLine?.Invoke(line.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -45,15 +45,17 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
         using var targets = new FloodTargets();
         var listenersBefore = OwnSockets.TcpListeners();
         var listenersSeen = new SortedSet<int>();
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+
+        // Looked at when a hop's forward must exist (built, and then connected through it), in every lane.
+        void SampleListeners()
         {
-            while (!sampling.IsCancellationRequested)
+            var now = OwnSockets.TcpListeners().Except(listenersBefore);
+            lock (listenersSeen)
             {
-                listenersSeen.UnionWith(OwnSockets.TcpListeners().Except(listenersBefore));
-                await Task.Delay(2, CancellationToken.None);
+                listenersSeen.UnionWith(now);
             }
-        }, CancellationToken.None);
+        }
+
         var flood = Flood.Start(targets.File, TimeSpan.FromSeconds(300));
         var connects = 0;
         var watch = Stopwatch.StartNew();
@@ -78,7 +80,9 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
                                 targets.Add(hop.ConnectionInfo.Port);
                             }
 
+                            SampleListeners();
                             await hop.ConnectAsync(TestContext.Current.CancellationToken);
+                            SampleListeners();
                             Interlocked.Increment(ref connects);
                         }
 
@@ -89,11 +93,9 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
 
             var connecting = watch.Elapsed;
 
-            // After: the flood goes on against what the last circuit left (nothing, once disposed) for a moment more.
-            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            // After: the flood goes over everything the circuits left (nothing, once disposed) a few more times.
+            await flood.PassesAfterAsync(targets.File + ".after", 3).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
             var result = await flood.StopAsync();
-            await sampling.CancelAsync();
-            await sampler;
 
             output.WriteLine($"{(tcpFallback ? "TCP fallback" : "private transport")}: {connects} connects in {connecting.TotalSeconds:0.0} s, all at the first attempt; "
                 + $"nobody made {result.Attempts} connection attempts ({result.UnixAttempts} to socket files of ours), {result.Connections} got through, {result.BytesReceived} bytes received; "
@@ -130,7 +132,6 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
         finally
         {
             await flood.StopAsync();
-            await sampling.CancelAsync();
         }
     }
 
@@ -195,10 +196,14 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
         where TError : Exception
     {
         using var openSsh = new OpenSsh(Lab, $"  ServerAliveInterval {KeepAliveInterval.TotalSeconds}\n  ServerAliveCountMax {KeepAliveCountMax}\n");
-        using var ssh = openSsh.Start(LabIdOf(last), "sleep 60");
-        var (_, stdout, _) = last.ExecCommand("sleep 60; echo late");
+        var sshStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var ssh = openSsh.Start(LabIdOf(last), "echo started; sleep 60", _ => sshStarted.TrySetResult());
+        var (_, stdout, _) = last.ExecCommand("echo started; sleep 60; echo late");
+
+        // Both commands run behind the link: what either reads next can only come after the cut.
+        Assert.Equal("started", stdout.ReadLines().First());
+        await sshStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         var read = Task.Run(stdout.ReadToEnd, TestContext.Current.CancellationToken);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
 
         using (Lab.Silence(silenced))
         {
@@ -239,7 +244,11 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
             }
         }
 
-        public void Dispose() => System.IO.File.Delete(File);
+        public void Dispose()
+        {
+            System.IO.File.Delete(File);
+            System.IO.File.Delete(File + ".after");
+        }
     }
 
     /// <summary>
@@ -279,7 +288,10 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
                 except OSError:
                     pass
                 s.close()
+            marker, after = ports_file + ".after", None
             while not stop and time.time() < until:
+                if after is None and os.path.exists(marker):
+                    after = 0
                 try:
                     ports = [int(p) for p in open(ports_file).read().split()][-16:]
                 except (OSError, ValueError):
@@ -304,6 +316,9 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
                         continue
                     connections += 1
                     drain(s)
+                if after is not None and after < 10:
+                    after += 1
+                    print("after", after, flush=True)
                 time.sleep(0.001)
             print(received, connections, attempts, unix_attempts, flush=True)
             """;
@@ -324,6 +339,18 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
             return new Flood(Process.Start(info)!);
         }
 
+        /// <summary>
+        /// Completes once the flood has gone <paramref name="passes"/> times over every port and socket file it knows,
+        /// counted from when it sees <paramref name="marker"/> (created here), each pass printed ("after 2").
+        /// </summary>
+        public async Task PassesAfterAsync(string marker, int passes)
+        {
+            await System.IO.File.WriteAllTextAsync(marker, string.Empty);
+            while (await _process.StandardOutput.ReadLineAsync() is { } line && line != $"after {passes}")
+            {
+            }
+        }
+
         public Task<(long BytesReceived, int Connections, int Attempts, int UnixAttempts)> StopAsync() => _result ??= StopOnceAsync();
 
         private async Task<(long BytesReceived, int Connections, int Attempts, int UnixAttempts)> StopOnceAsync()
@@ -334,7 +361,8 @@ public sealed class TunnelTests(LabFixture fixture, ITestOutputHelper output)
                 await kill.WaitForExitAsync();
             }
 
-            var line = await _process.StandardOutput.ReadToEndAsync();
+            // The counts are the last line, after any pass lines not yet read.
+            var line = (await _process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
             await _process.WaitForExitAsync();
             _process.Dispose();
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

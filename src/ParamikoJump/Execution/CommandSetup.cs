@@ -20,6 +20,23 @@ internal static class CommandSetup
     /// <exception cref="NotSupportedException">The call asked for variables or a terminal where they cannot be sent.</exception>
     public static void Attach(SshCommand command, HopSettings settings, HopIdentity hop, Microsoft.Extensions.Logging.ILogger logger, CommandOptions? options)
     {
+        if (PlanFor(command.CommandText, settings, hop, logger, options) is not { } plan || ChannelRequests.TryAttach(command, plan))
+        {
+            return;
+        }
+
+        if (plan.Environment.Any(variable => variable.Required) || plan.Terminal is not null)
+        {
+            throw new NotSupportedException(
+                $"'{ServerText.Escape(command.CommandText)}' on {hop}: environment variables and a terminal for a command need the net8.0 build of ParamikoJump (this build, or this SSH.NET, cannot send requests before exec).");
+        }
+
+        Log.EnvironmentNotSent(logger, hop.ToString(), string.Join(", ", plan.Environment.Select(variable => variable.Name)));
+    }
+
+    /// <summary>The requests a command gets before its exec request, in order; null when there are none.</summary>
+    public static ChannelRequests.Plan? PlanFor(string commandText, HopSettings settings, HopIdentity hop, Microsoft.Extensions.Logging.ILogger logger, CommandOptions? options)
+    {
         var environment = new List<(string Name, string Value, bool Required)>();
         var fromConfig = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in LocalVariables(settings.SendEnv))
@@ -38,27 +55,14 @@ internal static class CommandSetup
         (string, uint, uint)? terminal = options is { GetPty: true } ? (options.TerminalType, (uint)Math.Max(1, options.TerminalWidth), (uint)Math.Max(1, options.TerminalHeight)) : null;
         if (environment.Count == 0 && terminal is null)
         {
-            return;
+            return null;
         }
 
-        var text = command.CommandText;
-        var plan = new ChannelRequests.Plan(
+        return new ChannelRequests.Plan(
             environment,
             terminal,
-            (request, name) => new CommandRequestRefusedException(hop, text, request, name),
-            name => Log.EnvironmentVariableRefused(logger, hop.ToString(), name, ServerText.Escape(text)));
-        if (ChannelRequests.TryAttach(command, plan))
-        {
-            return;
-        }
-
-        if (required.Count > 0 || terminal is not null)
-        {
-            throw new NotSupportedException(
-                $"'{ServerText.Escape(text)}' on {hop}: environment variables and a terminal for a command need the net8.0 build of ParamikoJump (this build, or this SSH.NET, cannot send requests before exec).");
-        }
-
-        Log.EnvironmentNotSent(logger, hop.ToString(), string.Join(", ", fromConfig.Keys));
+            (request, name) => new CommandRequestRefusedException(hop, commandText, request, name),
+            name => Log.EnvironmentVariableRefused(logger, hop.ToString(), name, ServerText.Escape(commandText)));
     }
 
     private static IEnumerable<(string Name, string Value)> LocalVariables(IEnumerable<string> patterns)

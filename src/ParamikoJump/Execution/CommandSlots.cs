@@ -10,7 +10,8 @@ namespace ParamikoJump.Execution;
 /// started beyond the limit held its thread until an earlier one closed. A command takes its slot here first,
 /// <c>ExecCommandAsync</c> without holding a thread, so SSH.NET's own wait then finds one free. Channels of other kinds
 /// on the same client (shells, forwards) take SSH.NET's slots without passing here: while they hold some, a command's
-/// start can still wait inside SSH.NET, as it always did.
+/// start waits for SSH.NET's own slot too, without a thread in <c>ExecCommandAsync</c> (<c>SshNet.AwaitedChannel</c>)
+/// and on the calling thread in <c>ExecCommand</c>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A SemaphoreSlim holds nothing to dispose unless its AvailableWaitHandle is asked for, which is never done here.")]
 internal sealed class CommandSlots

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
+using System.Threading.Tasks;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Connection;
@@ -35,6 +36,7 @@ internal sealed class CommandStarts
     private readonly object _gate = new();
     private readonly Dictionary<uint, string> _byChannel = [];
     private readonly List<(Func<bool> HasEnded, string CommandText)> _unnumbered = [];
+    private TaskCompletionSource<bool> _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Session? _session;
     private bool _opening;
     private bool _serialized;
@@ -99,7 +101,7 @@ internal sealed class CommandStarts
             _session = null;
             _serialized = false;
             ResetLocked();
-            Monitor.PulseAll(_gate);
+            ChangedLocked();
         }
 
         if (session is not null)
@@ -130,14 +132,7 @@ internal sealed class CommandStarts
                 var left = deadline is { } end ? end - DateTime.UtcNow : Recheck;
                 if (left <= TimeSpan.Zero)
                 {
-                    throw new HopTimeoutException(
-                        $"'{ServerText.Escape(commandText)}' could not start within {budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s: " +
-                        $"'{ServerText.Escape(RunningTextLocked())}' still runs, and this server (dropbear 2022.82 to 2024.85) drops a command " +
-                        "whose channel opens while another one exits, so commands on one client run one after the other here. " +
-                        "Wait for the running command, use another client for commands that run side by side, or upgrade dropbear to 2024.86 or later.",
-                        hop,
-                        HopStage.Session,
-                        budget);
+                    throw TimedOutLocked(hop, commandText, budget);
                 }
 
                 using (cancellationToken.Register(static state => PulseAllOf(state!), _gate))
@@ -156,12 +151,65 @@ internal sealed class CommandStarts
         }
     }
 
+    /// <summary>As <see cref="Begin"/>, waiting without a thread.</summary>
+    public async Task<Turn> BeginAsync(HopIdentity hop, string commandText, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var deadline = budget == Timeout.InfiniteTimeSpan ? (DateTime?)null : DateTime.UtcNow + budget;
+        while (true)
+        {
+            Task changed;
+            TimeSpan left;
+            lock (_gate)
+            {
+                if (!_serialized)
+                {
+                    return new Turn(this, holdsGate: false);
+                }
+
+                if (!_opening && !IsAnyRunningLocked())
+                {
+                    _opening = true;
+                    return new Turn(this, holdsGate: true);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                left = deadline is { } end ? end - DateTime.UtcNow : Recheck;
+                if (left <= TimeSpan.Zero)
+                {
+                    throw TimedOutLocked(hop, commandText, budget);
+                }
+
+                changed = _changed.Task;
+            }
+
+            // A command disposed while it runs ends without a message here: its end is re-checked as the blocking wait does.
+            await Task.WhenAny(changed, Task.Delay(left < Recheck ? left : Recheck, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
     private static void PulseAllOf(object gate)
     {
         lock (gate)
         {
             Monitor.PulseAll(gate);
         }
+    }
+
+    private HopTimeoutException TimedOutLocked(HopIdentity hop, string commandText, TimeSpan budget) => new(
+        $"'{ServerText.Escape(commandText)}' could not start within {budget.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s: " +
+        $"'{ServerText.Escape(RunningTextLocked())}' still runs, and this server (dropbear 2022.82 to 2024.85) drops a command " +
+        "whose channel opens while another one exits, so commands on one client run one after the other here. " +
+        "Wait for the running command, use another client for commands that run side by side, or upgrade dropbear to 2024.86 or later.",
+        hop,
+        HopStage.Session,
+        budget);
+
+    /// <summary>Wakes every start waiting for its turn, blocked or awaiting.</summary>
+    private void ChangedLocked()
+    {
+        Monitor.PulseAll(_gate);
+        _changed.TrySetResult(true);
+        _changed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private void Register(uint? channel, Func<bool> hasEnded, string commandText)
@@ -189,7 +237,7 @@ internal sealed class CommandStarts
         lock (_gate)
         {
             _opening = false;
-            Monitor.PulseAll(_gate);
+            ChangedLocked();
         }
     }
 
@@ -238,7 +286,7 @@ internal sealed class CommandStarts
         {
             if (_byChannel.Remove(channel))
             {
-                Monitor.PulseAll(_gate);
+                ChangedLocked();
             }
         }
     }

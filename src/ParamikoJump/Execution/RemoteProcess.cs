@@ -153,7 +153,7 @@ public sealed class RemoteProcess : IDisposable
     /// while the command was created (<see cref="FlowClaim.During{T}"/>): it makes the window follow the reader.
     /// <paramref name="slot"/>, taken from <see cref="CommandSlots"/>, is the process's to give back.
     /// </summary>
-    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal static RemoteProcess Start(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, Session? session, CancellationToken cancellationToken)
     {
         // Servers that drop a channel opening while another command exits get one command at a time (CommandStarts).
         using var turn = hop.Commands.Starts.Begin(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken);
@@ -171,11 +171,78 @@ public sealed class RemoteProcess : IDisposable
             throw;
         }
 
-        process._stdin = OpenStdin(command, execution);
+        process._stdin = OpenStdin(command, execution, session);
         hop.Commands.Add(process);
         execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return process;
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// As <see cref="Start"/>, with every wait for the server awaited: the turn, the channel open, the requests of
+    /// <paramref name="plan"/> and the exec request's answer (<see cref="AwaitedChannel"/>). Owns what it is given: on
+    /// failure the command is disposed and the slot given back, at once or, for a channel open on its way when
+    /// <paramref name="cancellationToken"/> was cancelled, once the server has answered it.
+    /// </summary>
+    internal static async Task<RemoteProcess> StartAsync(SshCommand command, FlowClaim claim, Hop hop, CommandSlots.Slot slot, TimeSpan? timeout, ChannelRequests.Plan? plan, AwaitedChannel channel, Session session, CancellationToken cancellationToken)
+    {
+        using var starting = channel;
+        CommandStarts.Turn turn;
+        try
+        {
+            turn = await hop.Commands.Starts.BeginAsync(hop.Identity, command.CommandText, hop.Plan.Timeouts.Channel, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            command.Dispose();
+            slot.Release();
+            throw;
+        }
+
+        using var turnHeld = turn;
+        var process = new RemoteProcess(command, claim, hop, slot, timeout, cancellationToken);
+        var opening = channel.OpenAsync(cancellationToken);
+        try
+        {
+            await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !opening.IsCompleted)
+        {
+            // The open is on its way: the channel is closed once the server has answered it (or the wait timed out).
+            _ = opening.ContinueWith(static (_, state) => ((RemoteProcess)state!).Dispose(), process, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
+        Task execution;
+        try
+        {
+            if (plan is not null)
+            {
+                await channel.SendAsync(plan).ConfigureAwait(false);
+            }
+
+            turn.Starting(command, () => process.HasEnded);
+            execution = await channel.ExecuteAsync(process._stop?.Token ?? cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
+        {
+            turn.Failed();
+            process.Dispose();
+            throw;
+        }
+
+        process._stdin = OpenStdin(command, execution, session);
+        hop.Commands.Add(process);
+        _ = execution.ContinueWith(static (task, state) => ((RemoteProcess)state!).OnExecutionEnded(task), process, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return process;
+    }
+#endif
 
     /// <summary>Whether the command's process is known to be gone: it reported its exit, or its channel ended.</summary>
     internal bool HasEnded => _completion.Task.IsCompleted || _command.ExitStatus is not null || _command.ExitSignal is not null || Volatile.Read(ref _disposed) != 0;
@@ -223,11 +290,17 @@ public sealed class RemoteProcess : IDisposable
         }
     }
 
-    private static RemoteStdin OpenStdin(SshCommand command, Task execution)
+    private static RemoteStdin OpenStdin(SshCommand command, Task execution, Session? session)
     {
         try
         {
-            return new RemoteStdin(command.CreateInputStream(), execution, command.CommandText);
+            var input = command.CreateInputStream();
+#if NET8_0_OR_GREATER
+            return new RemoteStdin(input, execution, command.CommandText) { Window = RemoteWindow.TryWatch(input, session) };
+#else
+            _ = session;
+            return new RemoteStdin(input, execution, command.CommandText);
+#endif
         }
         catch (InvalidOperationException)
         {

@@ -34,6 +34,15 @@ internal static class Tuning
     public static bool AsyncTunnelPump => !IsOn(ThreadPerTunnelSwitch);
 
     /// <summary>
+    /// <c>ExecCommandAsync</c> opens its command's channel and sends the exec request on the calling thread again, which
+    /// waits for both answers of the server, instead of awaiting them (<c>SshNet.AwaitedChannel</c>). Read at each call.
+    /// </summary>
+    public const string BlockingCommandStartSwitch = "ParamikoJump.BlockingCommandStart";
+
+    /// <summary>Whether <c>ExecCommandAsync</c> awaits the server's answers to its channel open and exec request.</summary>
+    public static bool AwaitedCommandStart => !IsOn(BlockingCommandStartSwitch);
+
+    /// <summary>
     /// Hops behind a jump ride the loopback TCP forward (checked as on .NET Framework) instead of a private socket pair;
     /// for the tests of that fallback, and for a platform whose Unix domain sockets misbehave.
     /// </summary>

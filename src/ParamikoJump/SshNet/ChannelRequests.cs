@@ -63,38 +63,54 @@ internal static class ChannelRequests
     }
 
 #if NET8_0_OR_GREATER
-    /// <summary>Passes every call to SSH.NET's channel; after <c>Open()</c>, sends the plan's requests.</summary>
+    /// <summary>
+    /// Passes every call to SSH.NET's channel; after <c>Open()</c>, sends the plan's requests (if any). With a
+    /// <c>sendExec</c> (<see cref="AwaitedChannel"/>, which opened the channel), <c>Open()</c> does nothing and the exec
+    /// request goes there instead of to SSH.NET's channel, which would wait for its answer.
+    /// </summary>
     internal class RequestingChannel : DispatchProxy
     {
         private object _target = null!;
-        private Plan _plan = null!;
+        private Plan? _plan;
+        private Func<string, bool>? _sendExec;
 
         /// <summary>SSH.NET's channel behind this proxy.</summary>
         public object Target => _target;
 
-        public static object Create(Type contract, object target, Plan plan)
+        public static object Create(Type contract, object target, Plan? plan, Func<string, bool>? sendExec = null)
         {
             var proxy = (RequestingChannel)Create(contract, typeof(RequestingChannel));
             proxy._target = target;
             proxy._plan = plan;
+            proxy._sendExec = sendExec;
             return proxy;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
-            var result = Reflected.Call(targetMethod, _target, args);
-            if (targetMethod.Name == "Open")
+            if (_sendExec is not null && targetMethod.Name == "SendExecRequest")
             {
-                SendPlan();
+                return _sendExec((string)args![0]!);
+            }
+
+            if (_sendExec is not null && targetMethod.Name == "Open")
+            {
+                return null; // opened already, by AwaitedChannel: SSH.NET's Open would open a channel the server closed again, blocking
+            }
+
+            var result = Reflected.Call(targetMethod, _target, args);
+            if (targetMethod.Name == "Open" && _plan is not null)
+            {
+                SendPlan(_plan);
             }
 
             return result;
         }
 
-        private void SendPlan()
+        private void SendPlan(Plan plan)
         {
-            foreach (var (name, value, required) in _plan.Environment)
+            foreach (var (name, value, required) in plan.Environment)
             {
                 if ((bool)Reflected.Call(SendEnvironment!, _target, [name, value])!)
                 {
@@ -103,18 +119,18 @@ internal static class ChannelRequests
 
                 if (required)
                 {
-                    throw _plan.Refused("env", name);
+                    throw plan.Refused("env", name);
                 }
 
-                _plan.Ignored(name);
+                plan.Ignored(name);
             }
 
-            if (_plan.Terminal is { } terminal)
+            if (plan.Terminal is { } terminal)
             {
                 var accepted = (bool)Reflected.Call(SendPty!, _target, [terminal.Type, terminal.Width, terminal.Height, 0u, 0u, new Dictionary<TerminalModes, uint>()])!;
                 if (!accepted)
                 {
-                    throw _plan.Refused("pty-req", null);
+                    throw plan.Refused("pty-req", null);
                 }
             }
         }

@@ -74,6 +74,11 @@ internal static class SessionAccess
         }
     }
 
+    /// <summary>Sends a message on the session, failing as SSH.NET's own send does (a lost connection: <see cref="Renci.SshNet.Common.SshConnectionException"/>).</summary>
+    /// <exception cref="InvalidOperationException">The seam is missing (check <see cref="CanSend"/> first).</exception>
+    public static void Send(Session session, Message message) =>
+        (SendMessageCall ?? throw new InvalidOperationException("Session.SendMessage is not available in this SSH.NET."))(session, message);
+
     /// <summary>An SSH_MSG_IGNORE, which asks for no answer.</summary>
     public static Message Ignore() => new IgnoreMessage();
 

@@ -269,6 +269,40 @@ internal static class SshNetSeams
                 SftpSession: l.Type("Renci.SshNet.Sftp.SftpSession"));
         });
 
+    public static readonly Seam<AwaitedStartMembers> AwaitedCommandStart = new(
+        "a command started without a waiting thread",
+        "ExecCommandAsync opens the channel and sends the exec request on the calling thread, which waits for both answers",
+        l =>
+        {
+            var field = l.Field(typeof(SshCommand), "_channel");
+            l.Require(field?.FieldType.IsInterface == true, "SshCommand._channel is not an interface");
+            l.Method(field?.FieldType, "SendExecRequest", [typeof(string)], typeof(bool));
+            var session = l.Type("Renci.SshNet.Channels.ChannelSession");
+            var channel = l.Type(Channel);
+            return new AwaitedStartMembers(
+                Command: field,
+                ChannelSession: session,
+                SemaphoreObtained: l.Field(session, "_sessionSemaphoreObtained", typeof(int)),
+                ReleaseSemaphore: l.Method(session, "ReleaseSemaphore", Type.EmptyTypes),
+                LocalNumber: l.Property(channel, "LocalChannelNumber", typeof(uint)),
+                LocalWindow: l.Property(channel, "LocalWindowSize", typeof(uint)),
+                LocalPacket: l.Property(channel, "LocalPacketSize", typeof(uint)),
+                RemoteNumber: l.Property(channel, "RemoteChannelNumber", typeof(uint)),
+                IsOpen: l.Property(channel, "IsOpen", typeof(bool)));
+        });
+
+    public static readonly Seam<(FieldInfo? Channel, Type? SshNetChannel, PropertyInfo? RemoteWindow, PropertyInfo? LocalNumber)> AwaitedStdin = new(
+        "stdin written without a waiting thread",
+        "a command's Stdin.WriteAsync blocks a pool thread while the server's window is shut (Stream's default)",
+        l =>
+        {
+            var stream = l.Type("Renci.SshNet.Common.ChannelInputStream");
+            var channel = l.Type(Channel);
+            return (l.Field(stream, "_channel"), channel,
+                    l.Property(channel, "RemoteWindowSize", typeof(uint)),
+                    l.Property(channel, "LocalChannelNumber", typeof(uint)));
+        });
+
     public static readonly Seam<FieldInfo?> ShellWatch = new(
         "watching a shell's reads",
         "a shell's window is re-opened as SSH.NET receives, not as the shell stream is read",
@@ -292,6 +326,9 @@ internal static class SshNetSeams
         ChannelFlow, ShellWatch, TunnelPump,
 #endif
         CommandOutput, CommandEof, CommandChannelNumber, ChannelRequests,
+#if NET8_0_OR_GREATER
+        AwaitedCommandStart, AwaitedStdin,
+#endif
         AgentChannelOpens, SftpAppend, GlobalLoggerFactory,
     ];
 
@@ -305,6 +342,17 @@ internal static class SshNetSeams
     }
 
     internal sealed record AgentMembers(FieldInfo? Factory, FieldInfo? Enabled, FieldInfo? Activated, EventInfo? NewKeys, ConstructorInfo? Metadata);
+
+    internal sealed record AwaitedStartMembers(
+        FieldInfo? Command,
+        Type? ChannelSession,
+        FieldInfo? SemaphoreObtained,
+        MethodInfo? ReleaseSemaphore,
+        PropertyInfo? LocalNumber,
+        PropertyInfo? LocalWindow,
+        PropertyInfo? LocalPacket,
+        PropertyInfo? RemoteNumber,
+        PropertyInfo? IsOpen);
 
     internal sealed record WindowMembers(Type? Channel, Type? SessionContract, FieldInfo? InitialWindow, PropertyInfo? LocalWindow);
 

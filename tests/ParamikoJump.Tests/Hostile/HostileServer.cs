@@ -12,6 +12,7 @@ internal sealed class HostileServer : IDisposable
 {
     private const string Python = "/usr/bin/python3";
     private readonly Process _process;
+    private Task<string?>? _pendingLine;
 
     private HostileServer(Process process, int port, string hostKey, KnownHosts hostKeys)
     {
@@ -33,7 +34,7 @@ internal sealed class HostileServer : IDisposable
     public static HostileServer Start(string scenario, string argument = "")
     {
         RequirePython();
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hostile", "hostile_server.py"));
         info.ArgumentList.Add(scenario);
         info.ArgumentList.Add(argument);
@@ -50,6 +51,45 @@ internal sealed class HostileServer : IDisposable
         var hostKeys = new KnownHosts();
         hostKeys.LoadSystemHostKeys(file);
         return new HostileServer(process, port, hostKey, hostKeys);
+    }
+
+    /// <summary>
+    /// Reads the server's output until <paramref name="line"/> (exec-held prints "HELD open 3" as each start arrives);
+    /// returns it, or the last line read once <paramref name="within"/> has passed.
+    /// </summary>
+    public async Task<string?> WaitForLineAsync(string line, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + within;
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            // A read from a pipe may not stop for a token: it is waited for with a deadline, and kept for the next call.
+            _pendingLine ??= _process.StandardOutput.ReadLineAsync(CancellationToken.None).AsTask();
+            try
+            {
+                var read = await _pendingLine.WaitAsync(TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks)), cancellationToken);
+                _pendingLine = null;
+                if (read is null || read == line)
+                {
+                    return read ?? last;
+                }
+
+                last = read;
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>Writes a line to the server's stdin (exec-held: lets the answers it holds go).</summary>
+    public void Tell(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
     }
 
     /// <summary>Settings for a client of this server, trusting its host key.</summary>

@@ -83,12 +83,110 @@ class Server(paramiko.ServerInterface):
         return True
 
 
+released = threading.Semaphore(0)
+
+
+def release_on_stdin():
+    """Each line on stdin lets one held batch of answers go (exec-held)."""
+    for _ in sys.stdin:
+        released.release()
+
+
+def hold_answers(transport, count):
+    """exec-held: the answers to the first COUNT channel opens, and then to their COUNT exec requests, are held until
+    all COUNT have arrived and a line comes on stdin. Each arrival is printed ("HELD open 3"), so a client's test knows
+    how many starts wait for the server at once. Then each command exits 0 and its channel closes. Each CLOSE the
+    client sends is printed ("CLOSED 0", the server's channel number, given in the order the opens arrived)."""
+    opens = []
+    execs = []
+
+    def on_open(self, m):
+        if len(opens) >= count:
+            return paramiko.Transport._parse_channel_open(self, m)
+        opens.append(m)
+        print("HELD open %d" % len(opens), flush=True)
+        if len(opens) == count:
+            released.acquire()
+            for held in opens:
+                paramiko.Transport._parse_channel_open(self, held)
+
+    def on_request(channel, m):
+        start = m.packet.tell()
+        kind = m.get_text()
+        m.packet.seek(start)
+        if kind != "exec" or len(execs) >= count:
+            return paramiko.Channel._handle_request(channel, m)
+        execs.append((channel, m))
+        print("HELD exec %d" % len(execs), flush=True)
+        if len(execs) == count:
+            released.acquire()
+            for held_channel, held in execs:
+                paramiko.Channel._handle_request(held_channel, held)
+            for held_channel, _ in execs:
+                held_channel.send_exit_status(0)
+                held_channel.close()
+
+    transport._handler_table = dict(paramiko.Transport._handler_table)
+    transport._handler_table[paramiko.common.MSG_CHANNEL_OPEN] = on_open
+    def on_close(channel, m):
+        print("CLOSED %d" % channel.get_id(), flush=True)
+        return paramiko.Channel._handle_close(channel, m)
+
+    transport._channel_handler_table = dict(paramiko.Transport._channel_handler_table)
+    transport._channel_handler_table[paramiko.common.MSG_CHANNEL_REQUEST] = on_request
+    transport._channel_handler_table[paramiko.common.MSG_CHANNEL_CLOSE] = on_close
+
+
+STDIN_WINDOW = 65536
+
+
+def hold_stdin(transport, count):
+    """stdin-held: COUNT commands, whose stdin is not read (its window, STDIN_WINDOW, fills) until every one's is full
+    ("FULL 3" is printed) and a line comes on stdin; then each reads its stdin to the end, prints how many bytes it
+    read, exits 0 and closes."""
+    channels = []
+    while len(channels) < count:
+        channel = transport.accept(30)
+        if channel is None:
+            return
+        channels.append(channel)
+    while transport.is_active() and any(len(channel.in_buffer) < STDIN_WINDOW for channel in channels):
+        time.sleep(0.05)
+    print("FULL %d" % count, flush=True)
+    released.acquire()
+    for channel in channels:
+        threading.Thread(target=count_stdin, args=(channel,), daemon=True).start()
+    while transport.is_active():
+        time.sleep(0.5)
+
+
+def count_stdin(channel):
+    total = 0
+    while True:
+        data = channel.recv(65536)
+        if not data:
+            break
+        total += len(data)
+    channel.sendall(b"%d\n" % total)
+    channel.send_exit_status(0)
+    channel.close()
+
+
 def serve_paramiko(client):
-    transport = paramiko.Transport(client)
+    transport = paramiko.Transport(client, default_window_size=STDIN_WINDOW) if scenario == "stdin-held" else paramiko.Transport(client)
     transport.add_server_key(host_key)
     server = Server()
     server.transport = transport
+    if scenario == "exec-held":
+        hold_answers(transport, int(argument))
     transport.start_server(server=server)
+    if scenario == "stdin-held":
+        hold_stdin(transport, int(argument))
+        return
+    if scenario == "exec-held":
+        while transport.is_active():
+            time.sleep(0.5)
+        return
     channel = transport.accept(30)
     if channel is None:
         return
@@ -250,7 +348,7 @@ def packet(payload):
 
 def serve(client):
     try:
-        if scenario.startswith(("kbd", "exec", "forward", "partial", "auth", "scp", "sftp")):
+        if scenario.startswith(("kbd", "exec", "forward", "partial", "auth", "scp", "sftp", "stdin")):
             serve_paramiko(client)
         else:
             serve_raw(client)
@@ -263,6 +361,8 @@ def serve(client):
             pass
 
 
+if scenario in ("exec-held", "stdin-held"):
+    threading.Thread(target=release_on_stdin, daemon=True).start()
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", 0))
