@@ -97,6 +97,21 @@ internal sealed class AuthenticationTracker
         }
     }
 
+    /// <summary>
+    /// The login budget ran out: the token given to handlers is cancelled. A handler that ends on that token can fail
+    /// the login a moment before the hop's own watchdog, timing the same budget, reports it spent.
+    /// </summary>
+    public bool LoginBudgetSpent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _budget?.IsCancellationRequested == true;
+            }
+        }
+    }
+
     public AuthenticationResult Run(AuthenticationMethod method, Func<AuthenticationResult> authenticate)
     {
         bool first;

@@ -254,6 +254,11 @@ internal sealed partial class Hop : IDisposable
             timedOut = _timedOut;
         }
 
+        if (timedOut is null && Stage == HopStage.Authentication && _plan.Tracker.LoginBudgetSpent)
+        {
+            timedOut = (HopStage.Authentication, _plan.Timeouts.Auth);
+        }
+
         var context = new FailureContext(
             Identity,
             Stage,
