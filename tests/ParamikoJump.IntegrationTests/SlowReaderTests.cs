@@ -44,10 +44,8 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     public async Task Through_two_jumps_1_GiB_of_output_read_at_20_MB_per_second_arrives_whole_in_bounded_memory()
     {
         const long total = 1L << 30;
-        const double rate = 20e6;
         using var circuit = await Hops.CircuitAsync(Lab, 3);
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var rssBefore = Rss();
+        using var destination = new SlowDestination(SlowRate);
         var generator = "import hashlib, os, sys\n"
             + $"n = {total}; h = hashlib.sha256(); w = sys.stdout.buffer\n"
             + "while n:\n"
@@ -55,39 +53,15 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
             + "w.flush(); sys.stderr.write(h.hexdigest())\n";
         using var process = circuit[2].ExecCommand($"python3 -c '{generator}'");
 
-        var clock = Stopwatch.StartNew();
-        long heapPeak = 0, rssPeak = rssBefore, read = 0, sampledAt = 0;
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[64 * 1024];
-        int n;
-        while ((n = await process.Stdout.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
-        {
-            hash.AppendData(buffer, 0, n);
-            read += n;
-            if (read - sampledAt >= 8 << 20)
-            {
-                sampledAt = read;
-                heapPeak = Math.Max(heapPeak, GC.GetTotalMemory(forceFullCollection: false) - heapBefore);
-                rssPeak = Math.Max(rssPeak, Rss());
-            }
-
-            var due = TimeSpan.FromSeconds(read / rate) - clock.Elapsed;
-            if (due > TimeSpan.Zero)
-            {
-                await Task.Delay(due, TestContext.Current.CancellationToken);
-            }
-        }
+        await process.Stdout.CopyToAsync(destination, TestContext.Current.CancellationToken);
 
         var expected = await process.Stderr.ReadToEndAsync(TestContext.Current.CancellationToken);
-        output.WriteLine($"read {read / 1e6:0} MB in {clock.Elapsed.TotalSeconds:0.0} s ({read / clock.Elapsed.TotalSeconds / 1e6:0.0} MB/s); managed heap peaked {heapPeak / 1e6:0.0} MB above its start; process RSS {rssBefore / 1e6:0} MB before, peak {rssPeak / 1e6:0} MB");
-        Assert.Equal(total, read);
-        Assert.Equal(expected, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        Report("exec", destination);
         Assert.Equal(0, await process.WaitForExitAsync(TestContext.Current.CancellationToken));
 
         // What waits unread is bounded by the 8 MiB window (pooled segments of up to twice their size); before, it grew
         // to whatever the reader had not yet taken, here about 1 GB.
-        Assert.True(heapPeak < 48L << 20, $"the managed heap grew by {heapPeak} bytes");
-        Assert.True(rssPeak < 200L << 20 || rssPeak - rssBefore < 100L << 20, $"the process RSS reached {rssPeak} bytes from {rssBefore}");
+        AssertWholeAndBounded(destination, total, expected);
     }
 
     [Fact(Timeout = 240_000)]
@@ -377,7 +351,7 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
             using var destination = new SlowDestination(SlowRate);
             download(client, path, destination);
             Report(what, destination);
-            AssertWholeAndBounded(destination, expected);
+            AssertWholeAndBounded(destination, SlowFileSize, expected);
         }
         finally
         {
@@ -386,13 +360,13 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     }
 
     private void Report(string what, SlowDestination destination) =>
-        output.WriteLine($"{what}: wrote {destination.Written / 1e6:0} MB in {destination.Elapsed.TotalSeconds:0.0} s ({destination.Written / destination.Elapsed.TotalSeconds / 1e6:0.0} MB/s); managed heap peaked {destination.HeapPeak / 1e6:0.0} MB above its start; process RSS {destination.RssBefore / 1e6:0} MB before, peak {destination.RssPeak / 1e6:0} MB");
+        output.WriteLine($"{what}: wrote {destination.Length / 1e6:0} MB in {destination.Elapsed.TotalSeconds:0.0} s ({destination.Length / destination.Elapsed.TotalSeconds / 1e6:0.0} MB/s); managed heap peaked {destination.HeapPeak / 1e6:0.0} MB above its start; process RSS {destination.RssBefore / 1e6:0} MB before, peak {destination.RssPeak / 1e6:0} MB");
 
-    /// <summary>Every byte, and no more held than the window and the requests in flight: before, SCP held what the destination had not yet taken.</summary>
-    private static void AssertWholeAndBounded(SlowDestination destination, string expected)
+    /// <summary>Every byte, and no more held than the window and the requests in flight: before, a command or SCP held what the destination had not yet taken.</summary>
+    private static void AssertWholeAndBounded(SlowDestination destination, long length, string expected)
     {
-        Assert.Equal(SlowFileSize, destination.Written);
-        Assert.Equal(expected, destination.Hash());
+        Assert.Equal(length, destination.Length);
+        Assert.Equal(expected, destination.Sha256());
         Assert.True(destination.HeapPeak < 48L << 20, $"the managed heap grew by {destination.HeapPeak} bytes");
         Assert.True(destination.RssPeak < 200L << 20 || destination.RssPeak - destination.RssBefore < 100L << 20, $"the process RSS reached {destination.RssPeak} bytes from {destination.RssBefore}");
     }
@@ -407,71 +381,35 @@ public sealed class SlowReaderTests(LabFixture fixture, ITestOutputHelper output
     /// A destination that takes at most <c>rate</c> bytes per second (a disk or a network behind the transfer), hashes
     /// what it is given, and samples the managed heap and the process RSS every 8 MiB.
     /// </summary>
-    private sealed class SlowDestination(double rate) : Stream
+    private sealed class SlowDestination(double rate) : TransferData.HashingSink
     {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly long _heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _sampledAt;
-
-        public long Written { get; private set; }
+        private long _rssPeak;
 
         public long HeapPeak { get; private set; }
 
         public long RssBefore { get; } = Rss();
 
-        public long RssPeak { get; private set; }
+        public long RssPeak => Math.Max(_rssPeak, RssBefore);
 
         public TimeSpan Elapsed => _clock.Elapsed;
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => Written;
-
-        public override long Position { get => Written; set => throw new NotSupportedException(); }
-
-        public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
-
-        public override void Write(byte[] buffer, int offset, int count)
+        protected override void OnWritten(long length)
         {
-            _hash.AppendData(buffer, offset, count);
-            Written += count;
-            if (Written - _sampledAt >= 8 << 20)
+            if (length - _sampledAt >= 8 << 20)
             {
-                _sampledAt = Written;
+                _sampledAt = length;
                 HeapPeak = Math.Max(HeapPeak, GC.GetTotalMemory(forceFullCollection: false) - _heapBefore);
-                RssPeak = Math.Max(RssPeak, Rss());
+                _rssPeak = Math.Max(_rssPeak, Rss());
             }
 
-            var due = TimeSpan.FromSeconds(Written / rate) - _clock.Elapsed;
+            var due = TimeSpan.FromSeconds(length / rate) - _clock.Elapsed;
             if (due > TimeSpan.Zero)
             {
                 Thread.Sleep(due);
             }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _hash.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }

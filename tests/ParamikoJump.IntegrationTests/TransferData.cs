@@ -24,7 +24,7 @@ internal static class TransferData
     })).Value;
 
     /// <summary>A write-only stream that hashes what it is given and keeps nothing.</summary>
-    public sealed class HashingSink : Stream
+    public class HashingSink : Stream
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private long _length;
@@ -51,6 +51,12 @@ internal static class TransferData
         {
             _hash.AppendData(buffer);
             Volatile.Write(ref _length, _length + buffer.Length);
+            OnWritten(_length);
+        }
+
+        /// <summary>Called after each write with the bytes taken so far: where a destination paces or measures itself.</summary>
+        protected virtual void OnWritten(long length)
+        {
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
