@@ -154,10 +154,15 @@ internal sealed partial class Hop
     {
         EnsureConnected(operation);
         using var span = TransferSpan(operation, tally);
+        var violatedBefore = Volatile.Read(ref _windowViolated);
         try
         {
             action();
             span.Succeeded();
+        }
+        catch (Exception ex) when (WindowViolatedSince(violatedBefore, ex) is { } violation)
+        {
+            throw span.Failed(violation);
         }
         catch (Exception ex) when (IsConnectionLoss(ex, CancellationToken.None))
         {
@@ -180,10 +185,15 @@ internal sealed partial class Hop
     {
         EnsureConnected(operation);
         using var span = TransferSpan(operation, tally);
+        var violatedBefore = Volatile.Read(ref _windowViolated);
         try
         {
             await action().ConfigureAwait(false);
             span.Succeeded();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && WindowViolatedSince(violatedBefore, ex) is { } violation)
+        {
+            throw span.Failed(violation);
         }
         catch (Exception ex) when (IsConnectionLoss(ex, cancellationToken))
         {
@@ -197,15 +207,38 @@ internal sealed partial class Hop
         }
     }
 
+    /// <summary>The last window error made for a channel no command claimed (<see cref="WindowViolated"/>).</summary>
+    private ChannelWindowException? _windowViolated;
+
     /// <summary>
-    /// A server sent past the window of a channel no command claimed (SFTP, SCP, a shell, a forward): logged, and the
-    /// error that channel's user gets, naming this hop.
+    /// A server sent past the window of a channel no command claimed (SFTP, SCP, a shell, a forward), or announced an SFTP
+    /// packet the window can never take whole: logged, and the error that channel's user gets, naming this hop.
     /// </summary>
     public ChannelWindowException WindowViolated(string what, WindowViolation violation)
     {
-        Log.ChannelWindowIgnored(_plan.Logger, Identity.ToString(), what, violation.LocalChannel, violation.Size, violation.Remaining);
-        return new ChannelWindowException(what, violation.LocalChannel, violation.Window, Identity);
+        ChannelWindowException error;
+        if (violation.UnfinishableSftpPacket > 0)
+        {
+            Log.SftpPacketUnfinishable(_plan.Logger, Identity.ToString(), what, violation.LocalChannel, violation.UnfinishableSftpPacket, violation.Window);
+            error = new ChannelWindowException(what, violation.LocalChannel, violation.Window, violation.UnfinishableSftpPacket, Identity);
+        }
+        else
+        {
+            Log.ChannelWindowIgnored(_plan.Logger, Identity.ToString(), what, violation.LocalChannel, violation.Size, violation.Remaining);
+            error = new ChannelWindowException(what, violation.LocalChannel, violation.Window, Identity);
+        }
+
+        Volatile.Write(ref _windowViolated, error);
+        return error;
     }
+
+    /// <summary>
+    /// The window error a transfer's channel met since <paramref name="before"/>, to raise instead of <paramref name="caught"/>:
+    /// the channel closes as it fails, so a call still sending on it (SFTP's next read requests) can meet the closed
+    /// channel ("The session is not open") before the error that closed it reaches the call.
+    /// </summary>
+    private ChannelWindowException? WindowViolatedSince(ChannelWindowException? before, Exception caught) =>
+        caught is not ChannelWindowException && Volatile.Read(ref _windowViolated) is { } violation && !ReferenceEquals(violation, before) ? violation : null;
 
     /// <summary>
     /// The settings of another client to this same hop (<c>OpenSftp</c>, <c>OpenScp</c>): the hop's own copy, with the

@@ -123,6 +123,9 @@ internal static partial class Log
     [LoggerMessage(53, LogLevel.Warning, "Hop {Hop}: {What} on channel {Channel}: the server sent {Size} bytes with {Remaining} bytes of window left; closed")]
     public static partial void ChannelWindowIgnored(ILogger logger, string hop, string what, uint channel, int size, long remaining);
 
+    [LoggerMessage(54, LogLevel.Warning, "Hop {Hop}: {What} on channel {Channel}: the server announced an SFTP packet of {Length} bytes, more than the {Window}-byte window can take whole; closed")]
+    public static partial void SftpPacketUnfinishable(ILogger logger, string hop, string what, uint channel, long length, long window);
+
     [LoggerMessage(60, LogLevel.Debug, "ssh_config {Where}: ignoring unknown option \"{Keyword}\" (IgnoreUnknown)")]
     public static partial void ConfigIgnoredUnknown(ILogger logger, string where, string keyword);
 

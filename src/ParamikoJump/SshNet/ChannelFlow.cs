@@ -285,6 +285,12 @@ internal sealed class ChannelFlow : IDisposable
             // what it holds is bounded by those requests, so the window re-opens as packets are parsed, a fraction at a
             // time, long before it runs out; the bytes of a packet not yet whole stay counted against it (SftpFrames).
             var parsed = _sftpFrames?.Take(((byte[])DataArray!.GetValue(message)!).AsSpan((int)DataOffset!.GetValue(message)!, size)) ?? size;
+            if (_sftpFrames is { Unfinishable: > 0 and var announced })
+            {
+                RefuseUnfinishable(size, announced);
+                return;
+            }
+
             LocalWindow!.SetValue(_channel, uint.MaxValue);
             Deliver(nameof(OnData), sender, e);
             Grant(parsed);
@@ -426,7 +432,34 @@ internal sealed class ChannelFlow : IDisposable
             _violated = true;
         }
 
-        var error = new WindowViolation(_localNumber, size, remaining, _window);
+        Report(new WindowViolation(_localNumber, size, remaining, _window));
+        return false;
+    }
+
+    /// <summary>
+    /// An SFTP packet announced <paramref name="announced"/> bytes that the window can never take whole (<see cref="SftpFrames.Unfinishable"/>):
+    /// the channel fails at once, as for data past the window, instead of waiting for its timeout.
+    /// </summary>
+    private void RefuseUnfinishable(int size, long announced)
+    {
+        long remaining;
+        lock (_gate)
+        {
+            if (_violated)
+            {
+                return;
+            }
+
+            _violated = true;
+            remaining = _remaining;
+        }
+
+        Report(new WindowViolation(_localNumber, size, remaining, _window, announced));
+    }
+
+    /// <summary>Tells the channel's owner, or fails an unclaimed channel off the receive thread.</summary>
+    private void Report(WindowViolation error)
+    {
         if (_claim is not null)
         {
             _claim.OnViolation?.Invoke(error);
@@ -436,8 +469,6 @@ internal sealed class ChannelFlow : IDisposable
             // Off the receive thread: closing the channel waits for the server's CLOSE, which that thread reads.
             ThreadPool.UnsafeQueueUserWorkItem(static state => state.Flow.FailUnclaimed(state.Error), (Flow: this, Error: error), preferLocal: false);
         }
-
-        return false;
     }
 
     /// <summary>
@@ -447,7 +478,9 @@ internal sealed class ChannelFlow : IDisposable
     private void FailUnclaimed(WindowViolation violation)
     {
         var what = _mode switch { Mode.Shell => "A shell", Mode.Subsystem => _sftpFrames is not null ? "An SFTP session" : "A subsystem", _ => "A forwarded connection" };
-        var error = _report?.Invoke(what, violation) ?? new ChannelWindowException(what, _localNumber, _window, hop: null);
+        var error = _report?.Invoke(what, violation) ?? (violation.UnfinishableSftpPacket > 0
+            ? new ChannelWindowException(what, _localNumber, _window, violation.UnfinishableSftpPacket, hop: null)
+            : new ChannelWindowException(what, _localNumber, _window, hop: null));
         if (_mode == Mode.Subsystem)
         {
             FailSubsystem(error);

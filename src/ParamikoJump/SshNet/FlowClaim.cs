@@ -35,8 +35,12 @@ internal sealed class FlowClaim
     }
 }
 
-/// <summary>A packet of <see cref="Size"/> bytes arrived on a channel with only <see cref="Remaining"/> of <see cref="Window"/> left.</summary>
-internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window);
+/// <summary>
+/// A packet of <see cref="Size"/> bytes arrived on a channel with only <see cref="Remaining"/> of <see cref="Window"/> left;
+/// or, when <see cref="UnfinishableSftpPacket"/> is not 0, an SFTP packet of that length was announced that the window
+/// can never take whole.
+/// </summary>
+internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window, long UnfinishableSftpPacket = 0);
 
 /// <summary>
 /// The hop's word on a server that sent past a channel's window: logs it and makes the error the channel's user gets,

@@ -22,6 +22,13 @@ internal sealed class SftpFrames
     private long _held;
     private bool _streaming;
 
+    /// <summary>
+    /// The announced length of an SFTP packet that can never be parsed, 0 while none: too large to fit in the window
+    /// beside what is not yet granted back, and larger than any SFTP message may be. A server that keeps to the window
+    /// could not finish it, so the channel would wait for its timeout; the flow fails it at once instead.
+    /// </summary>
+    public long Unfinishable { get; private set; }
+
     /// <param name="window">The channel's window.</param>
     /// <param name="unreportedAtMost">The most the flow may have parsed but not yet granted back (its adjust threshold).</param>
     public SftpFrames(long window, long unreportedAtMost) => _fitsWithin = window - unreportedAtMost;
@@ -29,7 +36,8 @@ internal sealed class SftpFrames
     /// <summary>
     /// Takes the next bytes of the channel and returns how many received bytes are parsed now. A packet too large to
     /// fit in the window beside what is not yet granted back, but no larger than an SFTP message may be, counts as
-    /// parsed as it arrives: a server that keeps to the window could not otherwise finish it.
+    /// parsed as it arrives: a server that keeps to the window could not otherwise finish it. A larger one stops the
+    /// count and is reported through <see cref="Unfinishable"/>.
     /// </summary>
     public long Take(ReadOnlySpan<byte> data)
     {
@@ -47,7 +55,13 @@ internal sealed class SftpFrames
                 }
 
                 _bodyLeft = _length;
-                _streaming = 4 + _length > _fitsWithin && _length <= LargestMessage;
+                if (4 + _length > _fitsWithin && _length > LargestMessage)
+                {
+                    Unfinishable = _length;
+                    return parsed;
+                }
+
+                _streaming = 4 + _length > _fitsWithin;
             }
 
             var taken = (int)Math.Min(_bodyLeft, data.Length);

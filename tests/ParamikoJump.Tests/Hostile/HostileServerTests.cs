@@ -300,16 +300,19 @@ public class HostileServerTests
     }
 
     /// <summary>
-    /// SFTP: the server answers the first read with a DATA packet that announces 512 MiB and sends it ignoring the window.
-    /// The packet is never whole, so the window is never re-opened for it: past the window the download fails at once,
-    /// not at the channel timeout (2 min here), and SSH.NET's SFTP session held at most the window of it.
+    /// SFTP: the server answers the first read with a DATA packet that announces 512 MiB, larger than the window can ever
+    /// take whole and than an SFTP message may be, then sends it ignoring the window or keeping to it. The packet could
+    /// never be parsed, so the window would never re-open for it: the download fails as soon as the length is read, not
+    /// at the channel timeout (2 min here) after a server keeping to the window stalled, and memory stays bounded.
     /// </summary>
     [Theory(Timeout = 60_000)]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task An_SFTP_server_that_sends_past_the_window_fails_the_download_at_once_with_a_typed_error_and_bounded_memory(bool asynchronous)
+    [InlineData("sftp-flood-ignoring-window", false)]
+    [InlineData("sftp-flood-ignoring-window", true)]
+    [InlineData("sftp-huge-packet", false)]
+    [InlineData("sftp-huge-packet", true)]
+    public async Task An_SFTP_packet_the_window_can_never_take_fails_the_download_at_once_with_a_typed_error_and_bounded_memory(string scenario, bool asynchronous)
     {
-        using var server = HostileServer.Start("sftp-flood-ignoring-window", FloodSize);
+        using var server = HostileServer.Start(scenario, FloodSize);
         var logs = new ListLogger();
         var settings = server.Settings();
         settings.ChannelTimeout = TimeSpan.FromMinutes(2);
@@ -330,7 +333,8 @@ public class HostileServerTests
         Assert.Equal(client.Hop, error.Hop);
         Assert.Equal(HopStage.Session, error.Stage);
         Assert.StartsWith($"{client.Hop}: An SFTP session on channel", error.Message, StringComparison.Ordinal);
-        Assert.Contains(logs.Lines, line => line.StartsWith($"Warning: Hop {client.Hop}: An SFTP session on channel", StringComparison.Ordinal));
+        Assert.Contains($"announced an SFTP packet of {9 + 512 * 1024 * 1024} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, line => line.StartsWith($"Warning: Hop {client.Hop}: An SFTP session on channel", StringComparison.Ordinal) && line.Contains("announced an SFTP packet", StringComparison.Ordinal));
         TestContext.Current.TestOutputHelper?.WriteLine($"failed after {elapsed.TotalSeconds:F2} s, managed heap {held / 1e6:F1} MB above its start");
         Assert.True(elapsed < TimeSpan.FromSeconds(15), $"took {elapsed}");
         Assert.True(held < 2L * ParamikoJump.SshNet.ChannelWindows.Default, $"{held} bytes were held");

@@ -202,7 +202,8 @@ def serve_paramiko(client):
             channel = None
             while channel is None and transport.is_active():
                 channel = transport.accept(1)
-    elif scenario == "sftp-flood-ignoring-window":
+    elif scenario in ("sftp-flood-ignoring-window", "sftp-huge-packet"):
+        # Both announce one DATA packet of ARG bytes; "sftp-huge-packet" then sends it keeping to the window.
         serve_sftp(channel, transport, int(argument))
     elif scenario == "exec-exit-no-close":
         channel.sendall(b"output\n")
@@ -262,7 +263,7 @@ def scp_flood(channel, transport, size):
 def serve_sftp(channel, transport, size):
     """The least of an SFTP version 3 server that SSH.NET's DownloadFile needs (INIT, REALPATH, OPEN, FSTAT), with a
     file of SIZE bytes; the first READ is answered with one DATA packet announcing all SIZE bytes, which then come
-    ignoring the window."""
+    as flood() sends them."""
     while transport.is_active():
         header = recv_exactly(channel, 4)
         body = recv_exactly(channel, int.from_bytes(header, "big")) if header else None

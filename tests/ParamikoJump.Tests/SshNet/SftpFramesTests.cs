@@ -29,17 +29,19 @@ public class SftpFramesTests
     }
 
     [Fact]
-    public void A_packet_that_never_ends_is_held_whole()
+    public void A_packet_within_the_window_that_never_ends_is_held_whole()
     {
         var frames = new SftpFrames(Window, Unreported);
-        var announced = new byte[] { 0x20, 0, 0, 0 }; // 512 MiB
+        var announced = new byte[] { 0, 0x40, 0, 0 }; // 4 MiB: larger than an SFTP message, but it fits in the window
         var chunk = new byte[32 * 1024];
 
         Assert.Equal(0, frames.Take(announced));
-        for (var sent = 0L; sent < Window; sent += chunk.Length)
+        for (var sent = 0L; sent + chunk.Length < 4 * 1024 * 1024; sent += chunk.Length)
         {
             Assert.Equal(0, frames.Take(chunk));
         }
+
+        Assert.Equal(0, frames.Unfinishable);
     }
 
     [Fact]
@@ -52,6 +54,31 @@ public class SftpFramesTests
         Assert.Equal(4 + 1000, frames.Take(packet.AsSpan(0, 4 + 1000)));
         Assert.Equal(packet.Length - 1004, frames.Take(packet.AsSpan(1004)));
         Assert.Equal(0, frames.Take(Packet(64 * 1024).AsSpan(0, 100))); // the next one, within the window, is held again
+    }
+
+    [Fact]
+    public void A_packet_larger_than_the_window_and_than_any_SFTP_message_is_unfinishable_as_soon_as_its_length_is_known()
+    {
+        const long small = 128 * 1024;
+        var frames = new SftpFrames(small, small / 8);
+        var whole = Packet(10);
+        var announced = new byte[] { 0, 0x04, 0, 1 }; // 256 KiB + 1: one byte more than an SFTP message may be
+
+        Assert.Equal(whole.Length, frames.Take(whole.Concat(announced.Take(3)).ToArray()));
+        Assert.Equal(0, frames.Unfinishable);
+        Assert.Equal(0, frames.Take(announced.AsSpan(3)));
+        Assert.Equal(256 * 1024 + 1, frames.Unfinishable);
+    }
+
+    [Fact]
+    public void A_packet_larger_than_any_SFTP_message_that_fits_in_the_window_is_held_and_parsed_whole()
+    {
+        var frames = new SftpFrames(Window, Unreported);
+        var packet = Packet(1024 * 1024);
+
+        Assert.Equal(0, frames.Take(packet.AsSpan(0, 1000)));
+        Assert.Equal(packet.Length, frames.Take(packet.AsSpan(1000)));
+        Assert.Equal(0, frames.Unfinishable);
     }
 
     /// <summary>An SFTP packet: the 4-byte length, then <paramref name="length"/> bytes.</summary>
