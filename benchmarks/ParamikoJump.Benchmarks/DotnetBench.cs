@@ -88,13 +88,14 @@ internal sealed class DotnetBench(LabDescription lab, LabHostKeys hostKeys) : ID
     }
 
     /// <summary>
-    /// SftpJumpClient through <paramref name="hops"/> jumps, on a fresh chain per repetition (the first, unmeasured,
-    /// compiles the code paths): the remote file downloaded into nothing, then the local one uploaded.
+    /// SftpJumpClient through <paramref name="hops"/> jumps, on a fresh chain per repetition (with
+    /// <paramref name="warmUp"/>, a first, unmeasured one compiles the code paths): the remote file downloaded into
+    /// nothing, then the local one uploaded.
     /// </summary>
-    public List<SftpTransfer> Sftp(int hops, long bytes, int reps, string remote, string local)
+    public List<SftpTransfer> Sftp(int hops, long bytes, int reps, string remote, string local, bool warmUp = true)
     {
         var results = new List<SftpTransfer>();
-        for (var i = -1; i < reps; i++)
+        for (var i = warmUp ? -1 : 0; i < reps; i++)
         {
             var jumps = new List<SshClient>();
             try

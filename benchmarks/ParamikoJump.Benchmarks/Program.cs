@@ -9,7 +9,7 @@ var root = FindRoot();
 var outDir = ArgValue("--out") ?? Path.Combine(root, "docs");
 var bytes = (ArgValue("--mib") is { } mib ? long.Parse(mib, CultureInfo.InvariantCulture) : quick ? 32 : 128) << 20;
 var bulkReps = quick ? 2 : 5;
-var sftpReps = quick ? 2 : 3;
+var sftpReps = quick ? 2 : 5;
 var connectReps = quick ? 3 : 5;
 var rttReps = quick ? 10 : 20;
 var fanoutReps = quick ? 1 : 3;
@@ -88,9 +88,15 @@ if (only.Contains("sftp"))
         foreach (var hops in hopCounts.Where(h => h > 0))
         {
             dotnet.PrepareRemoteFile(hops, bytes, RemoteFile);
-            Sftp($"sftp {hops} hop(s)", Tools.ParamikoJump, hops, () => dotnet.Sftp(hops, bytes, sftpReps, RemoteFile, localFile));
-            Sftp($"sftp {hops} hop(s)", Tools.OpenSsh, hops, () => ssh.Sftp(hops, bytes, sftpReps, RemoteFile, localFile));
-            Sftp($"sftp {hops} hop(s)", Tools.Paramiko, hops, () => paramiko.Sftp(hops, bytes, sftpReps, RemoteFile, localFile));
+            // The tools take turns transfer by transfer: SFTP through the lab's hops swings by tens of percent within a
+            // minute (benchmarks/README.md, section 10), so tools run in blocks one after the other met different weather.
+            for (var round = 0; round < sftpReps; round++)
+            {
+                var first = round == 0;
+                Sftp($"sftp {hops} hop(s)", Tools.ParamikoJump, hops, () => dotnet.Sftp(hops, bytes, 1, RemoteFile, localFile, warmUp: first));
+                Sftp($"sftp {hops} hop(s)", Tools.OpenSsh, hops, () => ssh.Sftp(hops, bytes, 1, RemoteFile, localFile));
+                Sftp($"sftp {hops} hop(s)", Tools.Paramiko, hops, () => paramiko.Sftp(hops, bytes, 1, RemoteFile, localFile));
+            }
         }
     }
     finally
@@ -149,7 +155,7 @@ if (only.Contains("hold"))
     Hold(Tools.OpenSsh, () => ssh.HoldOpen(holdTargets, HoldParallel));
 }
 
-results.Note(string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB per transfer; {Environment.ProcessorCount} cores; whole run {clock.Elapsed.TotalMinutes:0.0} min"));
+results.Note(string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB per transfer; {Environment.ProcessorCount} cores; TCP congestion control {CongestionControl()} (the lab's namespaces inherit the host's); whole run {clock.Elapsed.TotalMinutes:0.0} min"));
 var report = Report.Markdown(results);
 Console.WriteLine(report);
 Directory.CreateDirectory(outDir);
@@ -255,6 +261,10 @@ void Section(string what, string tool, Func<string> run)
 }
 
 void Progress(string message) => Console.Error.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
+
+// What paces the lab's TCP legs, and so its multi-hop downloads (benchmarks/README.md, section 10).
+static string CongestionControl() =>
+    File.Exists("/proc/sys/net/ipv4/tcp_congestion_control") ? File.ReadAllText("/proc/sys/net/ipv4/tcp_congestion_control").Trim() : "unknown";
 
 string? ArgValue(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
