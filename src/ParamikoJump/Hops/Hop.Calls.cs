@@ -207,7 +207,7 @@ internal sealed partial class Hop
         }
     }
 
-    /// <summary>The last window error made for a channel no command claimed (<see cref="WindowViolated"/>).</summary>
+    /// <summary>The last window error made for an SFTP client's channel (<see cref="WindowViolated"/>).</summary>
     private ChannelWindowException? _windowViolated;
 
     /// <summary>
@@ -228,14 +228,19 @@ internal sealed partial class Hop
             error = new ChannelWindowException(what, violation.LocalChannel, violation.Window, Identity);
         }
 
-        Volatile.Write(ref _windowViolated, error);
+        if (_client is SftpClient)
+        {
+            // Its one channel is every transfer's: the error belongs to whichever call is running.
+            Volatile.Write(ref _windowViolated, error);
+        }
+
         return error;
     }
 
     /// <summary>
-    /// The window error a transfer's channel met since <paramref name="before"/>, to raise instead of <paramref name="caught"/>:
-    /// the channel closes as it fails, so a call still sending on it (SFTP's next read requests) can meet the closed
-    /// channel ("The session is not open") before the error that closed it reaches the call.
+    /// The window error an SFTP client's channel met since <paramref name="before"/>, to raise instead of
+    /// <paramref name="caught"/>: the channel closes as it fails, so a call still sending on it (the next read
+    /// requests) can meet the closed channel ("The session is not open") before the error that closed it reaches it.
     /// </summary>
     private ChannelWindowException? WindowViolatedSince(ChannelWindowException? before, Exception caught) =>
         caught is not ChannelWindowException && Volatile.Read(ref _windowViolated) is { } violation && !ReferenceEquals(violation, before) ? violation : null;
