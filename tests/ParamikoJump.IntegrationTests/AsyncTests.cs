@@ -29,6 +29,20 @@ public sealed class AsyncTests(LabFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_token_stops_a_ReadToEndAsync_and_what_it_had_read_is_still_there_for_the_next_read()
+    {
+        using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        using var target = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jump));
+        using var process = await target.ExecCommandAsync("echo early; sleep 4; echo late", cancellationToken: TestContext.Current.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        stop.CancelAfter(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => process.Stdout.ReadToEndAsync(stop.Token));
+
+        Assert.Equal("early\nlate\n", await process.Stdout.ReadToEndAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_async_handler_is_given_a_token_that_the_login_budget_cancels()
     {
         var bastion = Lab["bastion"];
