@@ -41,4 +41,21 @@ public class ExceptionHierarchyTests
 
         Assert.Equal(listed.Select(type => type.Name).Order(), caught.Select(type => type.Name).Order());
     }
+
+    [Fact]
+    public void A_silent_hops_error_names_its_keep_alive_interval_the_same_way_whatever_the_culture()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            var error = new HopUnresponsiveException(TestHops.Bastion, TimeSpan.FromSeconds(1.5), 3);
+
+            Assert.Contains("3 keep-alive request(s) sent every 1.5 s", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
 }
