@@ -187,7 +187,11 @@ public sealed class HopSettings
     /// <value>30 s.</value>
     public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
 
-    /// <summary>The budget for the server's SSH banner (paramiko's <c>banner_timeout</c>).</summary>
+    /// <summary>
+    /// The budget for the server's SSH banner (paramiko's <c>banner_timeout</c>); through a jump, for the channel open and
+    /// the banner. On a direct hop the TCP connection and the banner share one budget, the longer of this and
+    /// <see cref="ConnectTimeout"/>.
+    /// </summary>
     /// <value><see langword="null"/>: <see cref="ConnectTimeout"/>.</value>
     public TimeSpan? BannerTimeout { get; set; }
 

@@ -21,7 +21,11 @@ public sealed class HopUnresponsiveException : SshConnectionException, IHopFailu
     public HopUnresponsiveException(HopIdentity? hop, TimeSpan keepAliveInterval, int unansweredKeepAlives, Exception? innerException = null)
         : base(
             HopExceptionText.Describe(
-                $"No answer to {unansweredKeepAlives} keep-alive request(s) sent every {keepAliveInterval.TotalSeconds:0.###} s: the server or the link to it went silent, so the connection was cut.",
+                string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "No answer to {0} keep-alive request(s) sent every {1:0.###} s: the server or the link to it went silent, so the connection was cut.",
+                    unansweredKeepAlives,
+                    keepAliveInterval.TotalSeconds),
                 hop,
                 HopStage.Session),
             DisconnectReason.ConnectionLost,

@@ -29,6 +29,42 @@ public sealed class AsyncTests(LabFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_token_stops_a_ReadToEndAsync_and_what_it_had_read_is_still_there_for_the_next_read()
+    {
+        using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        using var target = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jump));
+        using var process = await target.ExecCommandAsync("echo early; sleep 4; echo late", cancellationToken: TestContext.Current.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        stop.CancelAfter(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => process.Stdout.ReadToEndAsync(stop.Token));
+
+        Assert.Equal("early\nlate\n", await process.Stdout.ReadToEndAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_command_waiting_for_a_slot_waits_as_long_as_the_one_ahead_runs_past_the_channel_timeout()
+    {
+        // README (Async): the waits for the server are bounded by the channel timeout; the wait for a slot is a queue
+        // behind running commands, bounded only by the caller's token, as SSH.NET's own wait is.
+        using var jump = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        var target = Hops.Target(Lab, "target-password", jump, settings => settings.ChannelTimeout = TimeSpan.FromSeconds(2));
+        target.ConnectionInfo.MaxSessions = 1;
+        using var connected = await Hops.ConnectAsync(target);
+        using var ahead = await target.ExecCommandAsync("sleep 4; echo ahead", cancellationToken: TestContext.Current.CancellationToken);
+        var watch = Stopwatch.StartNew();
+
+        var queued = target.ExecCommandAsync("echo queued", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("ahead\n", await ahead.Stdout.ReadToEndAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await ahead.WaitForExitAsync(TestContext.Current.CancellationToken));
+        ahead.Dispose();
+        using var process = await queued;
+
+        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(2.5), $"the queued command started after {watch.Elapsed}, before the one ahead ended");
+        Assert.Equal("queued\n", await process.Stdout.ReadToEndAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_async_handler_is_given_a_token_that_the_login_budget_cancels()
     {
         var bastion = Lab["bastion"];

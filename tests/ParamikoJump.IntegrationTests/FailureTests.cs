@@ -54,6 +54,9 @@ public sealed class FailureTests(LabFixture fixture)
         Assert.Contains($"via {jumper.Hop}", error.Message, StringComparison.Ordinal);
         Assert.Contains("password", error.TriedMethods);
         Assert.Contains("publickey", error.AllowedMethods);
+        Assert.Equal( // as README shows it: SSH.NET's own text first, then the hop, the methods and the stage
+            $"Permission denied (password). {target.Hop}: Authentication failed. Tried: password; the server still allows: publickey, password. [stage: Authentication]",
+            error.Message);
         Assert.DoesNotContain("not-the-password", error.ToString(), StringComparison.Ordinal);
         Assert.True(watch.Elapsed < Prompt, $"took {watch.Elapsed}");
     }

@@ -21,6 +21,10 @@ public sealed class RemoteOutputStream : Stream
     private readonly RemoteProcess _process;
     private StreamReader? _reader;
 
+    // What a ReadToEndAsync that was stopped had already taken: the next read returns it first.
+    private byte[] _givenBack = [];
+    private int _givenBackOffset;
+
     internal RemoteOutputStream(Stream pipe, Encoding encoding, RemoteProcess process)
     {
         _pipe = pipe;
@@ -65,31 +69,42 @@ public sealed class RemoteOutputStream : Stream
     public string ReadToEnd() => TextReader().ReadToEnd();
 
     /// <summary>Reads the rest of the output as text without blocking a thread.</summary>
-    /// <param name="cancellationToken">Stops waiting; the output read so far is lost to this call.</param>
+    /// <param name="cancellationToken">Stops waiting; what this call had read is kept for the next read, nothing is lost.</param>
     /// <returns>The text, when the command has closed its output.</returns>
     public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
     {
-        var text = new StringBuilder();
-        var decoder = _encoding.GetDecoder();
+        using var received = new MemoryStream();
         var bytes = new byte[16 * 1024];
-        var chars = new char[_encoding.GetMaxCharCount(bytes.Length)];
-        int read;
-#if NET8_0_OR_GREATER
-        while ((read = await ReadAsync(bytes.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-#else
-        while ((read = await ReadAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false)) > 0)
-#endif
+        try
         {
-            text.Append(chars, 0, decoder.GetChars(bytes, 0, read, chars, 0, flush: false));
+            int read;
+#if NET8_0_OR_GREATER
+            while ((read = await ReadAsync(bytes.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+#else
+            while ((read = await ReadAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false)) > 0)
+#endif
+            {
+                received.Write(bytes, 0, read);
+            }
+        }
+        catch
+        {
+            // Stopped or failed: the bytes already taken go back, so a later read (or ReadToEnd) still sees them.
+            GiveBack(received.ToArray());
+            throw;
         }
 
-        text.Append(chars, 0, decoder.GetChars(bytes, 0, 0, chars, 0, flush: true));
-        return text.ToString();
+        return _encoding.GetString(received.GetBuffer(), 0, (int)received.Length);
     }
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (TakeGivenBack(buffer.AsSpan(offset, count)) is > 0 and var given)
+        {
+            return given;
+        }
+
         var read = _pipe.Read(buffer, offset, count);
         if (read == 0)
         {
@@ -102,6 +117,11 @@ public sealed class RemoteOutputStream : Stream
     /// <inheritdoc/>
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
+        if (TakeGivenBack(buffer.AsSpan(offset, count)) is > 0 and var given)
+        {
+            return given;
+        }
+
 #if NET8_0_OR_GREATER
         var read = await _pipe.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false);
 #else
@@ -120,6 +140,11 @@ public sealed class RemoteOutputStream : Stream
     /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (TakeGivenBack(buffer.Span) is > 0 and var given)
+        {
+            return given;
+        }
+
         var read = await _pipe.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
@@ -144,6 +169,34 @@ public sealed class RemoteOutputStream : Stream
 
     /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Remote output is read-only.");
+
+    private void GiveBack(byte[] taken)
+    {
+        if (taken.Length == 0)
+        {
+            return;
+        }
+
+        var left = _givenBack.Length - _givenBackOffset;
+        var joined = new byte[taken.Length + left];
+        taken.CopyTo(joined, 0);
+        Array.Copy(_givenBack, _givenBackOffset, joined, taken.Length, left);
+        _givenBack = joined;
+        _givenBackOffset = 0;
+    }
+
+    private int TakeGivenBack(Span<byte> destination)
+    {
+        var count = Math.Min(destination.Length, _givenBack.Length - _givenBackOffset);
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        _givenBack.AsSpan(_givenBackOffset, count).CopyTo(destination);
+        _givenBackOffset += count;
+        return count;
+    }
 
     private StreamReader TextReader() => _reader ??= new StreamReader(this, _encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024, leaveOpen: true);
 }

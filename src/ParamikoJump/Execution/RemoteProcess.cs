@@ -330,7 +330,10 @@ public sealed class RemoteProcess : IDisposable
         else if (execution.IsCanceled && _timeout is { IsCancellationRequested: true })
         {
             _completion.TrySetException(new HopTimeoutException(
-                $"'{ServerText.Escape(CommandText)}' ran past its timeout of {_timeoutBudget!.Value.TotalSeconds:0.###} s and was cancelled.", _hop.Identity, HopStage.Session, _timeoutBudget.Value));
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, "'{0}' ran past its timeout of {1:0.###} s and was cancelled.", ServerText.Escape(CommandText), _timeoutBudget!.Value.TotalSeconds),
+                _hop.Identity,
+                HopStage.Session,
+                _timeoutBudget.Value));
         }
         else if (execution.IsCanceled)
         {

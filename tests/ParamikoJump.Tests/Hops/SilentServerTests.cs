@@ -106,6 +106,40 @@ public sealed class SilentServerTests : IDisposable
         }
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task On_a_direct_hop_a_banner_budget_shorter_than_the_connect_budget_gives_way_to_it()
+    {
+        // The TCP connection and the banner share one budget on a direct hop (README, Settings): the longer one.
+        var clock = new FakeTimeProvider();
+        using var client = new SshJumpClient(new HopSettings("127.0.0.1")
+        {
+            Port = Port,
+            Username = "nobody",
+            Password = "unused",
+            LookForKeys = false,
+            AllowAgent = false,
+            ConnectTimeout = TimeSpan.FromMinutes(5),
+            BannerTimeout = TimeSpan.FromMinutes(1),
+            KeepAliveInterval = TimeSpan.Zero,
+            TimeProvider = clock,
+        });
+        var connecting = client.ConnectAsync(TestContext.Current.CancellationToken);
+        while (AcceptedCount == 0 || client.Stage != HopStage.TcpConnect)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Task.Delay(500, TestContext.Current.CancellationToken); // a verdict, had there been one, is a timer callback away
+        Assert.False(connecting.IsCompleted, "the one-minute banner budget ended a direct connect");
+
+        clock.Advance(TimeSpan.FromMinutes(3));
+        var error = await Assert.ThrowsAsync<HopTimeoutException>(() => connecting);
+
+        Assert.Equal(TimeSpan.FromMinutes(5), error.Budget);
+        Assert.Equal(HopStage.TcpConnect, error.Stage);
+    }
+
     public void Dispose()
     {
         _listener.Stop();

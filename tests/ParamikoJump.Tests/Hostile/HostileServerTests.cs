@@ -210,6 +210,28 @@ public class HostileServerTests
         Assert.Equal(HopStage.Session, error.Stage);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_command_timeout_is_named_the_same_way_whatever_the_culture()
+    {
+        using var server = HostileServer.Start("exec-silent");
+        using var client = new SshJumpClient(server.Settings());
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            Assert.Equal("1,5", 1.5.ToString(System.Globalization.CultureInfo.CurrentCulture)); // the culture is really there
+            var process = client.ExecCommand("never-ends", timeout: TimeSpan.FromSeconds(1.5));
+            var error = await Assert.ThrowsAsync<HopTimeoutException>(() => process.WaitForExitAsync(TestContext.Current.CancellationToken));
+
+            Assert.Contains("'never-ends' ran past its timeout of 1.5 s", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_flood_to_a_reader_that_stops_waits_at_the_window_and_then_arrives_whole()
     {
