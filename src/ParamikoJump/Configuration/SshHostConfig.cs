@@ -217,7 +217,8 @@ public sealed class SshHostConfig
     /// </summary>
     private void RefuseCheckHostIp()
     {
-        if (OtherOptions.TryGetValue("checkhostip", out var value) && value is "yes" or "true"
+        // The value is kept as written; ssh reads flags without regard to case ("YES" is yes).
+        if (OtherOptions.TryGetValue("checkhostip", out var value) && (ConfigText.EqualsIgnoreCase(value, "yes") || ConfigText.EqualsIgnoreCase(value, "true"))
             && Jumps.Count == 0 && ProxyCommand is null && HostName != "localhost" && !System.Net.IPAddress.TryParse(HostName, out _))
         {
             var origin = Values.OtherOrigins["checkhostip"];

@@ -16,10 +16,13 @@ public sealed class HostKeyConfigTests(ConfigFiles files) : IClassFixture<Config
         Assert.Empty(ConfigFiles.Differences(files.Write("Host db\n  HostName 10.0.0.5\n  HostKeyAlias DB-Primary\n"), "db"));
     }
 
-    [Fact]
-    public void CheckHostIP_yes_for_a_host_reached_directly_by_name_is_refused_naming_the_line()
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("YES")]
+    [InlineData("True")]
+    public void CheckHostIP_yes_for_a_host_reached_directly_by_name_is_refused_naming_the_line(string yes)
     {
-        var file = files.Write("Host db\n  HostName db.internal\n  CheckHostIP yes\n");
+        var file = files.Write($"Host db\n  HostName db.internal\n  CheckHostIP {yes}\n");
 
         var error = Assert.Throws<SshConfigException>(() => SshConfig.Load(file).Resolve("db").ToHopSettings());
 
