@@ -158,7 +158,10 @@ public sealed class SshHostConfig
         }
 
         settings.KnownHosts = KnownHostsStore();
-        settings.HostKeyPolicy = StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No ? new AutoAddPolicy() : new RejectPolicy();
+        // With UserKnownHostsFile none ssh has nowhere to record a new key and refuses it whatever StrictHostKeyChecking says.
+        settings.HostKeyPolicy = (StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No) && UserKnownHostsFiles.Count > 0
+            ? new AutoAddPolicy()
+            : new RejectPolicy();
         // ForwardAgent yes|no is used; a socket path or $VARIABLE in its place (ssh 8.2+) is not, and is logged as ignored.
         settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && string.Equals(forwardAgent, "yes", StringComparison.OrdinalIgnoreCase);
         settings.IdentityAgent = Values.IdentityAgent;
