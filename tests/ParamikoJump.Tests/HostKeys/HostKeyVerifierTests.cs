@@ -157,6 +157,24 @@ public class HostKeyVerifierTests
     }
 
     [Fact]
+    public void A_certificate_a_trusted_CA_signed_that_does_not_hold_is_refused_even_by_AutoAddPolicy_unless_its_plain_key_is_on_file()
+    {
+        var (certificate, plain) = Keys.NewCertificate("expired-autoadd", "ca", "db.internal", "20200101:20200102");
+        var blob = SshKeygen.Blob(certificate);
+        var (store, file) = KnownHostsTests.Store($"@cert-authority * {Keys.Ca}");
+        store.LoadHostKeys(file);
+        var (storeWithKey, _) = KnownHostsTests.Store($"@cert-authority * {Keys.Ca}", $"[db.internal]:2222 {plain}");
+
+        var refused = Verifier(Db, store, new AutoAddPolicy());
+        Assert.False(refused.Verify(blob, new Certificate(blob)));
+        refused.CommitAcceptedKey();
+        Assert.Contains("is signed by the CA trusted at", refused.Rejection(null)!.Message, StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(file));
+
+        Assert.True(Verifier(Db, storeWithKey, new RejectPolicy()).Verify(blob, new Certificate(blob)));
+    }
+
+    [Fact]
     public void WarningPolicy_accepts_once_logs_a_warning_and_remembers_nothing()
     {
         var store = new KnownHosts();
