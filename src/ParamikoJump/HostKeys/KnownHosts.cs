@@ -322,12 +322,12 @@ public sealed class KnownHosts
         // An empty principal list means any host, as in OpenSSH.
         if (certificate.ValidPrincipals.Count > 0 && !certificate.ValidPrincipals.Any(p => string.Equals(p, principal, StringComparison.OrdinalIgnoreCase)))
         {
-            return $"it names {string.Join(", ", certificate.ValidPrincipals)}, not {principal}";
+            return $"it names {ServerText.Escape(string.Join(", ", certificate.ValidPrincipals))}, not {principal}";
         }
 
         if (certificate.CriticalOptions.Count > 0)
         {
-            return $"it carries critical options ({string.Join(", ", certificate.CriticalOptions.Keys)}) that host certificates must not have";
+            return $"it carries critical options ({ServerText.Escape(string.Join(", ", certificate.CriticalOptions.Keys))}) that host certificates must not have";
         }
 
         // As ssh's default CASignatureAlgorithms (sshkey.c sshkey_cert_check_host): a CA signature with SHA-1 (ssh-rsa) is refused.

@@ -185,6 +185,20 @@ public class KnownHostsTests
     }
 
     [Fact]
+    public void The_principals_a_server_certificate_names_reach_the_reason_escaped()
+    {
+        var (certificate, _) = Keys.NewCertificate("hostile-principal", "ca", "web\u001b[2J.internal,x\ny", "-5m:+1h");
+        var (store, _) = Store($"@cert-authority * {Keys.Ca}");
+
+        var check = Offer(store, "db.internal", "db.internal", certificate);
+
+        Assert.Equal(HostKeyVerdict.CertificateInvalid, check.Verdict);
+        Assert.Contains("web\\x1b[2J.internal", check.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", check.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_user_certificate_is_not_a_host_certificate()
     {
         var (certificate, _) = Keys.NewCertificate("usercert", "ca", "db.internal", "-5m:+1h", host: false);
