@@ -77,6 +77,25 @@ public sealed class AgentForwardingTests(LabFixture fixture) : IDisposable
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task With_no_local_agent_a_forwarding_hop_runs_its_commands_without_one_and_says_so_in_the_log()
+    {
+        _agent = LabAgent.None();
+        using var logs = new CapturingLoggerFactory();
+        using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        var settings = TargetSettings(forwardAgent: true);
+        settings.AllowAgent = false;
+        settings.KeyFilenames = [Lab.KeyFile("ed25519")];
+        settings.LoggerFactory = logs;
+        using var client = await Hops.ConnectAsync(new SshJumpClient(settings, jumper));
+
+        var listed = await RunAsync(client, "echo \"socket=${SSH_AUTH_SOCK:-none}\"; ssh-add -l");
+
+        Assert.Equal(2, listed.Status); // ssh-add: "Could not open a connection to your authentication agent."
+        Assert.StartsWith("socket=none", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("agent forwarding is on but not possible", logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task Several_commands_at_once_each_reach_the_agent_and_the_hop_stays_usable()
     {
         var key = Lab.KeyFile("ed25519");

@@ -24,7 +24,9 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
 
     public void Dispose()
     {
-        foreach (var entry in _local.EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+        // Never through a symbolic link: a link to a folder outside would have its modes reset too.
+        var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var entry in _local.EnumerateFileSystemInfos("*", everything))
         {
             entry.Attributes = FileAttributes.Normal;
             if (entry is DirectoryInfo directory)
@@ -63,6 +65,45 @@ public sealed class FileTransferTests(LabFixture fixture) : IDisposable
         {
             using var shell = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jumper));
             Hops.Run(shell, $"chmod -R u+rwx {remote}; rm -rf {remote}");
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Symbolic_links_are_skipped_both_ways_by_SFTP_directory_transfers()
+    {
+        // Every link points inside this test's own folder: Dispose walks it (following links) to reset modes.
+        var source = _local.CreateSubdirectory("linked");
+        var elsewhere = _local.CreateSubdirectory("elsewhere");
+        File.WriteAllText(Path.Combine(source.FullName, "real.txt"), "real\n");
+        File.WriteAllText(Path.Combine(elsewhere.FullName, "outside.txt"), "outside\n");
+        var links = new FileSystemInfo[]
+        {
+            File.CreateSymbolicLink(Path.Combine(source.FullName, "link.txt"), "real.txt"),
+            Directory.CreateSymbolicLink(Path.Combine(source.FullName, "dir-link"), elsewhere.FullName),
+        };
+        using var jumper = await Hops.ConnectAsync(Hops.PasswordBastion(Lab));
+        using var sftp = Hops.Sftp(Lab, "target-password", jumper);
+        await sftp.ConnectAsync(TestContext.Current.CancellationToken);
+        using var shell = await Hops.ConnectAsync(Hops.PasswordTarget(Lab, jumper));
+        var up = $"pj-links-up-{Guid.NewGuid():N}";
+        var down = $"pj-links-down-{Guid.NewGuid():N}";
+        Hops.Run(shell, $"mkdir {down} {down}-elsewhere && echo real > {down}/real && echo outside > {down}-elsewhere/outside && ln -s real {down}/link && ln -s ../{down}-elsewhere {down}/dir-link");
+        try
+        {
+            await Task.Run(() => sftp.UploadDirectory(source.FullName, up), TestContext.Current.CancellationToken);
+            var back = Path.Combine(_local.FullName, "back");
+            await Task.Run(() => sftp.DownloadDirectory(down, back), TestContext.Current.CancellationToken);
+
+            Assert.Equal("real.txt", Hops.Run(shell, $"ls -A {up}").Trim());
+            Assert.Equal(["real"], Directory.EnumerateFileSystemEntries(back).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Hops.Run(shell, $"rm -rf {up} {down} {down}-elsewhere");
+            foreach (var link in links)
+            {
+                link.Delete();
+            }
         }
     }
 

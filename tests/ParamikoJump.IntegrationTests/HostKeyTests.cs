@@ -64,6 +64,31 @@ public sealed class HostKeyTests(LabFixture fixture) : IDisposable
         Assert.Equal(2, File.ReadAllLines(file).Length);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_bastion_on_another_port_is_trusted_by_its_key_filed_under_the_bare_name_as_OpenSSH_trusts_it()
+    {
+        var bastion = Lab["bastion-password"];
+        var file = Path.Combine(_directory, "known_hosts");
+        File.WriteAllLines(file, [$"{bastion.Host} {HostKeyLine(bastion)}"]);
+        var before = File.ReadAllText(file);
+        var store = new KnownHosts();
+        store.LoadHostKeys(file);
+        using var client = new SshJumpClient(hostname: bastion.Host, port: bastion.Port, username: bastion.User,
+            password: bastion.Credentials().Password, lookForKeys: false, allowAgent: false, knownHosts: store, hostKeyPolicy: new RejectPolicy());
+
+        await client.ConnectAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(client.IsConnected);
+        Assert.Equal(before, File.ReadAllText(file));
+
+        // OpenSSH's verdict on the same file: "checking without port identifier", then "found matching key w/out port".
+        Assert.Equal(bastion.User, Run("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+            "-o", $"UserKnownHostsFile={file}", "-o", "GlobalKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+            "-i", Lab.KeyFile("ed25519"), "-p", bastion.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"{bastion.User}@{bastion.Host}", "whoami").Trim());
+        Assert.Equal(before, File.ReadAllText(file));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task AutoAddPolicy_through_five_hops_writes_entries_that_OpenSSH_itself_then_trusts()
     {

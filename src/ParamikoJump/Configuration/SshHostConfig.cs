@@ -158,9 +158,12 @@ public sealed class SshHostConfig
         }
 
         settings.KnownHosts = KnownHostsStore();
-        settings.HostKeyPolicy = StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No ? new AutoAddPolicy() : new RejectPolicy();
+        // With UserKnownHostsFile none ssh has nowhere to record a new key and refuses it whatever StrictHostKeyChecking says.
+        settings.HostKeyPolicy = (StrictHostKeyChecking is HostKeyChecking.AcceptNew or HostKeyChecking.No) && UserKnownHostsFiles.Count > 0
+            ? new AutoAddPolicy()
+            : new RejectPolicy();
         // ForwardAgent yes|no is used; a socket path or $VARIABLE in its place (ssh 8.2+) is not, and is logged as ignored.
-        settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && string.Equals(forwardAgent, "yes", StringComparison.OrdinalIgnoreCase);
+        settings.ForwardAgent = OtherOptions.TryGetValue("forwardagent", out var forwardAgent) && ForwardAgentFlag(forwardAgent) == true;
         settings.IdentityAgent = Values.IdentityAgent;
         if (OtherOptions.TryGetValue("sendenv", out var sendEnv))
         {
@@ -196,7 +199,7 @@ public sealed class SshHostConfig
         foreach (var keyword in OtherOptions.Keys)
         {
             var used = keyword is "sendenv" or "setenv" or "identityagent" || ConfigReader.AlgorithmKeywords.ContainsKey(keyword)
-                || (keyword == "forwardagent" && (string.Equals(OtherOptions[keyword], "yes", StringComparison.OrdinalIgnoreCase) || string.Equals(OtherOptions[keyword], "no", StringComparison.OrdinalIgnoreCase)));
+                || (keyword == "forwardagent" && ForwardAgentFlag(OtherOptions[keyword]) is not null);
             if (!used)
             {
                 Log.ConfigKeywordIgnored(Logger, Values.OtherOrigins[keyword].ToString(), keyword, Name);
@@ -217,7 +220,8 @@ public sealed class SshHostConfig
     /// </summary>
     private void RefuseCheckHostIp()
     {
-        if (OtherOptions.TryGetValue("checkhostip", out var value) && value is "yes" or "true"
+        // The value is kept as written; ssh reads flags without regard to case ("YES" is yes).
+        if (OtherOptions.TryGetValue("checkhostip", out var value) && (ConfigText.EqualsIgnoreCase(value, "yes") || ConfigText.EqualsIgnoreCase(value, "true"))
             && Jumps.Count == 0 && ProxyCommand is null && HostName != "localhost" && !System.Net.IPAddress.TryParse(HostName, out _))
         {
             var origin = Values.OtherOrigins["checkhostip"];
@@ -245,6 +249,15 @@ public sealed class SshHostConfig
 
         return present;
     }
+
+    /// <summary>
+    /// ForwardAgent's value as ssh reads it: a flag (<c>yes</c>/<c>true</c>, <c>no</c>/<c>false</c>, any case), or
+    /// <see langword="null"/> for anything else, which ssh takes for a socket path.
+    /// </summary>
+    private static bool? ForwardAgentFlag(string value) =>
+        ConfigText.EqualsIgnoreCase(value, "yes") || ConfigText.EqualsIgnoreCase(value, "true") ? true
+        : ConfigText.EqualsIgnoreCase(value, "no") || ConfigText.EqualsIgnoreCase(value, "false") ? false
+        : null;
 
     private KnownHosts KnownHostsStore()
     {

@@ -23,6 +23,7 @@ internal sealed class HostKeyVerifier
     private readonly HopIdentity _hop;
     private readonly string _hostName;
     private readonly string _principal;
+    private readonly string? _portlessName;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private volatile IMissingHostKeyPolicy _policy;
@@ -45,6 +46,7 @@ internal sealed class HostKeyVerifier
         _hop = hop;
         _hostName = hostKeyAlias ?? hop.KnownHostsName;
         _principal = hostKeyAlias ?? hop.Host;
+        _portlessName = hostKeyAlias is null && hop.Port != 22 ? hop.Host : null;
         Store = store;
         _policy = policy;
         _logger = logger;
@@ -180,7 +182,19 @@ internal sealed class HostKeyVerifier
                 return RefuseSwitch(trusted, hostKey);
             }
 
-            var check = Store.Check(_hostName, _principal, hostKey, certificate, _clock.GetUtcNow());
+            var now = _clock.GetUtcNow();
+            var check = Store.Check(_hostName, _principal, hostKey, certificate, now);
+
+            // As ssh does ("checking without port identifier", sshconnect.c check_host_key): a host on another port
+            // with nothing on file under [host]:port is also trusted by the key filed under its bare name. Only a
+            // match counts there: any other verdict leaves the decision to [host]:port's own.
+            if (check.Verdict == HostKeyVerdict.Unknown
+                && _portlessName is { } portless
+                && Store.Check(portless, _principal, hostKey, certificate, now) is { Verdict: HostKeyVerdict.Known or HostKeyVerdict.Certified } portlessCheck)
+            {
+                check = portlessCheck;
+            }
+
             var accepted = check.Verdict switch
             {
                 HostKeyVerdict.Known or HostKeyVerdict.Certified => Trusted(check),

@@ -23,6 +23,13 @@ public sealed class KnownHosts
 {
     private const string InMemory = "(added in memory)";
 
+    /// <summary>OpenSSH 9.2's default <c>CASignatureAlgorithms</c>: the signatures it accepts from a CA on a host certificate.</summary>
+    private static readonly HashSet<string> CaSignatureAlgorithms = new(StringComparer.Ordinal)
+    {
+        "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+        "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-512", "rsa-sha2-256",
+    };
+
     private readonly object _gate = new();
     private readonly List<LoadedFile> _files = [];
     private readonly List<KnownHostsLine> _added = [];
@@ -315,12 +322,19 @@ public sealed class KnownHosts
         // An empty principal list means any host, as in OpenSSH.
         if (certificate.ValidPrincipals.Count > 0 && !certificate.ValidPrincipals.Any(p => string.Equals(p, principal, StringComparison.OrdinalIgnoreCase)))
         {
-            return $"it names {string.Join(", ", certificate.ValidPrincipals)}, not {principal}";
+            return $"it names {ServerText.Escape(string.Join(", ", certificate.ValidPrincipals))}, not {principal}";
         }
 
-        return certificate.CriticalOptions.Count > 0
-            ? $"it carries critical options ({string.Join(", ", certificate.CriticalOptions.Keys)}) that host certificates must not have"
-            : null;
+        if (certificate.CriticalOptions.Count > 0)
+        {
+            return $"it carries critical options ({ServerText.Escape(string.Join(", ", certificate.CriticalOptions.Keys))}) that host certificates must not have";
+        }
+
+        // As ssh's default CASignatureAlgorithms (sshkey.c sshkey_cert_check_host): a CA signature with SHA-1 (ssh-rsa) is refused.
+        var signedWith = SshKeyBlob.TypeOf(certificate.Signature) ?? "unknown";
+        return CaSignatureAlgorithms.Contains(signedWith)
+            ? null
+            : $"its CA signed it with {ServerText.Escape(signedWith)}, which ssh's default CASignatureAlgorithms does not allow";
     }
 
     private static DateTimeOffset UnixTime(ulong seconds) =>

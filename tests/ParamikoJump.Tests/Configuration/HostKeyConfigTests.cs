@@ -1,4 +1,5 @@
 using ParamikoJump.Configuration;
+using ParamikoJump.HostKeys;
 
 namespace ParamikoJump.Tests.Configuration;
 
@@ -16,10 +17,13 @@ public sealed class HostKeyConfigTests(ConfigFiles files) : IClassFixture<Config
         Assert.Empty(ConfigFiles.Differences(files.Write("Host db\n  HostName 10.0.0.5\n  HostKeyAlias DB-Primary\n"), "db"));
     }
 
-    [Fact]
-    public void CheckHostIP_yes_for_a_host_reached_directly_by_name_is_refused_naming_the_line()
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("YES")]
+    [InlineData("True")]
+    public void CheckHostIP_yes_for_a_host_reached_directly_by_name_is_refused_naming_the_line(string yes)
     {
-        var file = files.Write("Host db\n  HostName db.internal\n  CheckHostIP yes\n");
+        var file = files.Write($"Host db\n  HostName db.internal\n  CheckHostIP {yes}\n");
 
         var error = Assert.Throws<SshConfigException>(() => SshConfig.Load(file).Resolve("db").ToHopSettings());
 
@@ -40,5 +44,17 @@ public sealed class HostKeyConfigTests(ConfigFiles files) : IClassFixture<Config
 
         Assert.Equal(host, settings.Host);
         Assert.Null(settings.HostKeyAlias);
+    }
+
+    [Theory]
+    [InlineData("accept-new")]
+    [InlineData("no")]
+    public void With_UserKnownHostsFile_none_a_new_host_is_refused_as_ssh_refuses_one_it_cannot_record(string strict)
+    {
+        var none = SshConfig.Load(files.Write($"Host db\n  HostName db.internal\n  UserKnownHostsFile none\n  StrictHostKeyChecking {strict}\n"));
+        var recorded = SshConfig.Load(files.Write($"Host db\n  HostName db.internal\n  UserKnownHostsFile /tmp/pj-none-test/known_hosts\n  StrictHostKeyChecking {strict}\n"));
+
+        Assert.IsType<RejectPolicy>(none.Resolve("db").ToHopSettings().HostKeyPolicy);
+        Assert.IsType<AutoAddPolicy>(recorded.Resolve("db").ToHopSettings().HostKeyPolicy);
     }
 }

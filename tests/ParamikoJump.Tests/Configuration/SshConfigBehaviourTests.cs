@@ -192,6 +192,21 @@ public sealed class SshConfigBehaviourTests(ConfigFiles files) : IClassFixture<C
         Assert.Equal(new Dictionary<string, string> { ["APP_MODE"] = "batch", ["REGION"] = "eu-west" }, settings.SetEnv);
     }
 
+    [Theory]
+    [InlineData("yes", true)]
+    [InlineData("true", true)]
+    [InlineData("True", true)]
+    [InlineData("YES", true)]
+    [InlineData("no", false)]
+    [InlineData("false", false)]
+    public void ForwardAgent_is_read_as_ssh_reads_the_flag_in_any_case_and_spelling(string value, bool forwarded)
+    {
+        // ssh -G prints "forwardagent yes" for true, True and YES alike.
+        var settings = SshConfig.Parse($"Host db\n  ForwardAgent {value}\n").Resolve("db").ToHopSettings();
+
+        Assert.Equal(forwarded, settings.ForwardAgent);
+    }
+
     [Fact]
     public void Without_configuration_a_host_keeps_ParamikoJumps_defaults_and_refuses_unknown_host_keys()
     {

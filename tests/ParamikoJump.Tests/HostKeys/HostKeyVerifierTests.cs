@@ -105,6 +105,76 @@ public class HostKeyVerifierTests
     }
 
     [Fact]
+    public void A_host_on_another_port_is_trusted_by_its_key_filed_under_the_bare_name_as_ssh_checks_without_port_identifier()
+    {
+        var (store, file) = KnownHostsTests.Store($"db.internal {Keys.Ed25519A}");
+        store.LoadHostKeys(file);
+        var before = File.ReadAllText(file);
+        var asked = new CountingPolicy(MissingHostKeyAction.AcceptAndSave);
+        var verifier = Verifier(Db, store, asked);
+
+        Assert.True(verifier.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.Null(verifier.CommitAcceptedKey());
+
+        Assert.Equal(0, asked.Calls);
+        Assert.Equal(before, File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Another_key_under_the_bare_name_leaves_a_host_on_another_port_unknown_not_changed_as_in_ssh()
+    {
+        var (store, file) = KnownHostsTests.Store($"db.internal {Keys.Ed25519B}");
+        store.LoadHostKeys(file);
+
+        var rejected = Verifier(Db, store, new RejectPolicy());
+        Assert.False(rejected.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        var error = rejected.Rejection(null);
+        Assert.IsNotType<HostKeyMismatchException>(error);
+        Assert.Equal("[db.internal]:2222", error!.HostName);
+
+        var added = Verifier(Db, store, new AutoAddPolicy());
+        Assert.True(added.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        added.CommitAcceptedKey();
+        Assert.Equal([(2, "")], SshKeygen.Find("[db.internal]:2222", file));
+    }
+
+    [Fact]
+    public void The_bare_name_is_not_consulted_under_a_HostKeyAlias_a_revocation_or_a_changed_key_on_the_port()
+    {
+        var (aliased, _) = KnownHostsTests.Store($"db.internal {Keys.Ed25519A}");
+        var alias = new HostKeyVerifier(Db, aliased, new RejectPolicy(), new ListLogger(), TimeProvider.System, "db-alias");
+        Assert.False(alias.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+
+        var (changed, _) = KnownHostsTests.Store($"[db.internal]:2222 {Keys.Ed25519B}", $"db.internal {Keys.Ed25519A}");
+        var onPort = Verifier(Db, changed, new RejectPolicy());
+        Assert.False(onPort.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.IsType<HostKeyMismatchException>(onPort.Rejection(null));
+
+        var (revoked, _) = KnownHostsTests.Store($"@revoked [db.internal]:2222 {Keys.Ed25519A}", $"db.internal {Keys.Ed25519A}");
+        var revokedOnPort = Verifier(Db, revoked, new AutoAddPolicy());
+        Assert.False(revokedOnPort.Verify(SshKeygen.Blob(Keys.Ed25519A), null));
+        Assert.Contains("is revoked by", revokedOnPort.Rejection(null)!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_certificate_a_trusted_CA_signed_that_does_not_hold_is_refused_even_by_AutoAddPolicy_unless_its_plain_key_is_on_file()
+    {
+        var (certificate, plain) = Keys.NewCertificate("expired-autoadd", "ca", "db.internal", "20200101:20200102");
+        var blob = SshKeygen.Blob(certificate);
+        var (store, file) = KnownHostsTests.Store($"@cert-authority * {Keys.Ca}");
+        store.LoadHostKeys(file);
+        var (storeWithKey, _) = KnownHostsTests.Store($"@cert-authority * {Keys.Ca}", $"[db.internal]:2222 {plain}");
+
+        var refused = Verifier(Db, store, new AutoAddPolicy());
+        Assert.False(refused.Verify(blob, new Certificate(blob)));
+        refused.CommitAcceptedKey();
+        Assert.Contains("is signed by the CA trusted at", refused.Rejection(null)!.Message, StringComparison.Ordinal);
+        Assert.Single(File.ReadAllLines(file));
+
+        Assert.True(Verifier(Db, storeWithKey, new RejectPolicy()).Verify(blob, new Certificate(blob)));
+    }
+
+    [Fact]
     public void WarningPolicy_accepts_once_logs_a_warning_and_remembers_nothing()
     {
         var store = new KnownHosts();

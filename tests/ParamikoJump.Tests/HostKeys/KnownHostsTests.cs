@@ -160,6 +160,44 @@ public class KnownHostsTests
         Assert.Equal(HostKeyVerdict.Known, Offer(storeWithKey, "db.internal", "db.internal", certificate).Verdict);
     }
 
+    [Theory]
+    [InlineData("ssh-rsa", false)]
+    [InlineData("rsa-sha2-512", true)]
+    [InlineData("rsa-sha2-256", true)]
+    public void A_host_certificate_is_trusted_only_with_a_CA_signature_ssh_allows_by_default(string signature, bool trusted)
+    {
+        var directory = TestDirectories.Create("pj-rsa-ca-");
+        var ca = SshKeygen.NewKey(directory, "rsa-ca", "rsa");
+        var plain = SshKeygen.NewKey(directory, "host");
+        SshKeygen.Run("-q", "-s", Path.Combine(directory, "rsa-ca"), "-t", signature, "-I", "host", "-h", "-n", "db.internal", "-V", "-5m:+1h", Path.Combine(directory, "host.pub"));
+        var certificate = File.ReadAllText(Path.Combine(directory, "host-cert.pub")).Trim();
+        var (store, _) = Store($"@cert-authority * {ca}");
+        var (storeWithKey, _) = Store($"@cert-authority * {ca}", $"db.internal {plain}");
+
+        var check = Offer(store, "db.internal", "db.internal", certificate);
+
+        Assert.Equal(trusted ? HostKeyVerdict.Certified : HostKeyVerdict.CertificateInvalid, check.Verdict);
+        if (!trusted)
+        {
+            Assert.Contains("signed it with ssh-rsa", check.Reason, StringComparison.Ordinal);
+            Assert.Equal(HostKeyVerdict.Known, Offer(storeWithKey, "db.internal", "db.internal", certificate).Verdict);
+        }
+    }
+
+    [Fact]
+    public void The_principals_a_server_certificate_names_reach_the_reason_escaped()
+    {
+        var (certificate, _) = Keys.NewCertificate("hostile-principal", "ca", "web\u001b[2J.internal,x\ny", "-5m:+1h");
+        var (store, _) = Store($"@cert-authority * {Keys.Ca}");
+
+        var check = Offer(store, "db.internal", "db.internal", certificate);
+
+        Assert.Equal(HostKeyVerdict.CertificateInvalid, check.Verdict);
+        Assert.Contains("web\\x1b[2J.internal", check.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", check.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", check.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_user_certificate_is_not_a_host_certificate()
     {
