@@ -13,12 +13,15 @@ public sealed class PoolLimitTests(LabFixture fixture)
     [Fact(Timeout = 60_000)]
     public async Task A_lease_beyond_the_servers_limit_waits_in_line_and_fails_typed_at_its_timeout_or_token()
     {
+        using var measurements = new PoolMeasurements();
         await using var source = Source(options =>
         {
             options.MaxSessionsPerServer = 1;
             options.LeaseTimeout = TimeSpan.FromSeconds(1);
         });
         var ct = TestContext.Current.CancellationToken;
+        var hop = source.HopOf("target");
+        var server = $"{hop.Endpoint} via {hop.Jump}";
 
         var held = await source.GetAsync("target", ct);
         var timedOut = await Assert.ThrowsAsync<LeaseTimeoutException>(async () => await source.GetAsync("target", ct));
@@ -36,6 +39,12 @@ public sealed class PoolLimitTests(LabFixture fixture)
         Assert.Contains("lease timeout of 1 s", timedOut.Message, StringComparison.Ordinal);
         Assert.Same(client, next.Client);
         Assert.Equal(Lab["target-password"].User, Hops.Run(next.Client, "whoami"));
+
+        // README's instrument table: the three waits in line and each lease's outcome, counted against the server.
+        Assert.Equal(3, measurements.Of("paramikojump.pool.lease.queued", server).Sum(m => m.Value));
+        Assert.Equal(
+            ["cancelled", "success", "success", "timeout"],
+            measurements.Of("paramikojump.pool.leases", server).Select(m => m.Outcome).Order(StringComparer.Ordinal));
     }
 
     [Fact(Timeout = 60_000)]
@@ -114,6 +123,42 @@ public sealed class PoolLimitTests(LabFixture fixture)
 
         Assert.True(IsClosed(client));
         Assert.True(IsClosed(jump));
+    }
+
+    /// <summary>The pool's counters as a listener sees them, with the server and outcome tags they carry.</summary>
+    private sealed class PoolMeasurements : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Instrument, long Value, string? Server, string? Outcome)> _seen = new();
+
+        public PoolMeasurements()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == Telemetry.ParamikoJumpTelemetry.Name && instrument.Name.StartsWith("paramikojump.pool.", StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                string? server = null, outcome = null;
+                foreach (var tag in tags)
+                {
+                    server = tag.Key == "paramikojump.pool.server" ? tag.Value as string : server;
+                    outcome = tag.Key == "paramikojump.outcome" ? tag.Value as string : outcome;
+                }
+
+                _seen.Enqueue((instrument.Name, value, server, outcome));
+            });
+            _listener.Start();
+        }
+
+        /// <summary>What <paramref name="instrument"/> recorded for <paramref name="server"/>; untagged measurements never match.</summary>
+        public List<(long Value, string? Outcome)> Of(string instrument, string server) =>
+            [.. _seen.Where(m => m.Instrument == instrument && m.Server == server).Select(m => (m.Value, m.Outcome))];
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Whether the pool closed (disposed) the client.</summary>
