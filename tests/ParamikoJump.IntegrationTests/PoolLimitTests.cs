@@ -105,6 +105,38 @@ public sealed class PoolLimitTests(LabFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_jump_whose_host_key_or_key_file_is_refused_fails_the_lease_at_once_without_a_retry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var log = new CapturingLoggerFactory();
+        var unknownKey = Hops.SettingsFor(Lab, Lab["bastion-password"]);
+        unknownKey.KnownHosts = new HostKeys.KnownHosts();
+        var missingKeyFile = Hops.SettingsFor(Lab, Lab["bastion-password"]);
+        missingKeyFile.KeyFilenames = [Path.Combine(Path.GetTempPath(), "pj-no-such-key-" + Guid.NewGuid().ToString("N"))];
+        await using var hostKeySource = RefusedJumpSource(unknownKey, log);
+        await using var keyFileSource = RefusedJumpSource(missingKeyFile, log);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var hostKey = await Assert.ThrowsAsync<HostKeys.HostKeyRejectedException>(async () => await hostKeySource.GetAsync("target", ct));
+        var keyFile = await Assert.ThrowsAsync<Keys.HopKeyException>(async () => await keyFileSource.GetAsync("target", ct));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        Assert.DoesNotContain(log.Lines, line => line.Contains("did not come back", StringComparison.Ordinal));
+        Assert.Equal(hostKeySource.HopOf("target").Jump!.ToString(), hostKey.Hop?.ToString());
+        Assert.Equal(keyFileSource.HopOf("target").Jump!.ToString(), keyFile.Hop?.ToString());
+
+        SshJumpDataSource RefusedJumpSource(HopSettings jump, CapturingLoggerFactory logs)
+        {
+            var builder = new SshJumpDataSourceBuilder();
+            // A retry would log, then pause seconds: neither may happen.
+            builder.Options.ReconnectDelay = TimeSpan.FromSeconds(20);
+            builder.Options.LoggerFactory = logs;
+            builder.AddDestination("target", Hops.SettingsFor(Lab, Lab["target-password"]), jump);
+            return builder.Build();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Draining_refuses_new_leases_waits_for_the_ones_out_then_closes_every_session_and_jump()
     {
         var source = Source();
