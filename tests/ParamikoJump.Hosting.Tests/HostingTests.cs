@@ -125,6 +125,36 @@ public sealed class HostingTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Without_names_one_health_check_named_ssh_covers_every_destination_with_each_ones_state_in_its_data()
+    {
+        var port = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var services = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "127.0.0.1",
+            ["ParamikoJump:Hosts:db01:Port"] = port,
+            ["ParamikoJump:Hosts:db01:User"] = "admin",
+            ["ParamikoJump:Hosts:db01:PasswordSecret"] = "Secrets:Db",
+            ["ParamikoJump:Hosts:db02:Host"] = "127.0.0.1",
+            ["ParamikoJump:Hosts:db02:Port"] = port,
+            ["ParamikoJump:Hosts:db02:User"] = "deploy",
+            ["ParamikoJump:Hosts:db02:PasswordSecret"] = "Secrets:Db",
+            ["ParamikoJump:ReconnectAttempts"] = "0",
+            ["Secrets:Db"] = Password,
+        }));
+        services.AddHealthChecks().AddSshJumpDestinations();
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("ssh", entry.Key);
+        Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
+        Assert.Equal(["db01", "db02"], entry.Value.Data.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains($"admin@127.0.0.1:{port}", (string)entry.Value.Data["db01"], StringComparison.Ordinal);
+        Assert.Contains($"deploy@127.0.0.1:{port}", (string)entry.Value.Data["db02"], StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Stopping_the_host_drains_the_source_so_it_lends_nothing_more()
     {
         var builder = Host.CreateApplicationBuilder();

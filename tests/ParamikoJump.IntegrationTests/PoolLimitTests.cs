@@ -48,6 +48,25 @@ public sealed class PoolLimitTests(LabFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_destination_with_a_session_open_is_healthy_at_once_even_while_every_slot_is_leased()
+    {
+        await using var source = Source(options =>
+        {
+            options.MaxSessionsPerServer = 1;
+            options.LeaseTimeout = TimeSpan.FromSeconds(30);
+        });
+        var ct = TestContext.Current.CancellationToken;
+        await using var held = await source.GetAsync("target", ct);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        // A check that took a lease would wait in line behind the held one until the lease timeout.
+        var problem = await source.CheckAsync("target", ct);
+
+        Assert.Null(problem);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_idle_session_is_reused_and_closed_after_the_idle_timeout()
     {
         using var sessions = new GaugeWatch("paramikojump.pool.sessions");
