@@ -130,7 +130,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
         {
             Interlocked.Decrement(ref _leased);
             PoolTelemetry.Leased(target.Server.Name, "timeout", Stopwatch.GetTimestamp() - started);
-            throw new LeaseTimeoutException(destination, _options.LeaseTimeout, target.Identity, ex);
+            throw new LeaseTimeoutException(destination, _options.LeaseTimeout, target.Identity, LastJumpFailure(target) ?? ex);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -300,6 +300,20 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
                 target.Server.Connects.Release();
             }
         }
+    }
+
+    /// <summary>The last failed try of a login of the destination's jumps still being made, nearest the target first.</summary>
+    private static Exception? LastJumpFailure(PoolDestination target)
+    {
+        for (var jump = target.Jump; jump is not null; jump = jump.Parent)
+        {
+            if (jump.LastFailure is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        return null;
     }
 
     private PoolDestination Find(string destination) =>
