@@ -350,7 +350,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
             session.Close();
         }
 
-        // Nearest jumps first: each closes when the last client riding on it lets go.
+        // Jumps nearest the targets first, the one dialled directly last: each closes when the last client riding on it lets go.
         foreach (var jump in _jumps.Values.Reverse())
         {
             jump.Retire();
