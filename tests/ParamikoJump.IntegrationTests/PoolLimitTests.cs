@@ -67,6 +67,21 @@ public sealed class PoolLimitTests(LabFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_lease_whose_connect_outlasts_the_lease_timeout_fails_with_LeaseTimeoutException()
+    {
+        // The bastion's login and the target's, through it, take longer than this on any machine.
+        await using var source = Source(options => options.LeaseTimeout = TimeSpan.FromMilliseconds(30));
+        var ct = TestContext.Current.CancellationToken;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var timedOut = await Assert.ThrowsAsync<LeaseTimeoutException>(async () => await source.GetAsync("target", ct));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.Equal("target", timedOut.Destination);
+        Assert.Equal(source.HopOf("target").ToString(), timedOut.Hop?.ToString());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_idle_session_is_reused_and_closed_after_the_idle_timeout()
     {
         using var sessions = new GaugeWatch("paramikojump.pool.sessions");
