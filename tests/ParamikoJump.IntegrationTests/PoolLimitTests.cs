@@ -118,11 +118,15 @@ public sealed class PoolLimitTests(LabFixture fixture)
         var person = new SimpleAuthHandler(new StringReader($"{mfa.Password}\n{mfa.Totp()}\n"), TextWriter.Null);
         var totp = new TotpSource(mfa.TotpSecret!) { ReuseProtection = false };
         var rules = new PromptHandler().On("^Password:", mfa.Password!).On("Verification code", totp);
+        // pjmfa's server accepts a code again within its window: the person answers the re-login with the same one.
+        var askedAgain = new StringWriter();
+        var personAgain = new SimpleAuthHandler(new StringReader($"{mfa.Password}\n{mfa.Totp()}\n{mfa.Password}\n{mfa.Totp()}\n"), askedAgain);
         await using var strict = Source(jumpHandler: person);
         await using var answering = Source(jumpHandler: new CompositeAuthHandler(rules, new SimpleAuthHandler(new StringReader(string.Empty), TextWriter.Null)));
+        await using var allowed = Source(options => options.AllowInteractiveRelogin = true, jumpHandler: personAgain);
         var ct = TestContext.Current.CancellationToken;
 
-        foreach (var source in new[] { strict, answering })
+        foreach (var source in new[] { strict, answering, allowed })
         {
             await using var lease = await source.GetAsync("target", ct);
             Hops.KillServerSession((SshJumpClient)lease.Client.JumpSession!);
@@ -130,12 +134,16 @@ public sealed class PoolLimitTests(LabFixture fixture)
 
         await WaitUntilLostAsync(strict, ct);
         await WaitUntilLostAsync(answering, ct);
+        await WaitUntilLostAsync(allowed, ct);
         var refused = await Assert.ThrowsAsync<JumpNotConnectedException>(async () => await strict.GetAsync("target", ct));
         await using var healed = await answering.GetAsync("target", ct);
+        await using var askedTwice = await allowed.GetAsync("target", ct);
 
         Assert.Contains(nameof(SshJumpPoolOptions.AllowInteractiveRelogin), refused.Message, StringComparison.Ordinal);
         Assert.Contains(strict.HopOf("target").Jump!.ToString(), refused.Message, StringComparison.Ordinal);
         Assert.Equal(Lab["target-password"].User, Hops.Run(healed.Client, "whoami"));
+        Assert.Equal(Lab["target-password"].User, Hops.Run(askedTwice.Client, "whoami"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(askedAgain.ToString(), "Verification code"));
     }
 
     [Fact(Timeout = 60_000)]
