@@ -80,6 +80,12 @@ internal static class DataSourceFactory
             throw new ArgumentException($"ParamikoJump host '{name}' has no Host.");
         }
 
+        // Code cannot add a login to a host configuration made (the builder copies it), so say so now, not at each lease.
+        if (host.PasswordSecret is not { Length: > 0 } && host.TotpSecret is not { Length: > 0 } && host.KeyFiles.Count == 0 && !host.UseDefaultKeys)
+        {
+            throw new ArgumentException($"ParamikoJump host '{name}' has no way to log in: set PasswordSecret, TotpSecret, KeyFiles or UseDefaultKeys.");
+        }
+
         var settings = new HopSettings(host.Host)
         {
             Port = host.Port,

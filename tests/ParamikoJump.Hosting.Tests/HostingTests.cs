@@ -23,14 +23,17 @@ public sealed class HostingTests
             ["ParamikoJump:Hosts:bastion:PasswordSecret"] = "Secrets:Bastion",
             ["ParamikoJump:Hosts:bastion:TotpSecret"] = "Secrets:BastionTotp",
             ["ParamikoJump:Hosts:inner:Host"] = "inner.example",
+            ["ParamikoJump:Hosts:inner:PasswordSecret"] = "Secrets:Bastion",
             ["ParamikoJump:Hosts:inner:Via"] = "bastion",
             ["ParamikoJump:Hosts:inner:User"] = "ops",
             ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
             ["ParamikoJump:Hosts:db01:Port"] = "2222",
+            ["ParamikoJump:Hosts:db01:KeyFiles:0"] = "/etc/app/deploy_key",
             ["ParamikoJump:Hosts:db01:User"] = "admin",
             ["ParamikoJump:Hosts:db01:Via"] = "inner",
             ["ParamikoJump:Hosts:web01:Host"] = "10.0.0.6",
             ["ParamikoJump:Hosts:web01:User"] = "admin",
+            ["ParamikoJump:Hosts:web01:PasswordSecret"] = "Secrets:Bastion",
             ["ParamikoJump:Hosts:web01:Via"] = "bastion",
             ["ParamikoJump:MaxSessionsPerServer"] = "3",
             ["Secrets:Bastion"] = Password,
@@ -61,21 +64,41 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void A_host_with_no_way_to_log_in_is_refused_by_name_when_the_source_is_built()
+    {
+        using var provider = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:bastion:Host"] = "bastion.example",
+            ["ParamikoJump:Hosts:bastion:UseDefaultKeys"] = "true",
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:Via"] = "bastion",
+        })).BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<SshJumpDataSource>());
+
+        Assert.Contains("'db01' has no way to log in", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_Via_chain_that_loops_or_names_an_unknown_host_is_refused_with_the_host_named()
     {
         using var loop = Services(Configuration(new()
         {
             ["ParamikoJump:Hosts:a:Host"] = "a.example",
             ["ParamikoJump:Hosts:a:Via"] = "b",
+            ["ParamikoJump:Hosts:a:UseDefaultKeys"] = "true",
             ["ParamikoJump:Hosts:b:Host"] = "b.example",
             ["ParamikoJump:Hosts:b:Via"] = "a",
+            ["ParamikoJump:Hosts:b:UseDefaultKeys"] = "true",
             ["ParamikoJump:Hosts:db:Host"] = "db.example",
             ["ParamikoJump:Hosts:db:Via"] = "a",
+            ["ParamikoJump:Hosts:db:UseDefaultKeys"] = "true",
         })).BuildServiceProvider();
         using var unknown = Services(Configuration(new()
         {
             ["ParamikoJump:Hosts:db:Host"] = "db.example",
             ["ParamikoJump:Hosts:db:Via"] = "nowhere",
+            ["ParamikoJump:Hosts:db:UseDefaultKeys"] = "true",
         })).BuildServiceProvider();
 
         Assert.Contains("loops back", Assert.Throws<ArgumentException>(() => loop.GetRequiredService<SshJumpDataSource>()).Message, StringComparison.Ordinal);
@@ -125,6 +148,36 @@ public sealed class HostingTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Without_names_one_health_check_named_ssh_covers_every_destination_with_each_ones_state_in_its_data()
+    {
+        var port = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var services = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "127.0.0.1",
+            ["ParamikoJump:Hosts:db01:Port"] = port,
+            ["ParamikoJump:Hosts:db01:User"] = "admin",
+            ["ParamikoJump:Hosts:db01:PasswordSecret"] = "Secrets:Db",
+            ["ParamikoJump:Hosts:db02:Host"] = "127.0.0.1",
+            ["ParamikoJump:Hosts:db02:Port"] = port,
+            ["ParamikoJump:Hosts:db02:User"] = "deploy",
+            ["ParamikoJump:Hosts:db02:PasswordSecret"] = "Secrets:Db",
+            ["ParamikoJump:ReconnectAttempts"] = "0",
+            ["Secrets:Db"] = Password,
+        }));
+        services.AddHealthChecks().AddSshJumpDestinations();
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        var entry = Assert.Single(report.Entries);
+        Assert.Equal("ssh", entry.Key);
+        Assert.Equal(HealthStatus.Unhealthy, entry.Value.Status);
+        Assert.Equal(["db01", "db02"], entry.Value.Data.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains($"admin@127.0.0.1:{port}", (string)entry.Value.Data["db01"], StringComparison.Ordinal);
+        Assert.Contains($"deploy@127.0.0.1:{port}", (string)entry.Value.Data["db02"], StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Stopping_the_host_drains_the_source_so_it_lends_nothing_more()
     {
         var builder = Host.CreateApplicationBuilder();
@@ -132,6 +185,7 @@ public sealed class HostingTests
         {
             ["ParamikoJump:Hosts:db01:Host"] = "127.0.0.1",
             ["ParamikoJump:Hosts:db01:Port"] = "22",
+            ["ParamikoJump:Hosts:db01:UseDefaultKeys"] = "true",
             ["ParamikoJump:DrainTimeout"] = "00:00:01",
         });
         builder.Services.AddSshJumpDataSource();

@@ -22,7 +22,7 @@ namespace ParamikoJump.IntegrationTests;
 public sealed partial class ReadmeSnippetTests(LabFixture fixture, ConsumerTests.PackedLibrary package) : IClassFixture<ConsumerTests.PackedLibrary>
 {
     /// <summary>The files whose blocks are compiled, relative to the repository root; docs/ is searched whole.</summary>
-    private static readonly string[] Documents = ["README.md", "src/ParamikoJump/PACKAGE.md"];
+    private static readonly string[] Documents = ["README.md", "src/ParamikoJump/PACKAGE.md", "src/ParamikoJump.Hosting/PACKAGE.md"];
 
     /// <summary>What <c>dotnet new console</c> puts in scope (ImplicitUsings for Microsoft.NET.Sdk).</summary>
     private static readonly string ImplicitUsings = string.Join("\n",
@@ -51,6 +51,7 @@ public sealed partial class ReadmeSnippetTests(LabFixture fixture, ConsumerTests
         Assert.True(failures.Count == 0, $"{failures.Count} error(s) in {blocks.Count} blocks:\n{string.Join("\n", failures)}");
         Assert.True(blocks.Count(b => b.File == "README.md") >= 10, $"Only {blocks.Count(b => b.File == "README.md")} csharp blocks found in README.md: the block reader is broken.");
         Assert.Contains(blocks, b => b.File == "src/ParamikoJump/PACKAGE.md");
+        Assert.Contains(blocks, b => b.File == "src/ParamikoJump.Hosting/PACKAGE.md");
     }
 
     [Fact]

@@ -29,6 +29,7 @@ internal sealed class JumpLink
     private JumpGeneration? _current;
     private Task<JumpGeneration>? _connecting;
     private int _generations;
+    private Exception? _lastFailure;
 
     public JumpLink(string key, HopSettings settings, JumpLink? parent, SshJumpPoolOptions options, ILogger logger, CancellationToken closing)
     {
@@ -51,6 +52,7 @@ internal sealed class JumpLink
                     MaxDelay = options.MaxReconnectDelay,
                     OnRetry = args =>
                     {
+                        Volatile.Write(ref _lastFailure, args.Outcome.Exception);
                         Log.PoolJumpRetry(_logger, Key, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds, args.Outcome.Exception?.GetType().Name ?? "none");
                         return default;
                     },
@@ -62,6 +64,9 @@ internal sealed class JumpLink
     public string Key { get; }
 
     public JumpLink? Parent { get; }
+
+    /// <summary>Why the login being made now failed its last try, for a lease that times out waiting for it; <see langword="null"/> once it succeeds.</summary>
+    public Exception? LastFailure => Volatile.Read(ref _lastFailure);
 
     /// <summary>The jump's current login when it is connected; <see langword="null"/> when it was never connected or was lost.</summary>
     public JumpGeneration? Connected
@@ -135,6 +140,7 @@ internal sealed class JumpLink
 
     private async Task<JumpGeneration> ConnectAsync()
     {
+        Volatile.Write(ref _lastFailure, null);
         try
         {
             var relogin = Volatile.Read(ref _generations) > 0;
@@ -149,6 +155,7 @@ internal sealed class JumpLink
                 _generations = number;
                 _current = generation;
                 _connecting = null;
+                _lastFailure = null;
             }
 
             Log.PoolJumpConnected(_logger, Key, number);

@@ -14,7 +14,7 @@ internal static class PoolTelemetry
         Instruments.LeaseWait.Record(elapsedTimestamp / (double)Stopwatch.Frequency, tags);
     }
 
-    public static void Queued() => Instruments.LeaseQueued.Add(1);
+    public static void Queued(string server) => Instruments.LeaseQueued.Add(1, new KeyValuePair<string, object?>("paramikojump.pool.server", server));
 
     public static void SessionOpened(string server) => Instruments.PoolSessions.Add(1, new KeyValuePair<string, object?>("paramikojump.pool.server", server));
 

@@ -95,7 +95,7 @@ internal sealed class ServerPool : IDisposable
             evicted?.Close();
             if (waiter is not null)
             {
-                PoolTelemetry.Queued();
+                PoolTelemetry.Queued(Name);
                 reuse = await WaitAsync(waiter, cancellationToken).ConfigureAwait(false);
             }
 

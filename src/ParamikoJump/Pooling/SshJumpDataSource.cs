@@ -56,25 +56,27 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
             JumpLink? jump = null;
             foreach (var hop in jumps)
             {
-                var key = Key(hop, jump);
+                var identity = new HopIdentity(hop.Host, hop.Port, hop.Username ?? Environment.UserName, jump?.Identity);
+                var key = SameLogin(identity);
                 if (!_jumps.TryGetValue(key, out var link))
                 {
-                    link = new JumpLink(key, hop, jump, options, _logger, _closing.Token);
+                    link = new JumpLink(identity.ToString(), hop, jump, options, _logger, _closing.Token);
                     _jumps.Add(key, link);
                 }
 
                 jump = link;
             }
 
-            var identity = new HopIdentity(target.Host, target.Port, target.Username ?? Environment.UserName, jump?.Identity);
-            var serverKey = identity.Jump is null ? identity.Endpoint : $"{identity.Endpoint} via {identity.Jump}";
+            var targetIdentity = new HopIdentity(target.Host, target.Port, target.Username ?? Environment.UserName, jump?.Identity);
+            var serverKey = SameServer(targetIdentity);
             if (!_servers.TryGetValue(serverKey, out var server))
             {
-                server = new ServerPool(serverKey, options);
+                var serverName = targetIdentity.Jump is null ? targetIdentity.Endpoint : $"{targetIdentity.Endpoint} via {targetIdentity.Jump}";
+                server = new ServerPool(serverName, options);
                 _servers.Add(serverKey, server);
             }
 
-            _destinations.Add(name, new PoolDestination(name, target, jump, server, identity));
+            _destinations.Add(name, new PoolDestination(name, target, jump, server, targetIdentity));
         }
 
         // A target connect that meets its jump just lost gets one more try, on the jump's next login.
@@ -128,7 +130,7 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
         {
             Interlocked.Decrement(ref _leased);
             PoolTelemetry.Leased(target.Server.Name, "timeout", Stopwatch.GetTimestamp() - started);
-            throw new LeaseTimeoutException(destination, _options.LeaseTimeout, target.Identity, ex);
+            throw new LeaseTimeoutException(destination, _options.LeaseTimeout, target.Identity, LastJumpFailure(target) ?? ex);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -300,6 +302,20 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The last failed try of a login of the destination's jumps still being made, nearest the target first.</summary>
+    private static Exception? LastJumpFailure(PoolDestination target)
+    {
+        for (var jump = target.Jump; jump is not null; jump = jump.Parent)
+        {
+            if (jump.LastFailure is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        return null;
+    }
+
     private PoolDestination Find(string destination) =>
         destination is not null && _destinations.TryGetValue(destination, out var target)
             ? target
@@ -334,16 +350,21 @@ public sealed class SshJumpDataSource : IDisposable, IAsyncDisposable
             session.Close();
         }
 
-        // Nearest jumps first: each closes when the last client riding on it lets go.
+        // Jumps nearest the targets first, the one dialled directly last: each closes when the last client riding on it lets go.
         foreach (var jump in _jumps.Values.Reverse())
         {
             jump.Retire();
         }
     }
 
-    private static string Key(HopSettings hop, JumpLink? via)
-    {
-        var identity = new HopIdentity(hop.Host, hop.Port, hop.Username ?? Environment.UserName, via?.Identity);
-        return identity.ToString();
-    }
+    /// <summary>
+    /// What makes two jumps one login: the user, the host and the port, behind the same logins. Host names are
+    /// case-insensitive (ssh lowercases them too); user names are not.
+    /// </summary>
+    private static string SameLogin(HopIdentity hop) =>
+        $"{hop.Username}@{SameServer(hop)}";
+
+    /// <summary>What makes two targets one server for the limits: the host in any case and the port, behind the same logins.</summary>
+    private static string SameServer(HopIdentity hop) =>
+        hop.Endpoint.ToUpperInvariant() + (hop.Jump is { } jump ? " via " + SameLogin(jump) : string.Empty);
 }

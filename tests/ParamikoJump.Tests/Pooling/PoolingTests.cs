@@ -63,16 +63,21 @@ public sealed class PoolingTests
     public async Task Destinations_share_one_jump_by_identity_and_an_unknown_name_is_refused_with_the_known_ones()
     {
         var bastion = new HopSettings("bastion.example") { Username = "ops", Password = "pw" };
-        var sameBastion = new HopSettings("bastion.example") { Username = "ops", Password = "pw" };
+        var sameBastion = new HopSettings("Bastion.Example") { Username = "ops", Password = "pw" };
+        var otherUser = new HopSettings("bastion.example") { Username = "Ops", Password = "pw" };
         await using var source = new SshJumpDataSourceBuilder()
             .AddDestination("db01", new HopSettings("10.0.0.5") { Username = "admin", Password = "pw" }, bastion)
             .AddDestination("db02", new HopSettings("10.0.0.6") { Username = "admin", Password = "pw" }, sameBastion)
+            .AddDestination("db03", new HopSettings("10.0.0.7") { Username = "admin", Password = "pw" }, otherUser)
             .Build();
 
+        // A host name in another case is the same host (as for ssh); a user name in another case is another user.
         Assert.Equal("admin@10.0.0.5:22 via ops@bastion.example:22", source.HopOf("db01").ToString());
-        Assert.Contains("(2 destinations, 1 jumps)", source.ToString(), StringComparison.Ordinal);
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await source.GetAsync("db03", TestContext.Current.CancellationToken));
-        Assert.Contains("'db03'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("db01, db02", error.Message, StringComparison.Ordinal);
+        Assert.Equal("admin@10.0.0.6:22 via ops@bastion.example:22", source.HopOf("db02").ToString());
+        Assert.Equal("admin@10.0.0.7:22 via Ops@bastion.example:22", source.HopOf("db03").ToString());
+        Assert.Contains("(3 destinations, 2 jumps)", source.ToString(), StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await source.GetAsync("db04", TestContext.Current.CancellationToken));
+        Assert.Contains("'db04'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("db01, db02, db03", error.Message, StringComparison.Ordinal);
     }
 }

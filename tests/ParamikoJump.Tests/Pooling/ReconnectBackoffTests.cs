@@ -44,6 +44,33 @@ public sealed class ReconnectBackoffTests
         Assert.Equal([1, 2, 3], log.Lines.Where(l => l.Contains("did not come back", StringComparison.Ordinal)).Select(l => int.Parse(l.Split("retry ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_lease_that_times_out_while_its_jump_is_retried_carries_the_jumps_last_failure()
+    {
+        var port = ClosedPort();
+        var clock = new FakeTimeProvider();
+        var builder = new SshJumpDataSourceBuilder();
+        builder.Options.TimeProvider = clock;
+        builder.Options.ReconnectDelay = TimeSpan.FromSeconds(10);
+        builder.Options.ReconnectAttempts = 100;
+        builder.Options.LeaseTimeout = TimeSpan.FromSeconds(5);
+        var jump = new HopSettings("127.0.0.1") { Port = port, Username = "ops", Password = "pw", LookForKeys = false, AllowAgent = false };
+        builder.AddDestination("db01", new HopSettings("10.0.0.5") { Username = "admin", Password = "pw" }, jump);
+        await using var source = builder.Build();
+
+        var lease = source.GetAsync("db01", TestContext.Current.CancellationToken).AsTask();
+        while (!lease.IsCompleted)
+        {
+            // The first try is refused at once; the retries, jittered around 10 s on the fake clock, outlast the lease's 5.
+            await Task.WhenAny(lease, Task.Delay(20, TestContext.Current.CancellationToken));
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        var timedOut = await Assert.ThrowsAsync<LeaseTimeoutException>(() => lease);
+        var why = Assert.IsType<HopConnectionException>(timedOut.InnerException);
+        Assert.Contains($"127.0.0.1:{port}", why.Message, StringComparison.Ordinal);
+    }
+
     private static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
