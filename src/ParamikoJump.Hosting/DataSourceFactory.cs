@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.Extensions.Logging;
 using ParamikoJump.Authentication;
 using ParamikoJump.HostKeys;
@@ -13,6 +14,9 @@ internal static class DataSourceFactory
 {
     public static SshJumpDataSourceBuilder Configure(SshJumpDataSourceBuilder builder, SshJumpHostingOptions options, ISshSecretStore secrets, ILoggerFactory? loggerFactory)
     {
+        // Used only when the host stops and when a health check runs: a bad value is refused now, at startup, not then.
+        RefuseNegative(nameof(options.DrainTimeout), options.DrainTimeout, allowZero: true);
+        RefuseNegative(nameof(options.HealthCheckTimeout), options.HealthCheckTimeout, allowZero: false);
         builder.Options.MaxSessionsPerServer = options.MaxSessionsPerServer;
         builder.Options.MaxConnectsPerServer = options.MaxConnectsPerServer;
         builder.Options.IdleTimeout = options.IdleTimeout;
@@ -71,6 +75,16 @@ internal static class DataSourceFactory
 
             return chain;
         }
+    }
+
+    private static void RefuseNegative(string name, TimeSpan value, bool allowZero)
+    {
+        if (value == Timeout.InfiniteTimeSpan || value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero))
+        {
+            return;
+        }
+
+        throw new ArgumentOutOfRangeException(name, value, $"ParamikoJump: {name} is {value}; it must be {(allowZero ? "zero or more" : "positive")}, or Timeout.InfiniteTimeSpan.");
     }
 
     private static HopSettings ToHopSettings(string name, SshHostOptions host, ISshSecretStore secrets, KnownHosts? knownHosts, ILoggerFactory? loggerFactory)

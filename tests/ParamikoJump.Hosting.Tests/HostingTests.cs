@@ -79,6 +79,42 @@ public sealed class HostingTests
         Assert.Contains("'db01' has no way to log in", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("DrainTimeout", "-00:00:05", "zero or more")]
+    [InlineData("HealthCheckTimeout", "00:00:00", "positive")]
+    [InlineData("HealthCheckTimeout", "-00:00:01", "positive")]
+    public void A_drain_or_health_check_budget_that_cannot_be_kept_is_refused_by_name_when_the_source_is_built(string option, string value, string must)
+    {
+        using var provider = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:UseDefaultKeys"] = "true",
+            [$"ParamikoJump:{option}"] = value,
+        })).BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => provider.GetRequiredService<SshJumpDataSource>());
+
+        Assert.Equal(option, error.ParamName);
+        Assert.Contains($"ParamikoJump: {option} is ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"it must be {must}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("DrainTimeout", "00:00:00")]
+    [InlineData("DrainTimeout", "-00:00:00.001")]
+    [InlineData("HealthCheckTimeout", "-00:00:00.001")]
+    public void Zero_drain_and_infinite_budgets_are_accepted(string option, string value)
+    {
+        using var provider = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:UseDefaultKeys"] = "true",
+            [$"ParamikoJump:{option}"] = value,
+        })).BuildServiceProvider();
+
+        Assert.NotNull(provider.GetRequiredService<SshJumpDataSource>());
+    }
+
     [Fact]
     public void A_Via_chain_that_loops_or_names_an_unknown_host_is_refused_with_the_host_named()
     {
