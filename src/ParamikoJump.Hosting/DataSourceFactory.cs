@@ -33,9 +33,21 @@ internal static class DataSourceFactory
             knownHosts.LoadSystemHostKeys(file);
         }
 
-        var jumps = new HashSet<string>(options.Hosts.Values.Select(h => h.Via).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!), StringComparer.Ordinal);
-        var settings = new Dictionary<string, HopSettings>(StringComparer.Ordinal);
-        foreach (var entry in options.Hosts.Where(h => !jumps.Contains(h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal))
+        // Host names are configuration keys, which .NET configuration compares without regard to case: so does Via.
+        var hosts = new Dictionary<string, SshHostOptions>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in options.Hosts)
+        {
+            if (hosts.Keys.FirstOrDefault(name => string.Equals(name, entry.Key, StringComparison.OrdinalIgnoreCase)) is { } other)
+            {
+                throw new ArgumentException($"ParamikoJump hosts '{other}' and '{entry.Key}' differ only in case, which configuration keys cannot tell apart.");
+            }
+
+            hosts.Add(entry.Key, entry.Value);
+        }
+
+        var jumps = new HashSet<string>(hosts.Values.Select(h => h.Via).Where(v => !string.IsNullOrEmpty(v)).Select(v => v!), StringComparer.OrdinalIgnoreCase);
+        var settings = new Dictionary<string, HopSettings>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in hosts.Where(h => !jumps.Contains(h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal))
         {
             builder.AddDestination(entry.Key, Settings(entry.Key, entry.Value), [.. Chain(entry.Key, entry.Value)]);
         }
@@ -56,10 +68,10 @@ internal static class DataSourceFactory
         IEnumerable<HopSettings> Chain(string name, SshHostOptions host)
         {
             var chain = new List<HopSettings>();
-            var seen = new HashSet<string>(StringComparer.Ordinal) { name };
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { name };
             for (var via = host.Via; !string.IsNullOrEmpty(via);)
             {
-                if (!options.Hosts.TryGetValue(via!, out var jump))
+                if (!hosts.TryGetValue(via!, out var jump))
                 {
                     throw new ArgumentException($"ParamikoJump host '{name}': Via names '{via}', which is not a host of the configuration.");
                 }

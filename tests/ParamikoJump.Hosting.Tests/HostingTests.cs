@@ -142,6 +142,39 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void Via_names_a_host_in_any_case_as_configuration_keys_are_compared()
+    {
+        using var provider = Services(Configuration(new()
+        {
+            ["ParamikoJump:Hosts:Bastion:Host"] = "bastion.example",
+            ["ParamikoJump:Hosts:Bastion:UseDefaultKeys"] = "true",
+            ["ParamikoJump:Hosts:db01:Host"] = "10.0.0.5",
+            ["ParamikoJump:Hosts:db01:Via"] = "BASTION",
+            ["ParamikoJump:Hosts:db01:UseDefaultKeys"] = "true",
+        })).BuildServiceProvider();
+
+        var source = provider.GetRequiredService<SshJumpDataSource>();
+
+        Assert.Equal(["db01"], source.Destinations);
+        Assert.Equal("bastion.example", source.HopOf("db01").Jump?.Host);
+    }
+
+    [Fact]
+    public void Hosts_that_differ_only_in_case_are_refused_by_name()
+    {
+        var options = new SshJumpHostingOptions();
+        options.Hosts["db01"] = new SshHostOptions { Host = "10.0.0.5", UseDefaultKeys = true };
+        options.Hosts["DB01"] = new SshHostOptions { Host = "10.0.0.6", UseDefaultKeys = true };
+        var services = Services(Configuration(new()));
+        services.AddSingleton<Microsoft.Extensions.Options.IOptions<SshJumpHostingOptions>>(Microsoft.Extensions.Options.Options.Create(options));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<SshJumpDataSource>());
+
+        Assert.Contains("'db01' and 'DB01' differ only in case", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_secret_store_of_the_applications_own_is_asked_instead_of_configuration()
     {
         var store = new RecordingStore();
