@@ -20,17 +20,10 @@ public sealed class ReconnectBackoffTests
         builder.Options.ReconnectDelay = TimeSpan.FromSeconds(1);
         builder.Options.MaxReconnectDelay = TimeSpan.FromSeconds(5);
         builder.Options.LeaseTimeout = TimeSpan.FromHours(1);
-        var jump = new HopSettings("127.0.0.1") { Port = port, Username = "ops", Password = "pw", LookForKeys = false, AllowAgent = false };
-        builder.AddDestination("db01", new HopSettings("10.0.0.5") { Username = "admin", Password = "pw" }, jump);
-        await using var source = builder.Build();
+        await using var source = BehindClosedJump(builder, port);
 
         var lease = source.GetAsync("db01", TestContext.Current.CancellationToken).AsTask();
-        while (!lease.IsCompleted)
-        {
-            // The pauses run on the pool's fake clock, which only moves when told to.
-            await Task.WhenAny(lease, Task.Delay(20, TestContext.Current.CancellationToken));
-            clock.Advance(TimeSpan.FromMilliseconds(500));
-        }
+        await RunTheClockUntilDone(lease, clock);
 
         var retries = log.Lines.Count(l => l.Contains("did not come back", StringComparison.Ordinal));
 
@@ -54,21 +47,33 @@ public sealed class ReconnectBackoffTests
         builder.Options.ReconnectDelay = TimeSpan.FromSeconds(10);
         builder.Options.ReconnectAttempts = 100;
         builder.Options.LeaseTimeout = TimeSpan.FromSeconds(5);
-        var jump = new HopSettings("127.0.0.1") { Port = port, Username = "ops", Password = "pw", LookForKeys = false, AllowAgent = false };
-        builder.AddDestination("db01", new HopSettings("10.0.0.5") { Username = "admin", Password = "pw" }, jump);
-        await using var source = builder.Build();
+        await using var source = BehindClosedJump(builder, port);
 
+        // The first try is refused at once; the retries, jittered around 10 s on the fake clock, outlast the lease's 5.
         var lease = source.GetAsync("db01", TestContext.Current.CancellationToken).AsTask();
-        while (!lease.IsCompleted)
-        {
-            // The first try is refused at once; the retries, jittered around 10 s on the fake clock, outlast the lease's 5.
-            await Task.WhenAny(lease, Task.Delay(20, TestContext.Current.CancellationToken));
-            clock.Advance(TimeSpan.FromMilliseconds(500));
-        }
+        await RunTheClockUntilDone(lease, clock);
 
         var timedOut = await Assert.ThrowsAsync<LeaseTimeoutException>(() => lease);
         var why = Assert.IsType<HopConnectionException>(timedOut.InnerException);
         Assert.Contains($"127.0.0.1:{port}", why.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The source with one destination, db01, behind a jump on 127.0.0.1:<paramref name="port"/>.</summary>
+    private static SshJumpDataSource BehindClosedJump(SshJumpDataSourceBuilder builder, int port)
+    {
+        var jump = new HopSettings("127.0.0.1") { Port = port, Username = "ops", Password = "pw", LookForKeys = false, AllowAgent = false };
+        builder.AddDestination("db01", new HopSettings("10.0.0.5") { Username = "admin", Password = "pw" }, jump);
+        return builder.Build();
+    }
+
+    /// <summary>Moves the pool's fake clock, which only moves when told to, until <paramref name="lease"/> has ended.</summary>
+    private static async Task RunTheClockUntilDone(Task lease, FakeTimeProvider clock)
+    {
+        while (!lease.IsCompleted)
+        {
+            await Task.WhenAny(lease, Task.Delay(20, TestContext.Current.CancellationToken));
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
     }
 
     private static int ClosedPort()
