@@ -363,7 +363,7 @@ public sealed class RemoteProcess : IDisposable
     /// <summary>On the session's receive thread: the server sent past the window (no cap was set to tolerate it).</summary>
     private void OnWindowViolation(WindowViolation violation)
     {
-        var error = new ChannelWindowException($"'{ServerText.Escape(CommandText)}'", violation.LocalChannel, violation.Window, _hop.Identity);
+        var error = violation.Error($"'{ServerText.Escape(CommandText)}'", _hop.Identity);
         Log.ChannelWindowExceeded(_hop.Plan.Logger, _hop.Identity.ToString(), ServerText.Escape(CommandText), violation.LocalChannel, violation.Size, violation.Remaining);
         _stdout?.Fail(error);
         _stderr?.Fail(error);

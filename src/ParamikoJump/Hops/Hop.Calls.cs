@@ -216,17 +216,16 @@ internal sealed partial class Hop
     /// </summary>
     public ChannelWindowException WindowViolated(string what, WindowViolation violation)
     {
-        ChannelWindowException error;
         if (violation.UnfinishableSftpPacket > 0)
         {
             Log.SftpPacketUnfinishable(_plan.Logger, Identity.ToString(), what, violation.LocalChannel, violation.UnfinishableSftpPacket, violation.Window);
-            error = new ChannelWindowException(what, violation.LocalChannel, violation.Window, violation.UnfinishableSftpPacket, Identity);
         }
         else
         {
             Log.ChannelWindowIgnored(_plan.Logger, Identity.ToString(), what, violation.LocalChannel, violation.Size, violation.Remaining);
-            error = new ChannelWindowException(what, violation.LocalChannel, violation.Window, Identity);
         }
+
+        var error = violation.Error(what, Identity);
 
         if (_client is SftpClient)
         {

@@ -478,9 +478,7 @@ internal sealed class ChannelFlow : IDisposable
     private void FailUnclaimed(WindowViolation violation)
     {
         var what = _mode switch { Mode.Shell => "A shell", Mode.Subsystem => _sftpFrames is not null ? "An SFTP session" : "A subsystem", _ => "A forwarded connection" };
-        var error = _report?.Invoke(what, violation) ?? (violation.UnfinishableSftpPacket > 0
-            ? new ChannelWindowException(what, _localNumber, _window, violation.UnfinishableSftpPacket, hop: null)
-            : new ChannelWindowException(what, _localNumber, _window, hop: null));
+        var error = _report?.Invoke(what, violation) ?? violation.Error(what, hop: null);
         if (_mode == Mode.Subsystem)
         {
             FailSubsystem(error);

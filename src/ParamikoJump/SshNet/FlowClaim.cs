@@ -40,7 +40,13 @@ internal sealed class FlowClaim
 /// or, when <see cref="UnfinishableSftpPacket"/> is not 0, an SFTP packet of that length was announced that the window
 /// can never take whole.
 /// </summary>
-internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window, long UnfinishableSftpPacket = 0);
+internal readonly record struct WindowViolation(uint LocalChannel, int Size, long Remaining, long Window, long UnfinishableSftpPacket = 0)
+{
+    /// <summary>The error the channel's user gets: <paramref name="what"/> ran on it, <paramref name="hop"/> is its server's hop when known.</summary>
+    public ChannelWindowException Error(string what, HopIdentity? hop) => UnfinishableSftpPacket > 0
+        ? new ChannelWindowException(what, LocalChannel, Window, UnfinishableSftpPacket, hop)
+        : new ChannelWindowException(what, LocalChannel, Window, hop);
+}
 
 /// <summary>
 /// The hop's word on a server that sent past a channel's window: logs it and makes the error the channel's user gets,

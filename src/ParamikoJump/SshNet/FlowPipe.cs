@@ -62,7 +62,7 @@ internal sealed class FlowPipe : PipeStream
     /// </summary>
     private void Fail(WindowViolation violation)
     {
-        _violation = _report?.Invoke("An SCP transfer", violation) ?? new ChannelWindowException("An SCP transfer", violation.LocalChannel, violation.Window, hop: null);
+        _violation = _report?.Invoke("An SCP transfer", violation) ?? violation.Error("An SCP transfer", hop: null);
         Dispose();
     }
 }
